@@ -1,0 +1,21 @@
+export { MESSAGE_SENDER, MessageCode, type MessageName, messageName, type Role, type Sender } from './codes.js';
+export {
+  CloseUri,
+  ErrorUri,
+  isWampError,
+  ProtocolViolation,
+  WampError,
+  type WampErrorInit,
+} from './errors.js';
+export { globalId, ScopedIdGenerator, MAX_ID } from './ids.js';
+export * from './messages.js';
+export type * from './options.js';
+export { parseMessage } from './parse.js';
+export type { Serializer, Subprotocol } from './serializer.js';
+export {
+  isValidPattern,
+  isValidUri,
+  isReservedUri,
+  matchesPattern,
+  type UriCheck,
+} from './uri.js';
