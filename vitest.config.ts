@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'tests/vitest.config.ts', 'bench/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', '{tests,bench}/vitest.config.ts'],
     reporters: ['default', './scripts/summary-reporter.ts'],
     typecheck: { enabled: false },
   },

@@ -7,15 +7,15 @@ export {
   WampError,
   type WampErrorInit,
 } from './errors.js';
-export { globalId, ScopedIdGenerator, MAX_ID } from './ids.js';
+export { globalId, MAX_ID, ScopedIdGenerator } from './ids.js';
 export * from './messages.js';
 export type * from './options.js';
 export { parseMessage } from './parse.js';
 export type { Serializer, Subprotocol } from './serializer.js';
 export {
+  isReservedUri,
   isValidPattern,
   isValidUri,
-  isReservedUri,
   matchesPattern,
   type UriCheck,
 } from './uri.js';

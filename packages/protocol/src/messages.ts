@@ -390,7 +390,13 @@ export function event(
  * call(4, {}, 'com.example.add', [1, 2]);
  * ```
  */
-export function call(request: number, options: CallOptions, procedure: string, args?: Args, kwargs?: KwArgs): CallMessage {
+export function call(
+  request: number,
+  options: CallOptions,
+  procedure: string,
+  args?: Args,
+  kwargs?: KwArgs,
+): CallMessage {
   return withPayload<CallMessage>([MessageCode.CALL, request, options, procedure], args, kwargs);
 }
 
