@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import { RouterError, RouterErrorCode } from '../errors.js';
+
+/** What the command line asked for; absent fields fall back to the config file, then to defaults. */
+export interface CliArgs {
+  help: boolean;
+  version: boolean;
+  config?: string;
+  host?: string;
+  port?: number;
+  path?: string;
+  realms?: string[];
+  autoCreateRealms?: boolean;
+  allowedOrigins?: string[];
+  serializers?: string[];
+  tlsCert?: string;
+  tlsKey?: string;
+  logLevel?: string;
+}
+
+export const USAGE = `Usage: wamp-router [options]
+
+Runs a WAMP v2 router (broker and dealer) on a WebSocket endpoint.
+
+Options:
+  --host HOST             address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --port PORT             TCP port (default 8080; 0 picks a free one)
+  --path PATH             WebSocket path (default /ws)
+  --realm NAME            a realm to serve; repeat for several (default realm1)
+  --auto-create-realms    create a realm on the first HELLO that names it
+  --allow-origin ORIGIN   accept browsers from ORIGIN only (exact, or *.example.com); repeatable
+  --serializers LIST      comma-separated, in order of preference (default json,cbor,msgpack)
+  --tls-cert FILE         PEM certificate: serve wss:// (needs --tls-key)
+  --tls-key FILE          PEM private key for --tls-cert
+  --config FILE           JSON or YAML config file; command-line options win over it
+  --log-level LEVEL       trace, debug, info, warn, error, fatal or silent (default info)
+  -h, --help              show this help
+  -v, --version           print the version
+
+Example:
+  wamp-router --port 8080 --realm realm1 --realm admin
+`;
+
+function usageError(message: string): RouterError {
+  return new RouterError(RouterErrorCode.INVALID_OPTION, `${message}. Run "wamp-router --help" for the options.`);
+}
+
+/**
+ * Parses the command line (without `node` and the script).
+ *
+ * @example
+ * ```ts
+ * parseCliArgs(['--port', '9000', '--realm', 'a', '--realm', 'b']); // { port: 9000, realms: ['a', 'b'], ... }
+ * ```
+ */
+export function parseCliArgs(argv: string[]): CliArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw usageError((error as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+  const { values } = parsed;
+  const args: CliArgs = { help: values.help === true, version: values.version === true };
+  if (values.config !== undefined) args.config = values.config;
+  if (values.host !== undefined) args.host = values.host;
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be 0-65535, got "${values.port}"`);
+    args.port = port;
+  }
+  if (values.path !== undefined) {
+    if (!values.path.startsWith('/')) throw usageError(`--path must start with "/", got "${values.path}"`);
+    args.path = values.path;
+  }
+  if (values.realm !== undefined) args.realms = values.realm;
+  if (values['auto-create-realms'] === true) args.autoCreateRealms = true;
+  if (values['allow-origin'] !== undefined) args.allowedOrigins = values['allow-origin'];
+  if (values.serializers !== undefined) {
+    args.serializers = values.serializers.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  }
+  if (values['tls-cert'] !== undefined) args.tlsCert = values['tls-cert'];
+  if (values['tls-key'] !== undefined) args.tlsKey = values['tls-key'];
+  if ((args.tlsCert === undefined) !== (args.tlsKey === undefined)) {
+    throw usageError('--tls-cert and --tls-key go together');
+  }
+  if (values['log-level'] !== undefined) args.logLevel = values['log-level'];
+  return args;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      config: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      path: { type: 'string' },
+      realm: { type: 'string', multiple: true },
+      'auto-create-realms': { type: 'boolean' },
+      'allow-origin': { type: 'string', multiple: true },
+      serializers: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+  });
+}

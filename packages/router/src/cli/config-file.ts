@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { RouterError, RouterErrorCode } from '../errors.js';
+import type { RouterOptions } from '../options.js';
+
+/** The config file's shape: router options plus where to listen, TLS and the log level. */
+export interface ConfigFile extends RouterOptions {
+  host?: string;
+  port?: number;
+  path?: string;
+  tls?: { cert: string; key: string };
+  logLevel?: string;
+}
+
+/** Keys the file may have and the check for each; router options are checked again by `createRouter`. */
+const KEYS: Record<string, (value: unknown) => string | undefined> = {
+  host: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a host name or address'),
+  port: (v) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535 ? undefined : 'a port 0-65535'),
+  path: (v) => (typeof v === 'string' && v.startsWith('/') ? undefined : 'a path starting with "/"'),
+  realms: (v) => (isStringList(v) ? undefined : 'a list of realm names'),
+  autoCreateRealms: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
+  serializers: (v) => (isStringList(v) ? undefined : 'a list of json, cbor, msgpack'),
+  uriCheck: (v) => (v === 'loose' || v === 'strict' ? undefined : 'loose or strict'),
+  allowedOrigins: (v) => (isStringList(v) ? undefined : 'a list of origins'),
+  perMessageDeflate: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
+  limits: (v) => (isDict(v) ? undefined : 'a map of limits'),
+  keepalive: (v) => (v === false || isDict(v) ? undefined : 'false or { intervalMs, timeoutMs }'),
+  tls: (v) =>
+    isDict(v) && typeof v.cert === 'string' && typeof v.key === 'string'
+      ? undefined
+      : '{ cert: FILE, key: FILE } (PEM files)',
+  logLevel: (v) => (typeof v === 'string' ? undefined : 'a log level name'),
+};
+
+function isDict(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function configError(file: string, message: string, cause?: unknown): RouterError {
+  return new RouterError(RouterErrorCode.CONFIG_FILE, `${file}: ${message}`, { cause });
+}
+
+/**
+ * Reads a JSON or YAML config file and checks its keys; errors name the file and the bad key.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfigFile('router.yaml'); // { port: 8080, realms: ['realm1'], ... }
+ * ```
+ */
+export function loadConfigFile(file: string): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw configError(file, `cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+  }
+  let data: unknown;
+  try {
+    // YAML is a superset of JSON, but JSON.parse gives better messages for .json files.
+    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw configError(file, `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`, error);
+  }
+  if (data === null || data === undefined) return {};
+  if (!isDict(data)) throw configError(file, 'the top level must be a map of options');
+  for (const [key, value] of Object.entries(data)) {
+    const check = KEYS[key];
+    if (check === undefined) {
+      throw configError(file, `unknown key "${key}" (known keys: ${Object.keys(KEYS).join(', ')})`);
+    }
+    const expected = check(value);
+    if (expected !== undefined) throw configError(file, `"${key}" must be ${expected}, got ${JSON.stringify(value)}`);
+  }
+  return data as ConfigFile;
+}

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { RouterError, RouterErrorCode } from '../errors.js';
+import type { RouterOptions, SerializerName } from '../options.js';
+import { createRouter } from '../router.js';
+import { type CliArgs, parseCliArgs, USAGE } from './args.js';
+import { type ConfigFile, loadConfigFile } from './config-file.js';
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+/** How long shutdown may take before the process exits anyway. */
+const EXIT_DEADLINE_MS = 5_000;
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function readPem(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new RouterError(
+      RouterErrorCode.INVALID_OPTION,
+      `cannot read the TLS ${what} "${file}" (${(error as NodeJS.ErrnoException).code ?? 'error'}): check --tls-${what}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Command line over config file over defaults. */
+function merge(args: CliArgs, config: ConfigFile) {
+  const { host, port, path, tls, logLevel, ...routerOptions } = config;
+  const options: RouterOptions = { ...routerOptions };
+  if (args.realms !== undefined) options.realms = args.realms;
+  if (args.autoCreateRealms !== undefined) options.autoCreateRealms = args.autoCreateRealms;
+  if (args.allowedOrigins !== undefined) options.allowedOrigins = args.allowedOrigins;
+  if (args.serializers !== undefined) options.serializers = args.serializers as SerializerName[];
+  const tlsFiles = args.tlsCert !== undefined ? { cert: args.tlsCert, key: args.tlsKey! } : tls;
+  const level = args.logLevel ?? logLevel ?? 'info';
+  if (!LOG_LEVELS.includes(level)) {
+    throw new RouterError(RouterErrorCode.INVALID_OPTION, `log level "${level}" is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return {
+    options,
+    listen: {
+      host: args.host ?? host ?? '127.0.0.1',
+      port: args.port ?? port ?? 8080,
+      path: args.path ?? path ?? '/ws',
+      ...(tlsFiles !== undefined && { tls: { cert: readPem(tlsFiles.cert, 'cert'), key: readPem(tlsFiles.key, 'key') } }),
+    },
+    level,
+  };
+}
+
+/**
+ * Runs the `wamp-router` command: parses options, starts the router, prints one line with its URL, and shuts
+ * down cleanly on SIGINT/SIGTERM. Returns the process exit code for usage errors; otherwise runs until signalled.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const args = parseCliArgs(argv);
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (args.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
+  const config = args.config !== undefined ? loadConfigFile(args.config) : {};
+  const { options, listen, level } = merge(args, config);
+  // Logs go to stderr as JSON lines; stdout carries only the startup line.
+  const logger = pino({ level, base: { name: 'wamp-router' } }, pino.destination(2));
+  const router = createRouter({ ...options, logger });
+  const { url } = await router.listen(listen);
+  process.stdout.write(`wamp-router listening on ${url} (realms: ${router.realms.join(', ') || 'created on demand'})\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.warn({ deadlineMs: EXIT_DEADLINE_MS }, 'shutdown took too long, exiting anyway');
+      process.exit(1);
+    }, EXIT_DEADLINE_MS).unref();
+    router.close().then(
+      () => {
+        logger.info({}, 'stopped');
+        logger.flush();
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while shutting down');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+/** Prints a one-line error that says what to change, and sets a failing exit code. */
+export function reportFatal(error: unknown): void {
+  if (error instanceof RouterError) {
+    process.stderr.write(`wamp-router: ${error.message}\n`);
+  } else {
+    process.stderr.write(`wamp-router: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  }
+  process.exitCode = 1;
+}

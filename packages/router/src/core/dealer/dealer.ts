@@ -1,0 +1,156 @@
+import {
+  type CallMessage,
+  ErrorUri,
+  type ErrorMessage,
+  error,
+  interrupt,
+  invocation,
+  isReservedUri,
+  isValidUri,
+  MessageCode,
+  type RegisterMessage,
+  registered,
+  result,
+  type ScopedIdGenerator,
+  type UnregisterMessage,
+  type UriCheck,
+  unregistered,
+  type YieldMessage,
+} from '@wamp/protocol';
+import type { RouterSession } from '../session.js';
+import { track, untrack } from './invocations.js';
+import { Registration } from './registrations.js';
+
+/** Shared by every INVOCATION and RESULT without details; never mutated, and encoded synchronously. */
+const NO_DETAILS = Object.freeze({});
+
+/**
+ * The dealer of one realm: registrations and call routing (CALL → INVOCATION, YIELD → RESULT, ERROR back to
+ * the caller). Exact procedures are found with one `Map` lookup.
+ */
+export class Dealer {
+  private readonly exact = new Map<string, Registration>();
+  private readonly byId = new Map<number, Registration>();
+
+  constructor(
+    private readonly registrationIds: ScopedIdGenerator,
+    private readonly uriCheck: UriCheck,
+    private readonly maxPendingCallsPerCaller: number,
+  ) {}
+
+  /** Number of registrations in the realm. */
+  get registrationCount(): number {
+    return this.byId.size;
+  }
+
+  register(session: RouterSession, message: RegisterMessage): void {
+    const [, request, options, procedure] = message;
+    const match = options.match ?? 'exact';
+    const invoke = options.invoke ?? 'single';
+    if (match !== 'exact' || invoke !== 'single') {
+      const option = match !== 'exact' ? `match "${String(match)}"` : `invoke "${String(invoke)}"`;
+      session.send(error(MessageCode.REGISTER, request, {}, ErrorUri.INVALID_ARGUMENT, [`${option} is not supported`]));
+      return;
+    }
+    if (!isValidUri(procedure, this.uriCheck) || isReservedUri(procedure)) {
+      session.send(
+        error(MessageCode.REGISTER, request, {}, ErrorUri.INVALID_URI, [`invalid procedure URI "${procedure}"`]),
+      );
+      return;
+    }
+    if (this.exact.has(procedure)) {
+      session.send(error(MessageCode.REGISTER, request, {}, ErrorUri.PROCEDURE_ALREADY_EXISTS));
+      return;
+    }
+    const registration = new Registration(this.registrationIds.next(), procedure, match, invoke);
+    registration.callees.push(session);
+    this.exact.set(procedure, registration);
+    this.byId.set(registration.id, registration);
+    session.registrations.add(registration);
+    session.send(registered(request, registration.id));
+  }
+
+  unregister(session: RouterSession, message: UnregisterMessage): void {
+    const [, request, registrationId] = message;
+    const registration = this.byId.get(registrationId);
+    if (registration === undefined || !session.registrations.has(registration)) {
+      session.send(error(MessageCode.UNREGISTER, request, {}, ErrorUri.NO_SUCH_REGISTRATION));
+      return;
+    }
+    this.detach(session, registration);
+    session.send(unregistered(request));
+  }
+
+  call(caller: RouterSession, message: CallMessage): void {
+    const request = message[1];
+    const procedure = message[3];
+    if (caller.calls.has(request)) {
+      caller.abort(ErrorUri.PROTOCOL_VIOLATION, `CALL request ID ${request} is already in flight`);
+      return;
+    }
+    const registration = this.exact.get(procedure);
+    const callee = registration?.pickCallee();
+    if (registration === undefined || callee === undefined) {
+      const uri = isValidUri(procedure, this.uriCheck) ? ErrorUri.NO_SUCH_PROCEDURE : ErrorUri.INVALID_URI;
+      caller.send(error(MessageCode.CALL, request, {}, uri));
+      return;
+    }
+    if (caller.calls.size >= this.maxPendingCallsPerCaller) {
+      caller.send(
+        error(MessageCode.CALL, request, {}, ErrorUri.UNAVAILABLE, [
+          `too many calls in flight (limit ${this.maxPendingCallsPerCaller})`,
+        ]),
+      );
+      return;
+    }
+    const id = callee.outboundRequests.next();
+    track({ id, callee, caller, callRequest: request, registration });
+    callee.send(invocation(id, registration.id, NO_DETAILS, message[4], message[5]));
+  }
+
+  yield(callee: RouterSession, message: YieldMessage): void {
+    const pending = callee.invocations.get(message[1]);
+    // An answer to a call that is gone (its caller left, or it was canceled) is dropped, as the spec allows.
+    if (pending === undefined) return;
+    untrack(pending);
+    pending.caller.send(result(pending.callRequest, NO_DETAILS, message[3], message[4]));
+  }
+
+  invocationError(callee: RouterSession, message: ErrorMessage): void {
+    const pending = callee.invocations.get(message[2]);
+    if (pending === undefined) return;
+    untrack(pending);
+    pending.caller.send(error(MessageCode.CALL, pending.callRequest, message[3], message[4], message[5], message[6]));
+  }
+
+  /**
+   * Cleans up after a leaving session: its registrations go; callers waiting on it get `wamp.error.canceled`;
+   * callees serving its calls get INTERRUPT when they announced call canceling, and their answers are dropped.
+   */
+  removeSession(session: RouterSession): void {
+    for (const registration of session.registrations) this.detach(session, registration);
+    for (const pending of session.invocations.values()) {
+      untrack(pending);
+      pending.caller.send(
+        error(MessageCode.CALL, pending.callRequest, {}, ErrorUri.CANCELED, ['callee left before answering']),
+      );
+    }
+    for (const pending of session.calls.values()) {
+      untrack(pending);
+      if (pending.callee.supports('callee', 'call_canceling')) {
+        pending.callee.send(interrupt(pending.id, { mode: 'killnowait', reason: ErrorUri.CANCELED }));
+      }
+    }
+  }
+
+  private detach(session: RouterSession, registration: Registration): void {
+    session.registrations.delete(registration);
+    const callees = registration.callees;
+    const index = callees.indexOf(session);
+    if (index !== -1) callees.splice(index, 1);
+    if (callees.length === 0) {
+      this.exact.delete(registration.procedure);
+      this.byId.delete(registration.id);
+    }
+  }
+}

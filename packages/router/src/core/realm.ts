@@ -1,0 +1,42 @@
+import type { ScopedIdGenerator, Serializer } from '@wamp/protocol';
+import type { ResolvedOptions } from '../options.js';
+import { Broker } from './broker/broker.js';
+import { Fanout } from './broker/fanout.js';
+import { Dealer } from './dealer/dealer.js';
+import type { RouterSession } from './session.js';
+
+/** Router-wide ID sequences: subscription and registration IDs are router-scoped in the spec. */
+export interface RouterScopeIds {
+  subscriptions: ScopedIdGenerator;
+  registrations: ScopedIdGenerator;
+}
+
+/**
+ * One realm: an isolated namespace with its own sessions, broker and dealer. Nothing crosses between realms.
+ */
+export class Realm {
+  readonly sessions = new Map<number, RouterSession>();
+  readonly broker: Broker;
+  readonly dealer: Dealer;
+
+  constructor(
+    readonly name: string,
+    options: ResolvedOptions,
+    serializers: readonly Serializer[],
+    ids: RouterScopeIds,
+  ) {
+    this.broker = new Broker(ids.subscriptions, new Fanout(serializers, options.limits.slowConsumer), options.uriCheck);
+    this.dealer = new Dealer(ids.registrations, options.uriCheck, options.limits.maxPendingCallsPerCaller);
+  }
+
+  join(session: RouterSession): void {
+    this.sessions.set(session.id, session);
+  }
+
+  /** Removes a session and everything it held; O(its own subscriptions, registrations and calls). */
+  leave(session: RouterSession): void {
+    if (!this.sessions.delete(session.id)) return;
+    this.broker.removeSession(session);
+    this.dealer.removeSession(session);
+  }
+}

@@ -1,0 +1,107 @@
+import { type HelloMessage, ScopedIdGenerator, type Serializer, CloseUri } from '@wamp/protocol';
+import type { Transport } from '@wamp/transport';
+import type { Logger } from '../logger.js';
+import type { ResolvedOptions } from '../options.js';
+import { handleHello } from './handshake.js';
+import { Realm, type RouterScopeIds } from './realm.js';
+import { RouterSession, SessionState } from './session.js';
+
+/** WebSocket close code when the router shuts down ("going away"). */
+const CLOSE_GOING_AWAY = 1001;
+
+/**
+ * The transport-independent router: realms, the sessions on every connection, and the handshake. It does no
+ * I/O of its own: connections arrive as {@link Transport}s from a WebSocket server or an in-memory pair.
+ */
+export class RouterCore {
+  readonly log: Logger;
+  /** Every established session in every realm, by ID; session IDs are unique router-wide. */
+  readonly sessionsById = new Map<number, RouterSession>();
+  /** Every connection, established or not. */
+  readonly connections = new Set<RouterSession>();
+  readonly agent: string;
+
+  private readonly realms = new Map<string, Realm>();
+  private readonly ids: RouterScopeIds = {
+    subscriptions: new ScopedIdGenerator(),
+    registrations: new ScopedIdGenerator(),
+  };
+  private closing: Promise<void> | null = null;
+  private onIdle: (() => void) | null = null;
+
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly serializers: readonly Serializer[],
+    agent: string,
+  ) {
+    this.log = options.logger;
+    this.agent = agent;
+    for (const name of options.realms) this.addRealm(name);
+  }
+
+  /** The realm named `name`, created on the spot when `autoCreateRealms` is on; undefined otherwise. */
+  realm(name: string): Realm | undefined {
+    const realm = this.realms.get(name);
+    if (realm !== undefined || !this.options.autoCreateRealms) return realm;
+    this.log.info({ realm: name }, 'realm created on first HELLO');
+    return this.addRealm(name);
+  }
+
+  /** Names of the realms that exist now. */
+  realmNames(): string[] {
+    return [...this.realms.keys()];
+  }
+
+  /** Takes a new connection; its serializer must be one of the router's. */
+  accept(transport: Transport): RouterSession {
+    const index = this.serializers.findIndex((serializer) => serializer.subprotocol === transport.protocol);
+    if (index === -1) throw new Error(`transport speaks ${transport.protocol}, which this router was not set up for`);
+    const session = new RouterSession(this, transport, index);
+    this.connections.add(session);
+    if (this.closing !== null) session.goodbye(CloseUri.SYSTEM_SHUTDOWN, CLOSE_GOING_AWAY);
+    return session;
+  }
+
+  handshake(session: RouterSession, message: HelloMessage): void {
+    handleHello(this, session, message);
+  }
+
+  /** Forgets a connection once its transport closed. */
+  detach(session: RouterSession): void {
+    this.connections.delete(session);
+    if (this.connections.size === 0) this.onIdle?.();
+  }
+
+  /**
+   * Says GOODBYE (`wamp.close.system_shutdown`) to every session and closes each connection with 1001 when it
+   * answers (connections without a session at once), then cuts off whatever has not closed after the grace period.
+   */
+  close(): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    this.closing = new Promise<void>((resolve) => {
+      if (this.connections.size === 0) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(() => {
+        // Whoever did not finish closing in time is cut off; their peers see 1006.
+        for (const session of this.connections) session.transport.terminate();
+      }, this.options.limits.shutdownGraceMs);
+      this.onIdle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      for (const session of [...this.connections]) {
+        if (session.state === SessionState.ESTABLISHED) session.goodbye(CloseUri.SYSTEM_SHUTDOWN, CLOSE_GOING_AWAY);
+        else session.transport.close(CLOSE_GOING_AWAY, CloseUri.SYSTEM_SHUTDOWN);
+      }
+    });
+    return this.closing;
+  }
+
+  private addRealm(name: string): Realm {
+    const realm = new Realm(name, this.options, this.serializers, this.ids);
+    this.realms.set(name, realm);
+    return realm;
+  }
+}

@@ -1,0 +1,179 @@
+import type { UriCheck } from '@wamp/protocol';
+import { RouterError, RouterErrorCode } from './errors.js';
+import { type Logger, silentLogger } from './logger.js';
+
+/** The serializers a router can speak, by short name. */
+export type SerializerName = 'json' | 'cbor' | 'msgpack';
+
+/** What the router does with a subscriber whose outbound queue passed `outboundHighWater`. */
+export type SlowConsumerPolicy = 'drop' | 'disconnect';
+
+/** Resource limits. Every limit protects the router and the other sessions from one session. */
+export interface RouterLimits {
+  /** Largest inbound WebSocket message in bytes; a larger one closes the connection with 1009. Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** Outbound bytes queued for one session above which it counts as slow. Default 1 MiB. */
+  outboundHighWater?: number;
+  /** Policy for events to a slow session: `drop` (count and skip) or `disconnect` (close 1008). Default `drop`. */
+  slowConsumer?: SlowConsumerPolicy;
+  /** Calls one caller may have in flight. Default 1,000. */
+  maxPendingCallsPerCaller?: number;
+  /** How long `close()` waits for sessions to answer GOODBYE before cutting them off, in ms. Default 2,000. */
+  shutdownGraceMs?: number;
+}
+
+/** Keepalive: ping each connection every `intervalMs` and drop it when no pong came within `timeoutMs`. */
+export interface KeepaliveOptions {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+/**
+ * Options of {@link createRouter}. Every field is optional; the defaults make a router for `realm1`
+ * speaking JSON, CBOR and MessagePack.
+ */
+export interface RouterOptions {
+  /** Realms that exist from the start. Default `['realm1']`. */
+  realms?: string[];
+  /** Create a realm on the first HELLO that names it, instead of answering `wamp.error.no_such_realm`. Default false. */
+  autoCreateRealms?: boolean;
+  /** Serializers in order of preference for negotiation. Default `['json', 'cbor', 'msgpack']`. */
+  serializers?: SerializerName[];
+  /** URI check for topics, procedures and realms: `loose` (the spec's MUST) or `strict` (its SHOULD). Default `loose`. */
+  uriCheck?: UriCheck;
+  /** Resource limits; see {@link RouterLimits}. */
+  limits?: RouterLimits;
+  /** A pino instance or anything with `debug/info/warn/error/child`. Default: silent. */
+  logger?: Logger;
+  /** Keepalive pings for WebSocket connections, or `false` to turn them off. Default every 30 s, 10 s timeout. */
+  keepalive?: KeepaliveOptions | false;
+  /** Origins allowed to open a WebSocket (exact, or `*.example.com`); absent means any origin. */
+  allowedOrigins?: string[];
+  /** Offer `permessage-deflate` compression. Default false: it costs CPU and memory per connection. */
+  perMessageDeflate?: boolean;
+}
+
+/** {@link RouterOptions} with every default filled in and every value checked. */
+export interface ResolvedOptions {
+  realms: string[];
+  autoCreateRealms: boolean;
+  serializers: SerializerName[];
+  uriCheck: UriCheck;
+  limits: Required<RouterLimits>;
+  logger: Logger;
+  keepalive: KeepaliveOptions | false;
+  allowedOrigins: string[] | undefined;
+  perMessageDeflate: boolean;
+}
+
+const SERIALIZER_NAMES: readonly SerializerName[] = ['json', 'cbor', 'msgpack'];
+const OPTION_KEYS = [
+  'realms',
+  'autoCreateRealms',
+  'serializers',
+  'uriCheck',
+  'limits',
+  'logger',
+  'keepalive',
+  'allowedOrigins',
+  'perMessageDeflate',
+];
+const LIMIT_KEYS = [
+  'maxMessageBytes',
+  'outboundHighWater',
+  'slowConsumer',
+  'maxPendingCallsPerCaller',
+  'shutdownGraceMs',
+];
+
+/** Refuses keys nobody reads, so a typo in a config file is an error rather than a silently ignored setting. */
+function knownKeys(path: string, value: object, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new RouterError(
+        RouterErrorCode.INVALID_OPTION,
+        `Unknown option "${path}${key}" (known: ${known.join(', ')})`,
+      );
+    }
+  }
+}
+
+function invalid(path: string, expected: string, got: unknown): RouterError {
+  return new RouterError(
+    RouterErrorCode.INVALID_OPTION,
+    `Invalid option "${path}": expected ${expected}, got ${JSON.stringify(got)}`,
+  );
+}
+
+function positiveInteger(path: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw invalid(path, 'a positive integer', value);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(path: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw invalid(path, `one of ${allowed.join(', ')}`, value);
+  return value as T;
+}
+
+function booleanOption(path: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalid(path, 'true or false', value);
+  return value;
+}
+
+function stringList(path: string, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.length === 0)) {
+    throw invalid(path, 'a list of non-empty strings', value);
+  }
+  return value as string[];
+}
+
+/**
+ * Fills in defaults and validates every option once, at construction; errors name the option.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ realms: ['app'] }).limits.maxMessageBytes; // 1048576
+ * ```
+ */
+export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
+  knownKeys('', options, OPTION_KEYS);
+  if (options.limits !== undefined) knownKeys('limits.', options.limits, LIMIT_KEYS);
+  const realms = stringList('realms', options.realms) ?? ['realm1'];
+  const autoCreateRealms = booleanOption('autoCreateRealms', options.autoCreateRealms, false);
+  if (realms.length === 0 && !autoCreateRealms) {
+    throw invalid('realms', 'at least one realm (or autoCreateRealms: true)', realms);
+  }
+  const serializers = stringList('serializers', options.serializers) ?? [...SERIALIZER_NAMES];
+  for (const [index, name] of serializers.entries()) oneOf(`serializers[${index}]`, name, SERIALIZER_NAMES, 'json');
+  if (serializers.length === 0) throw invalid('serializers', `at least one of ${SERIALIZER_NAMES.join(', ')}`, []);
+
+  const limits = options.limits ?? {};
+  const keepalive = options.keepalive;
+  if (keepalive !== undefined && keepalive !== false) {
+    positiveInteger('keepalive.intervalMs', keepalive.intervalMs, 0);
+    positiveInteger('keepalive.timeoutMs', keepalive.timeoutMs, 0);
+  }
+  return {
+    realms,
+    autoCreateRealms,
+    serializers: serializers as SerializerName[],
+    uriCheck: oneOf('uriCheck', options.uriCheck, ['loose', 'strict'], 'loose'),
+    limits: {
+      maxMessageBytes: positiveInteger('limits.maxMessageBytes', limits.maxMessageBytes, 1 << 20),
+      outboundHighWater: positiveInteger('limits.outboundHighWater', limits.outboundHighWater, 1 << 20),
+      slowConsumer: oneOf('limits.slowConsumer', limits.slowConsumer, ['drop', 'disconnect'], 'drop'),
+      maxPendingCallsPerCaller: positiveInteger('limits.maxPendingCallsPerCaller', limits.maxPendingCallsPerCaller, 1000),
+      shutdownGraceMs: positiveInteger('limits.shutdownGraceMs', limits.shutdownGraceMs, 2000),
+    },
+    logger: options.logger ?? silentLogger,
+    keepalive: keepalive ?? { intervalMs: 30_000, timeoutMs: 10_000 },
+    allowedOrigins: stringList('allowedOrigins', options.allowedOrigins),
+    perMessageDeflate: booleanOption('perMessageDeflate', options.perMessageDeflate, false),
+  };
+}

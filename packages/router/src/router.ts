@@ -1,0 +1,140 @@
+import type { Transport } from '@wamp/transport';
+import { createMemoryPair } from '@wamp/transport/node';
+import { RouterCore } from './core/router-core.js';
+import { RouterError, RouterErrorCode } from './errors.js';
+import { type ResolvedOptions, resolveOptions, type RouterOptions } from './options.js';
+import { type AttachOptions, type ListenOptions, type ListenResult, RouterServers } from './server.js';
+import { serializersFor } from './serializers.js';
+
+/** Counts of the router's tables, for monitoring and leak checks. */
+export interface RouterStats {
+  /** Open connections, with or without a session. */
+  connections: number;
+  /** Established sessions in every realm. */
+  sessions: number;
+  subscriptions: number;
+  registrations: number;
+  /** Calls in flight (CALL received, RESULT or ERROR not yet sent). */
+  pendingCalls: number;
+}
+
+/**
+ * A WAMP router: realms with a broker and a dealer each. Serve it on its own port with `listen`, share an
+ * existing HTTP(S) server with `attach`, or connect in-process peers with `createLocalTransport`.
+ */
+export interface Router {
+  /** The options in force, defaults filled in. */
+  readonly options: ResolvedOptions;
+  /** Names of the realms that exist now. */
+  readonly realms: string[];
+  /**
+   * Starts an HTTP (or, with `tls`, HTTPS) server and serves WAMP over WebSocket on `path`.
+   *
+   * @example
+   * ```ts
+   * const { url } = await router.listen({ host: '127.0.0.1', port: 8080, path: '/ws' });
+   * ```
+   */
+  listen(options?: ListenOptions): Promise<ListenResult>;
+  /**
+   * Serves WAMP on `path` of a server you own; other paths and plain HTTP requests stay yours.
+   *
+   * @example
+   * ```ts
+   * const server = https.createServer({ cert, key }, app);
+   * router.attach(server, { path: '/ws' });
+   * server.listen(443);
+   * ```
+   */
+  attach(server: import('node:http').Server | import('node:https').Server, options?: AttachOptions): void;
+  /**
+   * A transport connected to this router in-process, for a backend session living beside the router.
+   *
+   * @example
+   * ```ts
+   * const transport = router.createLocalTransport();
+   * transport.send(hello('realm1', { roles: { callee: {} } }));
+   * ```
+   */
+  createLocalTransport(): Transport;
+  /** Counts of the router's tables. */
+  stats(): RouterStats;
+  /**
+   * GOODBYE (`wamp.close.system_shutdown`) to every session, close 1001, stop listening.
+   *
+   * @example
+   * ```ts
+   * process.on('SIGTERM', () => router.close());
+   * ```
+   */
+  close(): Promise<void>;
+}
+
+const AGENT = 'wamp-router';
+
+/**
+ * Creates a router. Options are validated here; a bad one throws a `RouterError` naming it.
+ *
+ * @example
+ * ```ts
+ * import { createRouter } from '@wamp/router';
+ * const router = createRouter({ realms: ['realm1'] });
+ * const { url } = await router.listen({ port: 8080 });
+ * console.log(`listening on ${url}`);
+ * ```
+ */
+export function createRouter(options: RouterOptions = {}): Router {
+  const resolved = resolveOptions(options);
+  const core = new RouterCore(resolved, serializersFor(resolved.serializers), AGENT);
+  const servers = new RouterServers(core);
+  let closed = false;
+
+  const ensureOpen = () => {
+    if (closed) throw new RouterError(RouterErrorCode.CLOSED, 'the router was closed: create a new one');
+  };
+
+  return {
+    options: resolved,
+    get realms() {
+      return core.realmNames();
+    },
+    listen(listenOptions) {
+      ensureOpen();
+      return servers.listen(listenOptions);
+    },
+    attach(server, attachOptions) {
+      ensureOpen();
+      servers.attach(server, attachOptions);
+    },
+    createLocalTransport() {
+      ensureOpen();
+      const [client, server] = createMemoryPair(core.serializers[0]!);
+      core.accept(server);
+      return client;
+    },
+    stats() {
+      let subscriptions = 0;
+      let registrations = 0;
+      let pendingCalls = 0;
+      for (const name of core.realmNames()) {
+        const realm = core.realm(name)!;
+        subscriptions += realm.broker.subscriptionCount;
+        registrations += realm.dealer.registrationCount;
+      }
+      for (const session of core.connections) pendingCalls += session.calls.size;
+      return {
+        connections: core.connections.size,
+        sessions: core.sessionsById.size,
+        subscriptions,
+        registrations,
+        pendingCalls,
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await core.close();
+      await servers.close();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createWebSocketServer, type WebSocketServer } from '@wamp/transport/node';
+import { RouterError, RouterErrorCode } from './errors.js';
+import type { RouterCore } from './core/router-core.js';
+
+/** Where and how {@link Router.listen} serves. */
+export interface ListenOptions {
+  /** Address to bind. Default `127.0.0.1`; `0.0.0.0` for every interface. */
+  host?: string;
+  /** TCP port; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** WebSocket path. Default `/ws`. */
+  path?: string;
+  /** PEM certificate and key: serve `wss://` instead of `ws://`. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+}
+
+/** Where the router ended up listening. */
+export interface ListenResult {
+  /** The WebSocket URL clients connect to, e.g. `ws://127.0.0.1:8080/ws`. */
+  url: string;
+  host: string;
+  port: number;
+}
+
+/** Options of {@link Router.attach}. */
+export interface AttachOptions {
+  /** WebSocket path on the server. Default `/ws`. */
+  path?: string;
+}
+
+function answerPlainHttp(request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
+  response.end(`This is a WAMP router: connect with a WebSocket client (subprotocols wamp.2.json, wamp.2.cbor, wamp.2.msgpack), not ${request.method}.\n`);
+}
+
+/**
+ * The Node side of a router: WebSocket servers on HTTP(S) servers, each handing its connections to the core.
+ */
+export class RouterServers {
+  private readonly webSockets: WebSocketServer[] = [];
+  private readonly owned: (HttpServer | HttpsServer)[] = [];
+
+  constructor(private readonly core: RouterCore) {}
+
+  attach(server: HttpServer | HttpsServer, options: AttachOptions = {}): void {
+    const { limits, keepalive, allowedOrigins, perMessageDeflate } = this.core.options;
+    const webSocket = createWebSocketServer({
+      serializers: this.core.serializers,
+      path: options.path ?? '/ws',
+      ...(allowedOrigins !== undefined && { allowedOrigins }),
+      maxMessageBytes: limits.maxMessageBytes,
+      highWaterMark: limits.outboundHighWater,
+      keepalive,
+      perMessageDeflate,
+      logger: this.core.log,
+      onTransport: (transport) => {
+        this.core.accept(transport);
+      },
+    });
+    webSocket.attach(server);
+    this.webSockets.push(webSocket);
+  }
+
+  async listen(options: ListenOptions = {}): Promise<ListenResult> {
+    const host = options.host ?? '127.0.0.1';
+    const path = options.path ?? '/ws';
+    const server =
+      options.tls !== undefined
+        ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, answerPlainHttp)
+        : createHttpServer(answerPlainHttp);
+    this.attach(server, { path });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        const hint =
+          error.code === 'EADDRINUSE'
+            ? `port ${options.port ?? 8080} on ${host} is in use: stop the other process or pick another port`
+            : `cannot listen on ${host}:${options.port ?? 8080} (${error.code ?? error.message})`;
+        reject(new RouterError(RouterErrorCode.LISTEN_FAILED, hint, { cause: error }));
+      });
+      server.listen(options.port ?? 8080, host, () => resolve());
+    });
+    this.owned.push(server);
+    const address = server.address() as AddressInfo;
+    const scheme = options.tls !== undefined ? 'wss' : 'ws';
+    const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { url: `${scheme}://${urlHost}:${address.port}${path}`, host: address.address, port: address.port };
+  }
+
+  /** Stops accepting connections and closes the servers the router created itself. */
+  async close(): Promise<void> {
+    await Promise.all(this.webSockets.map((webSocket) => webSocket.close()));
+    await Promise.all(
+      this.owned.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+  }
+}
