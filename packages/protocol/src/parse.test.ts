@@ -27,6 +27,7 @@ describe('parseMessage accepts every well-formed message', () => {
     ['UNSUBSCRIBED revocation', m.unsubscribed(0, { subscription: 2, reason: 'x' })],
     ['EVENT', m.event(1, 2, {}, ['a'], { b: 1 })],
     ['CALL', m.call(1, {}, 'com.example.add', [1, 2])],
+    ['CALL with unknown and implementation keys', m.call(1, { _custom: 1, futurekey: 'x' }, 'com.example.add')],
     ['CANCEL', m.cancel(1, { mode: 'kill' })],
     ['RESULT', m.result(1, { progress: true }, [3])],
     ['REGISTER', m.register(1, { invoke: 'roundrobin' }, 'com.example.add')],
@@ -112,6 +113,33 @@ describe('parseMessage rejects malformed messages with the field and what was ex
     ],
     ['CHALLENGE method a number', [4, 1, {}], 'CHALLENGE: AuthMethod|string must be a string'],
     ['AUTHENTICATE extra missing', [5, 'sig'], 'AUTHENTICATE: message must be 3 elements (got 2)'],
+    [
+      'PUBLISH acknowledge an integer',
+      [16, 1, { acknowledge: 1 }, 't.x'],
+      'PUBLISH: Options.acknowledge must be a bool',
+    ],
+    [
+      'PUBLISH exclude of strings',
+      [16, 1, { exclude: ['a'] }, 't.x'],
+      'PUBLISH: Options.exclude must be a list of integer IDs',
+    ],
+    [
+      'SUBSCRIBE unknown match',
+      [32, 1, { match: 'regex' }, 't.x'],
+      'SUBSCRIBE: Options.match must be one of "exact", "prefix", "wildcard"',
+    ],
+    [
+      'REGISTER unknown invoke',
+      [64, 1, { invoke: 'all' }, 'p.x'],
+      'REGISTER: Options.invoke must be one of "single", "roundrobin", "random", "first", "last"',
+    ],
+    ['CALL negative timeout', [48, 1, { timeout: -1 }, 'p.x'], 'CALL: Options.timeout must be a non-negative integer'],
+    [
+      'CANCEL unknown mode',
+      [49, 1, { mode: 'now' }],
+      'CANCEL: Options.mode must be one of "skip", "kill", "killnowait"',
+    ],
+    ['HELLO roles a list', [1, 'realm1', { roles: [] }], 'HELLO: Details.roles must be a dict'],
   ])('%s', (_name, raw, message) => {
     let thrown: unknown;
     try {

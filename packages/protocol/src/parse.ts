@@ -2,6 +2,7 @@ import { MessageCode, messageName } from './codes.js';
 import { ProtocolViolation } from './errors.js';
 import { MAX_ID } from './ids.js';
 import type { Message } from './messages.js';
+import { checkOptionKind, OPTION_RULES } from './option-rules.js';
 
 // Each check throws a ProtocolViolation naming the message, the element in the spec's notation and what
 // the spec expects. They read the element in place: the message is validated, never copied.
@@ -31,6 +32,23 @@ function checkIdOrZero(value: unknown, name: string, field: string): void {
 
 function checkDict(value: unknown, name: string, field: string): void {
   if (!isDict(value)) throw new ProtocolViolation(name, field, 'a dict');
+}
+
+/**
+ * The Options/Details dict of a message: a dict whose predefined keys hold the type the spec gives them.
+ * Walks the dict's own keys (usually none or a few), not the rule table.
+ */
+function checkOptions(value: unknown, code: number, name: string, field: string): void {
+  checkDict(value, name, field);
+  const rules = OPTION_RULES.get(code);
+  if (rules === undefined) return;
+  const dict = value as Record<string, unknown>;
+  for (const key in dict) {
+    const kind = rules.get(key);
+    if (kind === undefined) continue;
+    const expected = checkOptionKind(kind, dict[key]);
+    if (expected !== undefined) throw new ProtocolViolation(name, `${field.split('|')[0]}.${key}`, expected);
+  }
 }
 
 function checkString(value: unknown, name: string, field: string): void {
@@ -85,16 +103,16 @@ export function parseMessage(raw: unknown): Message {
     case MessageCode.HELLO:
       checkLength(msg, name, 3, 3);
       checkUri(msg[1], name, 'Realm|uri');
-      checkDict(msg[2], name, 'Details|dict');
+      checkOptions(msg[2], code, name, 'Details|dict');
       break;
     case MessageCode.WELCOME:
       checkLength(msg, name, 3, 3);
       checkId(msg[1], name, 'Session|id');
-      checkDict(msg[2], name, 'Details|dict');
+      checkOptions(msg[2], code, name, 'Details|dict');
       break;
     case MessageCode.ABORT:
       checkLength(msg, name, 3, 5);
-      checkDict(msg[1], name, 'Details|dict');
+      checkOptions(msg[1], code, name, 'Details|dict');
       checkUri(msg[2], name, 'Reason|uri');
       checkPayload(msg, 3, name);
       break;
@@ -110,14 +128,14 @@ export function parseMessage(raw: unknown): Message {
       break;
     case MessageCode.GOODBYE:
       checkLength(msg, name, 3, 3);
-      checkDict(msg[1], name, 'Details|dict');
+      checkOptions(msg[1], code, name, 'Details|dict');
       checkUri(msg[2], name, 'Reason|uri');
       break;
     case MessageCode.ERROR:
       checkLength(msg, name, 5, 7);
       checkInteger(msg[1], name, 'REQUEST.Type|int');
       checkId(msg[2], name, 'REQUEST.Request|id');
-      checkDict(msg[3], name, 'Details|dict');
+      checkOptions(msg[3], code, name, 'Details|dict');
       checkUri(msg[4], name, 'Error|uri');
       checkPayload(msg, 5, name);
       break;
@@ -125,7 +143,7 @@ export function parseMessage(raw: unknown): Message {
     case MessageCode.CALL:
       checkLength(msg, name, 4, 6);
       checkId(msg[1], name, 'Request|id');
-      checkDict(msg[2], name, 'Options|dict');
+      checkOptions(msg[2], code, name, 'Options|dict');
       checkUri(msg[3], name, code === MessageCode.CALL ? 'Procedure|uri' : 'Topic|uri');
       checkPayload(msg, 4, name);
       break;
@@ -133,7 +151,7 @@ export function parseMessage(raw: unknown): Message {
     case MessageCode.REGISTER:
       checkLength(msg, name, 4, 4);
       checkId(msg[1], name, 'Request|id');
-      checkDict(msg[2], name, 'Options|dict');
+      checkOptions(msg[2], code, name, 'Options|dict');
       checkUri(msg[3], name, code === MessageCode.REGISTER ? 'Procedure|uri' : 'Topic|uri');
       break;
     case MessageCode.PUBLISHED:
@@ -177,36 +195,36 @@ export function parseMessage(raw: unknown): Message {
       checkLength(msg, name, 4, 6);
       checkId(msg[1], name, 'SUBSCRIBED.Subscription|id');
       checkId(msg[2], name, 'PUBLISHED.Publication|id');
-      checkDict(msg[3], name, 'Details|dict');
+      checkOptions(msg[3], code, name, 'Details|dict');
       checkPayload(msg, 4, name);
       break;
     case MessageCode.CANCEL:
       checkLength(msg, name, 3, 3);
       checkId(msg[1], name, 'CALL.Request|id');
-      checkDict(msg[2], name, 'Options|dict');
+      checkOptions(msg[2], code, name, 'Options|dict');
       break;
     case MessageCode.RESULT:
       checkLength(msg, name, 3, 5);
       checkId(msg[1], name, 'CALL.Request|id');
-      checkDict(msg[2], name, 'Details|dict');
+      checkOptions(msg[2], code, name, 'Details|dict');
       checkPayload(msg, 3, name);
       break;
     case MessageCode.INVOCATION:
       checkLength(msg, name, 4, 6);
       checkId(msg[1], name, 'Request|id');
       checkId(msg[2], name, 'REGISTERED.Registration|id');
-      checkDict(msg[3], name, 'Details|dict');
+      checkOptions(msg[3], code, name, 'Details|dict');
       checkPayload(msg, 4, name);
       break;
     case MessageCode.INTERRUPT:
       checkLength(msg, name, 3, 3);
       checkId(msg[1], name, 'INVOCATION.Request|id');
-      checkDict(msg[2], name, 'Options|dict');
+      checkOptions(msg[2], code, name, 'Options|dict');
       break;
     case MessageCode.YIELD:
       checkLength(msg, name, 3, 5);
       checkId(msg[1], name, 'INVOCATION.Request|id');
-      checkDict(msg[2], name, 'Options|dict');
+      checkOptions(msg[2], code, name, 'Options|dict');
       checkPayload(msg, 3, name);
       break;
   }

@@ -1,0 +1,40 @@
+import { Encoder, type Options } from 'cbor-x';
+import type { Message } from '../messages.js';
+import type { Serializer } from '../serializer.js';
+import { encodeWithIntegerIds } from './integers.js';
+
+// Plain CBOR that any WAMP peer reads: no record or structured-clone extensions, maps decoded to objects,
+// byte arrays as CBOR byte strings (not typed-array tags), 64-bit integers decoded to numbers
+// (`int64AsNumber` is a real cbor-x decoder option that its type declarations leave out).
+const cbor = new Encoder({
+  useRecords: false,
+  mapsAsObjects: true,
+  tagUint8Array: false,
+  int64AsNumber: true,
+} as Options);
+
+function encodeCbor(message: Message): Uint8Array {
+  return cbor.encode(message);
+}
+
+/**
+ * The `wamp.2.cbor` serializer (RFC 8949, on cbor-x): binary frames.
+ *
+ * @example
+ * ```ts
+ * import { cborSerializer } from '@wamp/protocol/cbor';
+ * const frame = cborSerializer.encode(call(1, {}, 'com.example.add', [1, 2]));
+ * cborSerializer.decode(frame); // [48, 1, {}, 'com.example.add', [1, 2]]
+ * ```
+ */
+export const cborSerializer: Serializer = {
+  subprotocol: 'wamp.2.cbor',
+  binary: true,
+  encode(message: Message): Uint8Array {
+    return encodeWithIntegerIds(message, encodeCbor);
+  },
+  decode(frame: string | Uint8Array): unknown {
+    if (typeof frame === 'string') throw new TypeError('wamp.2.cbor frames must be binary, got a text frame');
+    return cbor.decode(frame);
+  },
+};
