@@ -9,8 +9,6 @@ export const RouterErrorCode = {
   CONFIG_FILE: 'ROUTER_ERR_CONFIG_FILE',
   /** The address is taken or not allowed. */
   LISTEN_FAILED: 'ROUTER_ERR_LISTEN_FAILED',
-  /** A realm name passed to `createLocalTransport` or configured twice does not exist or clashes. */
-  NO_SUCH_REALM: 'ROUTER_ERR_NO_SUCH_REALM',
   /** The router was used after `close()`. */
   CLOSED: 'ROUTER_ERR_CLOSED',
 } as const;

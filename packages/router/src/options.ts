@@ -168,7 +168,11 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
       maxMessageBytes: positiveInteger('limits.maxMessageBytes', limits.maxMessageBytes, 1 << 20),
       outboundHighWater: positiveInteger('limits.outboundHighWater', limits.outboundHighWater, 1 << 20),
       slowConsumer: oneOf('limits.slowConsumer', limits.slowConsumer, ['drop', 'disconnect'], 'drop'),
-      maxPendingCallsPerCaller: positiveInteger('limits.maxPendingCallsPerCaller', limits.maxPendingCallsPerCaller, 1000),
+      maxPendingCallsPerCaller: positiveInteger(
+        'limits.maxPendingCallsPerCaller',
+        limits.maxPendingCallsPerCaller,
+        1000,
+      ),
       shutdownGraceMs: positiveInteger('limits.shutdownGraceMs', limits.shutdownGraceMs, 2000),
     },
     logger: options.logger ?? silentLogger,

@@ -2,9 +2,9 @@ import type { Transport } from '@wamp/transport';
 import { createMemoryPair } from '@wamp/transport/node';
 import { RouterCore } from './core/router-core.js';
 import { RouterError, RouterErrorCode } from './errors.js';
-import { type ResolvedOptions, resolveOptions, type RouterOptions } from './options.js';
-import { type AttachOptions, type ListenOptions, type ListenResult, RouterServers } from './server.js';
+import { type ResolvedOptions, type RouterOptions, resolveOptions } from './options.js';
 import { serializersFor } from './serializers.js';
+import { type AttachOptions, type ListenOptions, type ListenResult, RouterServers } from './server.js';
 
 /** Counts of the router's tables, for monitoring and leak checks. */
 export interface RouterStats {

@@ -1,9 +1,14 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createWebSocketServer, type WebSocketServer } from '@wamp/transport/node';
-import { RouterError, RouterErrorCode } from './errors.js';
 import type { RouterCore } from './core/router-core.js';
+import { RouterError, RouterErrorCode } from './errors.js';
 
 /** Where and how {@link Router.listen} serves. */
 export interface ListenOptions {
@@ -33,7 +38,9 @@ export interface AttachOptions {
 
 function answerPlainHttp(request: IncomingMessage, response: ServerResponse): void {
   response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
-  response.end(`This is a WAMP router: connect with a WebSocket client (subprotocols wamp.2.json, wamp.2.cbor, wamp.2.msgpack), not ${request.method}.\n`);
+  response.end(
+    `This is a WAMP router: connect with a WebSocket client (subprotocols wamp.2.json, wamp.2.cbor, wamp.2.msgpack), not ${request.method}.\n`,
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ErrorUri, MessageCode, call, error, register, unregister, yieldResult } from '@wamp/protocol';
+import { call, ErrorUri, error, MessageCode, register, unregister, yieldResult } from '@wamp/protocol';
 import { describe, expect, it } from 'vitest';
 import { startRouter } from './support/fixture.js';
 import type { RawPeer } from './support/raw-peer.js';
@@ -22,7 +22,14 @@ describe.each(SERIALIZERS)('dealer over %s', (_name, serializer) => {
 
     caller.send(call(41, {}, 'com.example.add', [2, 3], { precision: 'exact' }));
     const invocation = await callee.next();
-    expect(invocation).toEqual([MessageCode.INVOCATION, invocation[1], registrationId, {}, [2, 3], { precision: 'exact' }]);
+    expect(invocation).toEqual([
+      MessageCode.INVOCATION,
+      invocation[1],
+      registrationId,
+      {},
+      [2, 3],
+      { precision: 'exact' },
+    ]);
     callee.send(yieldResult(invocation[1] as number, {}, [5], { note: 'ok' }));
     expect(await caller.next()).toEqual([MessageCode.RESULT, 41, {}, [5], { note: 'ok' }]);
     expect(fixture.router.stats().pendingCalls).toBe(0);
@@ -50,8 +57,18 @@ describe.each(SERIALIZERS)('dealer over %s', (_name, serializer) => {
     await caller.join();
     caller.send(call(5, {}, 'com.example.fail', [1]));
     const invocation = await callee.next();
-    callee.send(error(MessageCode.INVOCATION, invocation[1] as number, {}, 'com.example.error.bad', ['why'], { code: 7 }));
-    expect(await caller.next()).toEqual([MessageCode.ERROR, MessageCode.CALL, 5, {}, 'com.example.error.bad', ['why'], { code: 7 }]);
+    callee.send(
+      error(MessageCode.INVOCATION, invocation[1] as number, {}, 'com.example.error.bad', ['why'], { code: 7 }),
+    );
+    expect(await caller.next()).toEqual([
+      MessageCode.ERROR,
+      MessageCode.CALL,
+      5,
+      {},
+      'com.example.error.bad',
+      ['why'],
+      { code: 7 },
+    ]);
   });
 
   it('answers no_such_procedure, and invalid_uri for a malformed procedure', async () => {
@@ -72,7 +89,13 @@ describe.each(SERIALIZERS)('dealer over %s', (_name, serializer) => {
     await second.join();
     await registerProcedure(first, 'com.example.once');
     second.send(register(1, {}, 'com.example.once'));
-    expect(await second.next()).toEqual([MessageCode.ERROR, MessageCode.REGISTER, 1, {}, ErrorUri.PROCEDURE_ALREADY_EXISTS]);
+    expect(await second.next()).toEqual([
+      MessageCode.ERROR,
+      MessageCode.REGISTER,
+      1,
+      {},
+      ErrorUri.PROCEDURE_ALREADY_EXISTS,
+    ]);
   });
 
   it.each([
@@ -96,7 +119,13 @@ describe.each(SERIALIZERS)('dealer over %s', (_name, serializer) => {
     await other.join();
     const registrationId = await registerProcedure(callee, 'com.example.temp');
     other.send(unregister(1, registrationId));
-    expect(await other.next()).toEqual([MessageCode.ERROR, MessageCode.UNREGISTER, 1, {}, ErrorUri.NO_SUCH_REGISTRATION]);
+    expect(await other.next()).toEqual([
+      MessageCode.ERROR,
+      MessageCode.UNREGISTER,
+      1,
+      {},
+      ErrorUri.NO_SUCH_REGISTRATION,
+    ]);
     callee.send(unregister(2, registrationId));
     expect(await callee.next()).toEqual([MessageCode.UNREGISTERED, 2]);
     expect(fixture.router.stats().registrations).toBe(0);

@@ -1,7 +1,7 @@
-import { CloseUri, ErrorUri, MessageCode, call, goodbye, hello, subscribe } from '@wamp/protocol';
+import { CloseUri, call, ErrorUri, goodbye, hello, MessageCode, subscribe } from '@wamp/protocol';
 import { describe, expect, it } from 'vitest';
-import { SERIALIZERS } from './support/serializers.js';
 import { startRouter } from './support/fixture.js';
+import { SERIALIZERS } from './support/serializers.js';
 
 describe.each(SERIALIZERS)('session lifecycle over %s', (_name, serializer) => {
   it('answers HELLO with WELCOME: a global-scope session ID, roles, features and anonymous auth', async () => {

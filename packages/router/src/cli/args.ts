@@ -66,7 +66,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (values.host !== undefined) args.host = values.host;
   if (values.port !== undefined) {
     const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be 0-65535, got "${values.port}"`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw usageError(`--port must be 0-65535, got "${values.port}"`);
     args.port = port;
   }
   if (values.path !== undefined) {
@@ -77,7 +78,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (values['auto-create-realms'] === true) args.autoCreateRealms = true;
   if (values['allow-origin'] !== undefined) args.allowedOrigins = values['allow-origin'];
   if (values.serializers !== undefined) {
-    args.serializers = values.serializers.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+    args.serializers = values.serializers
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name.length > 0);
   }
   if (values['tls-cert'] !== undefined) args.tlsCert = values['tls-cert'];
   if (values['tls-key'] !== undefined) args.tlsKey = values['tls-key'];

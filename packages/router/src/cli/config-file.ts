@@ -64,7 +64,11 @@ export function loadConfigFile(file: string): ConfigFile {
     // YAML is a superset of JSON, but JSON.parse gives better messages for .json files.
     data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw configError(file, `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`, error);
+    throw configError(
+      file,
+      `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      error,
+    );
   }
   if (data === null || data === undefined) return {};
   if (!isDict(data)) throw configError(file, 'the top level must be a map of options');

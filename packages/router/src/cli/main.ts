@@ -38,7 +38,10 @@ function merge(args: CliArgs, config: ConfigFile) {
   const tlsFiles = args.tlsCert !== undefined ? { cert: args.tlsCert, key: args.tlsKey! } : tls;
   const level = args.logLevel ?? logLevel ?? 'info';
   if (!LOG_LEVELS.includes(level)) {
-    throw new RouterError(RouterErrorCode.INVALID_OPTION, `log level "${level}" is not one of ${LOG_LEVELS.join(', ')}`);
+    throw new RouterError(
+      RouterErrorCode.INVALID_OPTION,
+      `log level "${level}" is not one of ${LOG_LEVELS.join(', ')}`,
+    );
   }
   return {
     options,
@@ -46,7 +49,9 @@ function merge(args: CliArgs, config: ConfigFile) {
       host: args.host ?? host ?? '127.0.0.1',
       port: args.port ?? port ?? 8080,
       path: args.path ?? path ?? '/ws',
-      ...(tlsFiles !== undefined && { tls: { cert: readPem(tlsFiles.cert, 'cert'), key: readPem(tlsFiles.key, 'key') } }),
+      ...(tlsFiles !== undefined && {
+        tls: { cert: readPem(tlsFiles.cert, 'cert'), key: readPem(tlsFiles.key, 'key') },
+      }),
     },
     level,
   };
@@ -72,7 +77,9 @@ export async function main(argv: string[]): Promise<void> {
   const logger = pino({ level, base: { name: 'wamp-router' } }, pino.destination(2));
   const router = createRouter({ ...options, logger });
   const { url } = await router.listen(listen);
-  process.stdout.write(`wamp-router listening on ${url} (realms: ${router.realms.join(', ') || 'created on demand'})\n`);
+  process.stdout.write(
+    `wamp-router listening on ${url} (realms: ${router.realms.join(', ') || 'created on demand'})\n`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -1,4 +1,4 @@
-import { type HelloMessage, ScopedIdGenerator, type Serializer, CloseUri } from '@wamp/protocol';
+import { CloseUri, type HelloMessage, ScopedIdGenerator, type Serializer } from '@wamp/protocol';
 import type { Transport } from '@wamp/transport';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';

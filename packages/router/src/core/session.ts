@@ -198,7 +198,11 @@ export class RouterSession {
         return;
       case MessageCode.ERROR:
         if (message[1] === MessageCode.INVOCATION) realm.dealer.invocationError(this, message);
-        else this.abort(ErrorUri.PROTOCOL_VIOLATION, `ERROR for ${messageName(message[1]) ?? message[1]} may only come from the router`);
+        else
+          this.abort(
+            ErrorUri.PROTOCOL_VIOLATION,
+            `ERROR for ${messageName(message[1]) ?? message[1]} may only come from the router`,
+          );
         return;
       case MessageCode.GOODBYE:
         this.send(goodbye({}, CloseUri.GOODBYE_AND_OUT));
@@ -227,7 +231,10 @@ export class RouterSession {
   }
 
   private readonly onDecodeError = (error: Error): void => {
-    this.abort(ErrorUri.PROTOCOL_VIOLATION, `frame could not be decoded as ${this.transport.protocol}: ${error.message}`);
+    this.abort(
+      ErrorUri.PROTOCOL_VIOLATION,
+      `frame could not be decoded as ${this.transport.protocol}: ${error.message}`,
+    );
   };
 
   private readonly onClose = (event: TransportCloseEvent): void => {

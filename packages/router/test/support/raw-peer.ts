@@ -1,4 +1,4 @@
-import { type Message, MessageCode, hello, parseMessage } from '@wamp/protocol';
+import { hello, type Message, MessageCode, parseMessage } from '@wamp/protocol';
 import type { Transport, TransportCloseEvent } from '@wamp/transport';
 
 const DEFAULT_ROLES = { publisher: {}, subscriber: {}, caller: {}, callee: {} };
@@ -55,7 +55,9 @@ export class RawPeer {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((waiter) => waiter !== check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received ${JSON.stringify(this.received)}`));
+        reject(
+          new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received ${JSON.stringify(this.received)}`),
+        );
       }, timeoutMs);
       const check = () => {
         if (!condition()) return false;

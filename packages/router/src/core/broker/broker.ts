@@ -45,7 +45,11 @@ export class Broker {
     const [, request, options, topic] = message;
     const match = options.match ?? 'exact';
     if (match !== 'exact') {
-      session.send(error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.INVALID_ARGUMENT, [`match "${String(match)}" is not supported`]));
+      session.send(
+        error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.INVALID_ARGUMENT, [
+          `match "${String(match)}" is not supported`,
+        ]),
+      );
       return;
     }
     if (!isValidUri(topic, this.uriCheck)) {

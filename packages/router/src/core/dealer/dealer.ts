@@ -1,7 +1,7 @@
 import {
   type CallMessage,
-  ErrorUri,
   type ErrorMessage,
+  ErrorUri,
   error,
   interrupt,
   invocation,

@@ -1,0 +1,55 @@
+/**
+ * The WebSocket close codes (RFC 6455 §7.4.1) this project sends or reports, in one table.
+ *
+ * @example
+ * ```ts
+ * transport.close(CloseCode.GOING_AWAY, 'wamp.close.system_shutdown');
+ * ```
+ */
+export const CloseCode = {
+  /** The purpose of the connection was fulfilled (after GOODBYE, or a refused realm). */
+  NORMAL: 1000,
+  /** The endpoint is going away: the router shuts down, or a browser leaves the page. */
+  GOING_AWAY: 1001,
+  /** Protocol error: the router sent ABORT `wamp.error.protocol_violation` before closing. */
+  PROTOCOL_ERROR: 1002,
+  /** Reported when a close frame carried no code. Never sent. */
+  NO_STATUS: 1005,
+  /** Reported when the connection dropped without a close frame (peer died, keepalive timeout). Never sent. */
+  ABNORMAL: 1006,
+  /** A frame's data did not match its type, e.g. invalid UTF-8 in a text frame. */
+  INVALID_DATA: 1007,
+  /** A policy was violated: e.g. a slow consumer disconnected by the router. */
+  POLICY_VIOLATION: 1008,
+  /** A message exceeded the size limit (`maxMessageBytes`). */
+  MESSAGE_TOO_BIG: 1009,
+  /** An unexpected condition inside the endpoint. */
+  INTERNAL_ERROR: 1011,
+} as const;
+
+/** One of {@link CloseCode}'s values. */
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+const MEANINGS: Record<number, string> = {
+  1000: 'normal closure',
+  1001: 'going away',
+  1002: 'protocol error',
+  1005: 'no status code',
+  1006: 'abnormal closure (no close frame)',
+  1007: 'invalid frame payload data',
+  1008: 'policy violation',
+  1009: 'message too big',
+  1011: 'internal error',
+};
+
+/**
+ * A short description of a close code, for logs and error messages.
+ *
+ * @example
+ * ```ts
+ * describeCloseCode(1009); // 'message too big'
+ * ```
+ */
+export function describeCloseCode(code: number): string {
+  return MEANINGS[code] ?? (code >= 4000 && code <= 4999 ? 'application-defined' : 'unknown');
+}

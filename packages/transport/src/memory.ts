@@ -1,0 +1,157 @@
+import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
+import { CloseCode } from './close-codes.js';
+import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from './transport.js';
+
+const MEMORY_PEER: PeerInfo = Object.freeze({ remoteAddress: 'memory' });
+
+/** Options of {@link createMemoryPair}. */
+export interface MemoryPairOptions {
+  /** Queued bytes (frames not yet delivered) above which `isWritable()` turns false. Default 1 MiB. */
+  highWaterMark?: number;
+}
+
+function frameBytes(frame: string | Uint8Array): number {
+  return typeof frame === 'string' ? frame.length : frame.byteLength;
+}
+
+/**
+ * One end of an in-memory pair. Frames go through the serializer both ways, exactly as on a socket, and are
+ * delivered in batches on a microtask, never synchronously inside `send`.
+ */
+class MemoryTransport implements Transport {
+  readonly protocol: Subprotocol;
+  readonly peer = MEMORY_PEER;
+  readonly highWaterMark: number;
+  readonly lowWaterMark: number;
+  readyState: ReadyState = ReadyState.OPEN;
+  bufferedAmount = 0;
+  onmessage: ((message: unknown) => void) | null = null;
+  ondecodeerror: ((error: Error) => void) | null = null;
+  onclose: ((event: TransportCloseEvent) => void) | null = null;
+  ondrain: (() => void) | null = null;
+
+  /** The other end; set right after construction. */
+  other!: MemoryTransport;
+  private outbox: (string | Uint8Array)[] = [];
+  private scheduled = false;
+  private aboveHighWater = false;
+  /** The close this end asked for, delivered to both ends after the frames queued before it. */
+  private pendingClose: TransportCloseEvent | null = null;
+  private readonly flushBound = () => this.flush();
+
+  constructor(
+    readonly serializer: Serializer,
+    highWaterMark: number,
+  ) {
+    this.protocol = serializer.subprotocol;
+    this.highWaterMark = highWaterMark;
+    this.lowWaterMark = highWaterMark >>> 2;
+  }
+
+  isWritable(): boolean {
+    return this.readyState === ReadyState.OPEN && this.bufferedAmount <= this.highWaterMark;
+  }
+
+  send(message: Message): void {
+    if (this.readyState !== ReadyState.OPEN) return;
+    this.sendEncoded(this.serializer.encode(message));
+  }
+
+  sendEncoded(frame: string | Uint8Array): void {
+    if (this.readyState !== ReadyState.OPEN) return;
+    this.outbox.push(frame);
+    this.bufferedAmount += frameBytes(frame);
+    if (this.bufferedAmount > this.highWaterMark) this.aboveHighWater = true;
+    this.schedule();
+  }
+
+  close(code: number = CloseCode.NORMAL, reason = ''): void {
+    if (this.readyState >= ReadyState.CLOSING) return;
+    this.readyState = ReadyState.CLOSING;
+    this.other.readyState = ReadyState.CLOSING;
+    this.pendingClose = { code, reason, wasClean: true };
+    this.schedule();
+  }
+
+  terminate(): void {
+    if (this.readyState === ReadyState.CLOSED) return;
+    this.outbox = [];
+    this.other.outbox = [];
+    const abnormal: TransportCloseEvent = { code: CloseCode.ABNORMAL, reason: '', wasClean: false };
+    queueMicrotask(() => {
+      this.finish(abnormal);
+      this.other.finish(abnormal);
+    });
+    this.readyState = ReadyState.CLOSING;
+    this.other.readyState = ReadyState.CLOSING;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(this.flushBound);
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const frames = this.outbox;
+    this.outbox = [];
+    const receiver = this.other;
+    for (const frame of frames) {
+      this.bufferedAmount -= frameBytes(frame);
+      if (receiver.readyState === ReadyState.CLOSED) continue;
+      receiver.receive(frame);
+    }
+    if (this.aboveHighWater && this.bufferedAmount <= this.lowWaterMark) {
+      this.aboveHighWater = false;
+      this.ondrain?.();
+    }
+    const close = this.pendingClose;
+    if (close !== null && this.outbox.length === 0) {
+      this.pendingClose = null;
+      this.finish(close);
+      receiver.finish(close);
+    }
+  }
+
+  private receive(frame: string | Uint8Array): void {
+    let message: unknown;
+    try {
+      message = this.serializer.decode(frame);
+    } catch (error) {
+      this.ondecodeerror?.(error as Error);
+      return;
+    }
+    this.onmessage?.(message);
+  }
+
+  private finish(event: TransportCloseEvent): void {
+    if (this.readyState === ReadyState.CLOSED) return;
+    this.readyState = ReadyState.CLOSED;
+    this.bufferedAmount = 0;
+    this.onclose?.(event);
+  }
+}
+
+/**
+ * Two transports connected to each other in memory, with no socket: for a client living in the router's
+ * process, and for fast tests. Both ends speak `serializer`.
+ *
+ * @example
+ * ```ts
+ * const [client, server] = createMemoryPair(jsonSerializer);
+ * router.accept(server);
+ * client.send(hello('realm1', { roles: { caller: {} } }));
+ * ```
+ */
+export function createMemoryPair(
+  serializer: Serializer,
+  options: MemoryPairOptions = {},
+): [client: Transport, server: Transport] {
+  const highWaterMark = options.highWaterMark ?? 1 << 20;
+  const client = new MemoryTransport(serializer, highWaterMark);
+  const server = new MemoryTransport(serializer, highWaterMark);
+  client.other = server;
+  server.other = client;
+  return [client, server];
+}

@@ -1,0 +1,87 @@
+import type { Serializer } from '@wamp/protocol';
+import WebSocket from 'ws';
+import type { Transport } from '../transport.js';
+import { WsTransport } from './ws-transport.js';
+
+/** Options of the Node {@link connect}. */
+export interface NodeConnectOptions {
+  /** Serializers to offer, in order of preference. */
+  serializers: readonly Serializer[];
+  /** Aborts the connection attempt; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Extra HTTP headers for the handshake (e.g. `Origin`, `Authorization`). */
+  headers?: Record<string, string>;
+  /** Largest inbound message in bytes; a larger one closes the connection with 1009. Default 16 MiB. */
+  maxMessageBytes?: number;
+  /** Outbound bytes queued above which the transport stops being writable. Default 1 MiB. */
+  highWaterMark?: number;
+  /** Queued bytes at or below which `ondrain` fires again. Default a quarter of the high-water mark. */
+  lowWaterMark?: number;
+  /** Offer `permessage-deflate`. Default false. */
+  perMessageDeflate?: boolean;
+  /** TLS settings for `wss://`: a CA to trust (e.g. a self-signed certificate), or turning verification off. */
+  tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+}
+
+/**
+ * Opens a WAMP WebSocket connection from Node (on `ws`), offering the serializers' subprotocols in order.
+ * Rejects when the server refuses the handshake or picks a subprotocol that was not offered.
+ *
+ * @example
+ * ```ts
+ * import { connect } from '@wamp/transport';
+ * import { jsonSerializer } from '@wamp/protocol/json';
+ * const transport = await connect('ws://127.0.0.1:8080/ws', { serializers: [jsonSerializer] });
+ * ```
+ */
+export function connect(url: string, options: NodeConnectOptions): Promise<Transport> {
+  const { serializers, signal } = options;
+  if (serializers.length === 0) return Promise.reject(new TypeError('connect: offer at least one serializer'));
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(
+      url,
+      serializers.map((serializer) => serializer.subprotocol),
+      {
+        maxPayload: options.maxMessageBytes ?? 16 << 20,
+        perMessageDeflate: options.perMessageDeflate ?? false,
+        ...(options.headers !== undefined && { headers: options.headers }),
+        ...(options.tls?.ca !== undefined && { ca: options.tls.ca }),
+        ...(options.tls?.rejectUnauthorized !== undefined && { rejectUnauthorized: options.tls.rejectUnauthorized }),
+      },
+    );
+    const onAbort = () => {
+      socket.terminate();
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const fail = (error: Error) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(new Error(`cannot connect to ${url}: ${error.message}`, { cause: error }));
+    };
+    socket.once('error', fail);
+    socket.once('open', () => {
+      socket.off('error', fail);
+      signal?.removeEventListener('abort', onAbort);
+      const serializer = serializers.find((candidate) => candidate.subprotocol === socket.protocol);
+      if (serializer === undefined) {
+        socket.close(1002, 'no WAMP subprotocol negotiated');
+        reject(
+          new Error(
+            `cannot connect to ${url}: the server chose subprotocol "${socket.protocol}", which was not offered`,
+          ),
+        );
+        return;
+      }
+      const highWaterMark = options.highWaterMark ?? 1 << 20;
+      resolve(
+        new WsTransport(
+          socket,
+          serializer,
+          { remoteAddress: url },
+          { highWaterMark, lowWaterMark: options.lowWaterMark ?? highWaterMark >>> 2 },
+        ),
+      );
+    });
+  });
+}

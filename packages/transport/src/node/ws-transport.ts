@@ -1,0 +1,150 @@
+import type { Socket } from 'node:net';
+import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
+import type WebSocket from 'ws';
+import { CloseCode, describeCloseCode } from '../close-codes.js';
+import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from '../transport.js';
+import type { TransportLogger } from './logger.js';
+
+const BINARY_FRAME = Object.freeze({ binary: true });
+const TEXT_FRAME = Object.freeze({ binary: false });
+
+/** Water marks of one connection's outbound queue, in bytes. */
+export interface WaterMarks {
+  highWaterMark: number;
+  lowWaterMark: number;
+}
+
+/** Close codes a peer may send in a close frame (RFC 6455 §7.4); anything else becomes a plain 1000. */
+function isSendableCode(code: number): boolean {
+  return (
+    (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999)
+  );
+}
+
+/** Close reasons are limited to 123 bytes of UTF-8; longer ones are cut rather than refused. */
+function clampReason(reason: string): string {
+  if (reason.length <= 41) return reason;
+  const bytes = new TextEncoder().encode(reason);
+  if (bytes.length <= 123) return reason;
+  return new TextDecoder().decode(bytes.subarray(0, 120)).replace(/\uFFFD$/, '');
+}
+
+/**
+ * A `ws` socket (server or client side) as a {@link Transport}. It decodes frames with the negotiated serializer
+ * but does not parse them. Its listeners are bound once per connection, never per message.
+ */
+export class WsTransport implements Transport {
+  readonly protocol: Subprotocol;
+  readonly highWaterMark: number;
+  readonly lowWaterMark: number;
+  onmessage: ((message: unknown) => void) | null = null;
+  ondecodeerror: ((error: Error) => void) | null = null;
+  onclose: ((event: TransportCloseEvent) => void) | null = null;
+  ondrain: (() => void) | null = null;
+
+  private aboveHighWater = false;
+  private closed = false;
+  private readonly frameOptions: typeof BINARY_FRAME | typeof TEXT_FRAME;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly serializer: Serializer,
+    readonly peer: PeerInfo,
+    marks: WaterMarks,
+    private readonly logger?: TransportLogger,
+  ) {
+    this.protocol = serializer.subprotocol;
+    this.highWaterMark = marks.highWaterMark;
+    this.lowWaterMark = marks.lowWaterMark;
+    this.frameOptions = serializer.binary ? BINARY_FRAME : TEXT_FRAME;
+    socket.on('message', this.onSocketMessage);
+    socket.on('close', this.onSocketClose);
+    socket.on('error', this.onSocketError);
+  }
+
+  get readyState(): ReadyState {
+    return this.socket.readyState as ReadyState;
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  isWritable(): boolean {
+    return this.socket.readyState === ReadyState.OPEN && this.socket.bufferedAmount <= this.highWaterMark;
+  }
+
+  send(message: Message): void {
+    if (this.socket.readyState !== ReadyState.OPEN) return;
+    this.sendEncoded(this.serializer.encode(message));
+  }
+
+  sendEncoded(frame: string | Uint8Array): void {
+    const socket = this.socket;
+    if (socket.readyState !== ReadyState.OPEN) return;
+    socket.send(frame, this.frameOptions);
+    if (!this.aboveHighWater && socket.bufferedAmount > this.highWaterMark) {
+      this.aboveHighWater = true;
+      this.waitForDrain();
+    }
+  }
+
+  close(code: number = CloseCode.NORMAL, reason = ''): void {
+    if (this.socket.readyState >= ReadyState.CLOSING) return;
+    this.socket.close(isSendableCode(code) ? code : CloseCode.NORMAL, clampReason(reason));
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  /** The TCP socket under ws; `ws` does not type it, but its `drain` event is the backpressure signal. */
+  private get tcp(): Socket | undefined {
+    return (this.socket as unknown as { _socket?: Socket })._socket;
+  }
+
+  private waitForDrain(): void {
+    const tcp = this.tcp;
+    if (tcp === undefined || tcp.destroyed) return;
+    if (tcp.writableLength > 0) tcp.once('drain', this.onTcpDrain);
+    else setImmediate(this.onTcpDrain); // bytes still sit in ws's own queue (compression): look again soon
+  }
+
+  private readonly onTcpDrain = (): void => {
+    if (!this.aboveHighWater || this.socket.readyState !== ReadyState.OPEN) return;
+    if (this.socket.bufferedAmount <= this.lowWaterMark) {
+      this.aboveHighWater = false;
+      this.ondrain?.();
+    } else {
+      this.waitForDrain();
+    }
+  };
+
+  private readonly onSocketMessage = (data: Buffer, isBinary: boolean): void => {
+    let message: unknown;
+    try {
+      // JSON arrives as text frames; ws hands every frame over as bytes.
+      message =
+        this.serializer.binary || isBinary ? this.serializer.decode(data) : this.serializer.decode(data.toString());
+    } catch (error) {
+      this.ondecodeerror?.(error as Error);
+      return;
+    }
+    this.onmessage?.(message);
+  };
+
+  private readonly onSocketError = (error: Error & { code?: string }): void => {
+    // ws follows a protocol error (bad frame, oversize message, invalid UTF-8) with a close; say why here.
+    this.logger?.warn(
+      { peer: this.peer.remoteAddress, code: error.code, error: error.message },
+      'websocket error, closing the connection',
+    );
+  };
+
+  private readonly onSocketClose = (code: number, reason: Buffer): void => {
+    if (this.closed) return;
+    this.closed = true;
+    this.logger?.debug({ peer: this.peer.remoteAddress, code, meaning: describeCloseCode(code) }, 'websocket closed');
+    this.onclose?.({ code, reason: reason.toString(), wasClean: code !== CloseCode.ABNORMAL });
+  };
+}

@@ -1,0 +1,116 @@
+// The `wamp-router` command as users run it: a real process, real sockets on 127.0.0.1.
+// Needs the router built (`pnpm test` builds first).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { CloseUri, hello, MessageCode, parseMessage } from '@wamp/protocol';
+import { jsonSerializer } from '@wamp/protocol/json';
+import { connect } from '@wamp/transport/node';
+import { generate } from 'selfsigned';
+import { afterAll, describe, expect, it } from 'vitest';
+import { roundTrip } from '../support/call.js';
+import { startCli } from '../support/cli.js';
+
+const BIN = fileURLToPath(new URL('../../packages/router/bin/wamp-router.js', import.meta.url));
+const run = promisify(execFile);
+const scratch = mkdtempSync(join(tmpdir(), 'wamp-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const path = join(scratch, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** Runs the CLI expecting failure; resolves with its exit code and stderr. */
+async function fails(args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    await run('node', [BIN, ...args]);
+  } catch (error) {
+    const e = error as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+  throw new Error(`wamp-router ${args.join(' ')} succeeded, expected a failure`);
+}
+
+describe('wamp-router CLI', () => {
+  it('prints usage with --help and the package version with --version', async () => {
+    const help = await run('node', [BIN, '--help']);
+    expect(help.stdout).toContain('Usage: wamp-router [options]');
+    expect(help.stdout).toContain('--tls-cert FILE');
+    const version = await run('node', [BIN, '--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.each([
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['--port', 'abc'], '--port must be 0-65535'],
+    [['--path', 'ws'], '--path must start with "/"'],
+    [['--tls-cert', 'a.pem'], '--tls-cert and --tls-key go together'],
+    [['--serializers', 'json,xml'], 'serializers[1]'],
+    [['--log-level', 'loud'], 'log level "loud"'],
+  ])('refuses %j with one line saying what to change', async (args, message) => {
+    const { code, stderr } = await fails(args);
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names the file and the bad key of an invalid config file', async () => {
+    const unknown = file('unknown.yaml', 'port: 8080\nrelams: [a]\n');
+    expect((await fails(['--config', unknown])).stderr).toContain(`${unknown}: unknown key "relams"`);
+    const badLimit = file('limit.json', JSON.stringify({ limits: { maxMessageBytes: -1 } }));
+    expect((await fails(['--config', badLimit])).stderr).toContain('limits.maxMessageBytes');
+    const broken = file('broken.yaml', 'port: [8080\n');
+    expect((await fails(['--config', broken])).stderr).toContain('not valid YAML');
+    expect((await fails(['--config', join(scratch, 'missing.yaml')])).stderr).toContain('ENOENT');
+  });
+
+  it('serves the realms of its config file, with the command line winning', async () => {
+    const config = file('router.yaml', 'port: 1\nrealms: [from-file]\n');
+    await using cli = await startCli('node', [BIN, '--config', config, '--port', '0', '--realm', 'realm1']);
+    expect(cli.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+    expect(await roundTrip(cli.url)).toEqual([5]);
+  });
+
+  it('shuts down on SIGTERM: GOODBYE system_shutdown, close 1001, exit 0', async () => {
+    const cli = await startCli('node', [BIN, '--port', '0']);
+    const transport = await connect(cli.url, { serializers: [jsonSerializer] });
+    const received: unknown[][] = [];
+    const closed = new Promise<number>((resolve) => {
+      transport.onclose = (event) => resolve(event.code);
+    });
+    const welcomed = new Promise<void>((resolve) => {
+      transport.onmessage = (raw) => {
+        const message = parseMessage(raw) as unknown[];
+        received.push(message);
+        if (message[0] === MessageCode.WELCOME) resolve();
+        if (message[0] === MessageCode.GOODBYE)
+          transport.send([MessageCode.GOODBYE, {}, CloseUri.GOODBYE_AND_OUT] as never);
+      };
+    });
+    transport.send(hello('realm1', { roles: { subscriber: {} } }));
+    await welcomed;
+    const exitCode = cli.stop('SIGTERM');
+    expect(await closed).toBe(1001);
+    expect(received.at(-1)).toEqual([MessageCode.GOODBYE, {}, CloseUri.SYSTEM_SHUTDOWN]);
+    expect(await exitCode).toBe(0);
+    expect(cli.stderr()).toContain('"msg":"shutting down"');
+  });
+
+  it('serves wss:// with a certificate and key given on the command line', async () => {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      days: 1,
+      keySize: 2048,
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    const cert = file('cert.pem', pems.cert);
+    const key = file('key.pem', pems.private);
+    await using cli = await startCli('node', [BIN, '--port', '0', '--tls-cert', cert, '--tls-key', key]);
+    expect(cli.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/ws$/);
+    expect(await roundTrip(cli.url, { ca: pems.cert })).toEqual([5]);
+  });
+});

@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+/** A started `wamp-router` process and the URL from its startup line. */
+export interface RunningCli extends AsyncDisposable {
+  process: ChildProcess;
+  url: string;
+  /** Everything the process wrote to stderr so far (its JSON log lines). */
+  stderr(): string;
+  /** Sends `signal` and resolves with the exit code once the process ended. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+const STARTUP = /^wamp-router listening on (\S+) /m;
+
+/**
+ * Spawns `command args` (a `wamp-router` invocation) and waits for its startup line, failing with everything it
+ * printed if it exits first or takes longer than `timeoutMs`.
+ */
+export function startCli(
+  command: string,
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<RunningCli> {
+  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `wamp-router did not start within ${options.timeoutMs ?? 20_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
+    }, options.timeoutMs ?? 20_000);
+    const onData = () => {
+      const match = STARTUP.exec(stdout);
+      if (match === null) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      resolve({
+        process: child,
+        url: match[1]!,
+        stderr: () => stderr,
+        stop,
+        [Symbol.asyncDispose]: async () => {
+          await stop('SIGKILL');
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`wamp-router exited with ${code} before starting\nstdout: ${stdout}\nstderr: ${stderr}`));
+    });
+  });
+}
