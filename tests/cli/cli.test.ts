@@ -111,6 +111,6 @@ describe('wamp-router CLI', () => {
     const key = file('key.pem', pems.private);
     await using cli = await startCli('node', [BIN, '--port', '0', '--tls-cert', cert, '--tls-key', key]);
     expect(cli.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/ws$/);
-    expect(await roundTrip(cli.url, { ca: pems.cert })).toEqual([5]);
+    expect(await roundTrip(cli.url, { tls: { ca: pems.cert } })).toEqual([5]);
   });
 });

@@ -42,6 +42,7 @@ describe('the packed @wamp/router', () => {
     await using cli = await startCli('npx', ['--no-install', 'wamp-router', '--port', '0'], { cwd: app });
     expect(cli.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     expect(await roundTrip(cli.url)).toEqual([5]);
-    expect(await cli.stop('SIGTERM')).toBe(0);
+    await cli.stop('SIGTERM');
+    await expect(roundTrip(cli.url)).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -6,7 +6,7 @@ export interface RunningCli extends AsyncDisposable {
   url: string;
   /** Everything the process wrote to stderr so far (its JSON log lines). */
   stderr(): string;
-  /** Sends `signal` and resolves with the exit code once the process ended. */
+  /** Sends `signal` to the process group and resolves with the exit code once the process ended. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -21,7 +21,9 @@ export function startCli(
   args: string[],
   options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<RunningCli> {
-  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, signalled as a whole, as a terminal does on Ctrl-C: a wrapper such as npx then
+  // cannot leave the router running behind it.
+  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -32,7 +34,13 @@ export function startCli(
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // The group is gone already.
+      }
+    }
     return exited;
   };
   return new Promise((resolve, reject) => {

@@ -28,6 +28,7 @@ describe('parseMessage accepts every well-formed message', () => {
     ['EVENT', m.event(1, 2, {}, ['a'], { b: 1 })],
     ['CALL', m.call(1, {}, 'com.example.add', [1, 2])],
     ['CALL with unknown and implementation keys', m.call(1, { _custom: 1, futurekey: 'x' }, 'com.example.add')],
+    ['SUBSCRIBE with a nil option', m.subscribe(1, { match: null as never }, 'com.example')],
     ['CANCEL', m.cancel(1, { mode: 'kill' })],
     ['RESULT', m.result(1, { progress: true }, [3])],
     ['REGISTER', m.register(1, { invoke: 'roundrobin' }, 'com.example.add')],

@@ -45,8 +45,10 @@ function checkOptions(value: unknown, code: number, name: string, field: string)
   const dict = value as Record<string, unknown>;
   for (const key in dict) {
     const kind = rules.get(key);
-    if (kind === undefined) continue;
-    const expected = checkOptionKind(kind, dict[key]);
+    const value = dict[key];
+    // A key set to nil counts as absent: some clients' MessagePack/CBOR encoders write undefined options as nil.
+    if (kind === undefined || value === null || value === undefined) continue;
+    const expected = checkOptionKind(kind, value);
     if (expected !== undefined) throw new ProtocolViolation(name, `${field.split('|')[0]}.${key}`, expected);
   }
 }
