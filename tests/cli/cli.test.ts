@@ -103,7 +103,7 @@ describe('wamp-router CLI', () => {
 
   it('serves wss:// with a certificate and key given on the command line', async () => {
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-      days: 1,
+      notAfterDate: new Date(Date.now() + 86_400_000),
       keySize: 2048,
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
     });

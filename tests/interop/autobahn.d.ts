@@ -1,22 +1,22 @@
 // The slice of Autobahn|JS 22 (untyped CommonJS) that the interop suite drives.
 declare module 'autobahn' {
-  interface Serializer {
+  export interface Serializer {
     SERIALIZER_ID: string;
   }
-  interface Result {
+  export interface Result {
     args: unknown[];
     kwargs: Record<string, unknown>;
   }
-  interface Subscription {
+  export interface Subscription {
     id: number;
   }
-  interface Registration {
+  export interface Registration {
     id: number;
   }
-  interface Publication {
+  export interface Publication {
     id: number;
   }
-  interface Session {
+  export interface Session {
     id: number;
     call(procedure: string, args?: unknown[], kwargs?: Record<string, unknown>, options?: object): Promise<unknown>;
     register(
@@ -39,7 +39,7 @@ declare module 'autobahn' {
     ): Promise<Publication | undefined>;
     leave(reason?: string, message?: string): void;
   }
-  interface ConnectionOptions {
+  export interface ConnectionOptions {
     realm: string;
     transports: { type: 'websocket'; url: string; serializers: Serializer[] }[];
     max_retries?: number;

@@ -141,7 +141,8 @@ const WAMPY_SERIALIZERS = {
 export async function connectWampy(url: string, serializer: SerializerName, realm = 'realm1'): Promise<InteropPeer> {
   const wampy = new Wampy(url, {
     realm,
-    ws: WebSocket,
+    // wampy types its `ws` option after the browser's WebSocket; ws's class is call-compatible.
+    ws: WebSocket as never,
     serializer: WAMPY_SERIALIZERS[serializer](),
     autoReconnect: false,
   });

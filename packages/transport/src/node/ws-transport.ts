@@ -21,6 +21,19 @@ function isSendableCode(code: number): boolean {
   );
 }
 
+/** The close code ws sends after a protocol error of the peer, from the error's code. */
+function closeCodeOf(error: Error & { code?: string }): number {
+  switch (error.code) {
+    case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
+    case 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH':
+      return CloseCode.MESSAGE_TOO_BIG;
+    case 'WS_ERR_INVALID_UTF8':
+      return CloseCode.INVALID_DATA;
+    default:
+      return CloseCode.PROTOCOL_ERROR;
+  }
+}
+
 /** Close reasons are limited to 123 bytes of UTF-8; longer ones are cut rather than refused. */
 function clampReason(reason: string): string {
   if (reason.length <= 41) return reason;
@@ -44,6 +57,8 @@ export class WsTransport implements Transport {
 
   private aboveHighWater = false;
   private closed = false;
+  /** Set when ws closed the connection over the peer's protocol error (oversize, bad UTF-8, bad frame). */
+  private failure: { code: number; reason: string } | null = null;
   private readonly frameOptions: typeof BINARY_FRAME | typeof TEXT_FRAME;
 
   constructor(
@@ -134,7 +149,9 @@ export class WsTransport implements Transport {
   };
 
   private readonly onSocketError = (error: Error & { code?: string }): void => {
-    // ws follows a protocol error (bad frame, oversize message, invalid UTF-8) with a close; say why here.
+    // ws follows a protocol error (bad frame, oversize message, invalid UTF-8) with a close frame carrying the
+    // code, but then stops reading, so its own close event would say 1006; keep the real code for onclose.
+    this.failure = { code: closeCodeOf(error), reason: error.message };
     this.logger?.warn(
       { peer: this.peer.remoteAddress, code: error.code, error: error.message },
       'websocket error, closing the connection',
@@ -145,6 +162,11 @@ export class WsTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.logger?.debug({ peer: this.peer.remoteAddress, code, meaning: describeCloseCode(code) }, 'websocket closed');
-    this.onclose?.({ code, reason: reason.toString(), wasClean: code !== CloseCode.ABNORMAL });
+    const failure = this.failure;
+    this.onclose?.(
+      failure !== null
+        ? { code: failure.code, reason: failure.reason, wasClean: false }
+        : { code, reason: reason.toString(), wasClean: code !== CloseCode.ABNORMAL },
+    );
   };
 }
