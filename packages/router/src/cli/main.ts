@@ -62,7 +62,8 @@ function merge(args: CliArgs, config: ConfigFile) {
  * down cleanly on SIGINT/SIGTERM. Returns the process exit code for usage errors; otherwise runs until signalled.
  */
 export async function main(argv: string[]): Promise<void> {
-  const args = parseCliArgs(argv);
+  // `pnpm start -- --port 9000` passes the separator through; it is not an argument.
+  const args = parseCliArgs(argv[0] === '--' ? argv.slice(1) : argv);
   if (args.help) {
     process.stdout.write(USAGE);
     return;
