@@ -8,6 +8,16 @@ import type { TransportLogger } from './logger.js';
 const BINARY_FRAME = Object.freeze({ binary: true });
 const TEXT_FRAME = Object.freeze({ binary: false });
 
+// Writes are corked for the rest of the event-loop turn and flushed together in setImmediate: a burst of frames
+// to one peer (a fan-out, a batch of results) leaves in one syscall rather than one per frame. Process-wide on
+// purpose: one callback per turn flushes every connection written to in it.
+const corkedThisTurn: WsTransport[] = [];
+
+function uncorkAll(): void {
+  for (const transport of corkedThisTurn) transport.uncork();
+  corkedThisTurn.length = 0;
+}
+
 /** Water marks of one connection's outbound queue, in bytes. */
 export interface WaterMarks {
   highWaterMark: number;
@@ -57,6 +67,8 @@ export class WsTransport implements Transport {
 
   private aboveHighWater = false;
   private closed = false;
+  private corked = false;
+  private readonly tcpSocket: Socket | undefined;
   /** Set when ws closed the connection over the peer's protocol error (oversize, bad UTF-8, bad frame). */
   private failure: { code: number; reason: string } | null = null;
   private readonly frameOptions: typeof BINARY_FRAME | typeof TEXT_FRAME;
@@ -72,6 +84,7 @@ export class WsTransport implements Transport {
     this.highWaterMark = marks.highWaterMark;
     this.lowWaterMark = marks.lowWaterMark;
     this.frameOptions = serializer.binary ? BINARY_FRAME : TEXT_FRAME;
+    this.tcpSocket = (socket as unknown as { _socket?: Socket })._socket;
     socket.on('message', this.onSocketMessage);
     socket.on('close', this.onSocketClose);
     socket.on('error', this.onSocketError);
@@ -97,6 +110,11 @@ export class WsTransport implements Transport {
   sendEncoded(frame: string | Uint8Array): void {
     const socket = this.socket;
     if (socket.readyState !== ReadyState.OPEN) return;
+    if (!this.corked && this.tcpSocket !== undefined) {
+      this.corked = true;
+      this.tcpSocket.cork();
+      if (corkedThisTurn.push(this) === 1) setImmediate(uncorkAll);
+    }
     socket.send(frame, this.frameOptions);
     if (!this.aboveHighWater && socket.bufferedAmount > this.highWaterMark) {
       this.aboveHighWater = true;
@@ -113,13 +131,15 @@ export class WsTransport implements Transport {
     this.socket.terminate();
   }
 
-  /** The TCP socket under ws; `ws` does not type it, but its `drain` event is the backpressure signal. */
-  private get tcp(): Socket | undefined {
-    return (this.socket as unknown as { _socket?: Socket })._socket;
+  /** Flushes the writes corked in this turn of the event loop. */
+  uncork(): void {
+    this.corked = false;
+    this.tcpSocket?.uncork();
   }
 
   private waitForDrain(): void {
-    const tcp = this.tcp;
+    // The TCP socket under ws (untyped by ws): its `drain` event is the backpressure signal.
+    const tcp = this.tcpSocket;
     if (tcp === undefined || tcp.destroyed) return;
     if (tcp.writableLength > 0) tcp.once('drain', this.onTcpDrain);
     else setImmediate(this.onTcpDrain); // bytes still sit in ws's own queue (compression): look again soon
