@@ -30,6 +30,8 @@ export interface EventStream<Args extends unknown[]> extends AsyncIterableIterat
   readonly ready: Promise<void>;
   /** Events the overflow policy dropped because the consumer was slower than the publisher. */
   readonly dropped: number;
+  /** Stops the stream and unsubscribes; `break` in a `for await` loop calls it. */
+  return(): Promise<IteratorResult<WampEvent<Args>>>;
 }
 
 async function validated<Args extends unknown[]>(
