@@ -8,6 +8,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { createWebSocketServer, type WebSocketServer } from '@wamp/transport/node';
 import type { RouterCore } from './core/router-core.js';
+import { createStaticHandler } from './static-files.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 
 /** Where and how {@link Router.listen} serves. */
@@ -20,6 +21,8 @@ export interface ListenOptions {
   path?: string;
   /** PEM certificate and key: serve `wss://` instead of `ws://`. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** A directory whose files are served over plain HTTP on the same port (e.g. a web app using the router). */
+  staticDir?: string;
 }
 
 /** Where the router ended up listening. */
@@ -41,6 +44,16 @@ function answerPlainHttp(request: IncomingMessage, response: ServerResponse): vo
   response.end(
     `This is a WAMP router: connect with a WebSocket client (subprotocols wamp.2.json, wamp.2.cbor, wamp.2.msgpack), not ${request.method}.\n`,
   );
+}
+
+/** Serves static files when configured, and explains the endpoint for anything else. */
+function httpHandler(staticDir: string | undefined): (request: IncomingMessage, response: ServerResponse) => void {
+  if (staticDir === undefined) return answerPlainHttp;
+  const serveFile = createStaticHandler(staticDir);
+  return (request, response) => {
+    if (serveFile(request, response)) return;
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+  };
 }
 
 /**
@@ -74,10 +87,11 @@ export class RouterServers {
   async listen(options: ListenOptions = {}): Promise<ListenResult> {
     const host = options.host ?? '127.0.0.1';
     const path = options.path ?? '/ws';
+    const handler = httpHandler(options.staticDir);
     const server =
       options.tls !== undefined
-        ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, answerPlainHttp)
-        : createHttpServer(answerPlainHttp);
+        ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+        : createHttpServer(handler);
     this.attach(server, { path });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {

@@ -15,6 +15,7 @@ export interface CliArgs {
   serializers?: string[];
   tlsCert?: string;
   tlsKey?: string;
+  staticDir?: string;
   logLevel?: string;
 }
 
@@ -32,6 +33,7 @@ Options:
   --serializers LIST      comma-separated, in order of preference (default json,cbor,msgpack)
   --tls-cert FILE         PEM certificate: serve wss:// (needs --tls-key)
   --tls-key FILE          PEM private key for --tls-cert
+  --static DIR            also serve the files in DIR over HTTP on the same port (e.g. a web app)
   --config FILE           JSON or YAML config file; command-line options win over it
   --log-level LEVEL       trace, debug, info, warn, error, fatal or silent (default info)
   -h, --help              show this help
@@ -88,6 +90,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if ((args.tlsCert === undefined) !== (args.tlsKey === undefined)) {
     throw usageError('--tls-cert and --tls-key go together');
   }
+  if (values.static !== undefined) args.staticDir = values.static;
   if (values['log-level'] !== undefined) args.logLevel = values['log-level'];
   return args;
 }
@@ -110,6 +113,7 @@ function parse(argv: string[]) {
       serializers: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      static: { type: 'string' },
       'log-level': { type: 'string' },
     },
   });

@@ -9,6 +9,7 @@ export interface ConfigFile extends RouterOptions {
   port?: number;
   path?: string;
   tls?: { cert: string; key: string };
+  static?: string;
   logLevel?: string;
 }
 
@@ -29,6 +30,7 @@ const KEYS: Record<string, (value: unknown) => string | undefined> = {
     isDict(v) && typeof v.cert === 'string' && typeof v.key === 'string'
       ? undefined
       : '{ cert: FILE, key: FILE } (PEM files)',
+  static: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a directory path'),
   logLevel: (v) => (typeof v === 'string' ? undefined : 'a log level name'),
 };
 

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { RouterError, RouterErrorCode } from '../errors.js';
 import type { RouterOptions, SerializerName } from '../options.js';
 import { createRouter } from '../router.js';
+import type { ListenOptions } from '../server.js';
 import { type CliArgs, parseCliArgs, USAGE } from './args.js';
 import { type ConfigFile, loadConfigFile } from './config-file.js';
 
@@ -27,14 +28,21 @@ function readPem(file: string, what: string): Buffer {
   }
 }
 
+/** The HTTP(S) root beside a WebSocket URL: `ws://host:port/ws` → `http://host:port/`. */
+function pageUrl(webSocketUrl: string): string {
+  const url = new URL(webSocketUrl);
+  return `${url.protocol === 'wss:' ? 'https' : 'http'}://${url.host}/`;
+}
+
 /** Command line over config file over defaults. */
 function merge(args: CliArgs, config: ConfigFile) {
-  const { host, port, path, tls, logLevel, ...routerOptions } = config;
+  const { host, port, path, tls, static: staticFromFile, logLevel, ...routerOptions } = config;
   const options: RouterOptions = { ...routerOptions };
   if (args.realms !== undefined) options.realms = args.realms;
   if (args.autoCreateRealms !== undefined) options.autoCreateRealms = args.autoCreateRealms;
   if (args.allowedOrigins !== undefined) options.allowedOrigins = args.allowedOrigins;
   if (args.serializers !== undefined) options.serializers = args.serializers as SerializerName[];
+  const staticDir = args.staticDir ?? staticFromFile;
   const tlsFiles = args.tlsCert !== undefined ? { cert: args.tlsCert, key: args.tlsKey! } : tls;
   const level = args.logLevel ?? logLevel ?? 'info';
   if (!LOG_LEVELS.includes(level)) {
@@ -52,7 +60,8 @@ function merge(args: CliArgs, config: ConfigFile) {
       ...(tlsFiles !== undefined && {
         tls: { cert: readPem(tlsFiles.cert, 'cert'), key: readPem(tlsFiles.key, 'key') },
       }),
-    },
+      ...(staticDir !== undefined && { staticDir }),
+    } as ListenOptions,
     level,
   };
 }
@@ -78,9 +87,9 @@ export async function main(argv: string[]): Promise<void> {
   const logger = pino({ level, base: { name: 'wamp-router' } }, pino.destination(2));
   const router = createRouter({ ...options, logger });
   const { url } = await router.listen(listen);
-  process.stdout.write(
-    `wamp-router listening on ${url} (realms: ${router.realms.join(', ') || 'created on demand'})\n`,
-  );
+  const realms = router.realms.join(', ') || 'created on demand';
+  const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(url)}` : '';
+  process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
