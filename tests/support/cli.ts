@@ -10,17 +10,19 @@ export interface RunningCli extends AsyncDisposable {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-const STARTUP = /^wamp-router listening on (\S+) /m;
+const ROUTER_STARTUP = /^wamp-router listening on (\S+) /m;
 
 /**
- * Spawns `command args` (a `wamp-router` invocation) and waits for its startup line, failing with everything it
+ * Spawns `command args` (a `wamp-router` invocation, unless `startLine` says otherwise) and waits for its
+ * startup line, failing with everything it
  * printed if it exits first or takes longer than `timeoutMs`.
  */
 export function startCli(
   command: string,
   args: string[],
-  options: { cwd?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; timeoutMs?: number; startLine?: RegExp } = {},
 ): Promise<RunningCli> {
+  const startLine = options.startLine ?? ROUTER_STARTUP;
   // Its own process group, signalled as a whole, as a terminal does on Ctrl-C: a wrapper such as npx then
   // cannot leave the router running behind it.
   const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -53,7 +55,7 @@ export function startCli(
       );
     }, options.timeoutMs ?? 20_000);
     const onData = () => {
-      const match = STARTUP.exec(stdout);
+      const match = startLine.exec(stdout);
       if (match === null) return;
       clearTimeout(timer);
       child.stdout.off('data', onData);

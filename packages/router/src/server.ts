@@ -8,8 +8,8 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { createWebSocketServer, type WebSocketServer } from '@wamp/transport/node';
 import type { RouterCore } from './core/router-core.js';
-import { createStaticHandler } from './static-files.js';
 import { RouterError, RouterErrorCode } from './errors.js';
+import { createStaticHandler } from './static-files.js';
 
 /** Where and how {@link Router.listen} serves. */
 export interface ListenOptions {
