@@ -16,8 +16,22 @@ export interface RouterLimits {
   outboundHighWater?: number;
   /** Policy for events to a slow session: `drop` (count and skip) or `disconnect` (close 1008). Default `drop`. */
   slowConsumer?: SlowConsumerPolicy;
-  /** Calls one caller may have in flight. Default 1,000. */
+  /** Calls one caller may have in flight; more fail with `wamp.error.unavailable`. Default 1,000. */
   maxPendingCallsPerCaller?: number;
+  /** Invocations one callee may have in flight; more fail with `wamp.error.unavailable`. Default 10,000. */
+  maxPendingCallsPerCallee?: number;
+  /** Established sessions in the whole router; more are refused with ABORT `wamp.error.unavailable`. Default 50,000. */
+  maxSessions?: number;
+  /** Established sessions in one realm; more are refused with ABORT `wamp.error.unavailable`. Default 50,000. */
+  maxSessionsPerRealm?: number;
+  /** Subscriptions one session may hold; more fail with `wamp.error.unavailable`. Default 10,000. */
+  maxSubscriptionsPerSession?: number;
+  /** Registrations one session may hold; more fail with `wamp.error.unavailable`. Default 10,000. */
+  maxRegistrationsPerSession?: number;
+  /** Longest topic, procedure or realm URI in characters; longer ones get `wamp.error.invalid_uri`. Default 512. */
+  maxUriLength?: number;
+  /** Deepest nesting of lists and dicts in a payload; deeper gets `wamp.error.invalid_argument`. Default 64. */
+  maxPayloadDepth?: number;
   /** How long `close()` waits for sessions to answer GOODBYE before cutting them off, in ms. Default 2,000. */
   shutdownGraceMs?: number;
 }
@@ -83,6 +97,13 @@ const LIMIT_KEYS = [
   'outboundHighWater',
   'slowConsumer',
   'maxPendingCallsPerCaller',
+  'maxPendingCallsPerCallee',
+  'maxSessions',
+  'maxSessionsPerRealm',
+  'maxSubscriptionsPerSession',
+  'maxRegistrationsPerSession',
+  'maxUriLength',
+  'maxPayloadDepth',
   'shutdownGraceMs',
 ];
 
@@ -173,6 +194,25 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
         limits.maxPendingCallsPerCaller,
         1000,
       ),
+      maxPendingCallsPerCallee: positiveInteger(
+        'limits.maxPendingCallsPerCallee',
+        limits.maxPendingCallsPerCallee,
+        10_000,
+      ),
+      maxSessions: positiveInteger('limits.maxSessions', limits.maxSessions, 50_000),
+      maxSessionsPerRealm: positiveInteger('limits.maxSessionsPerRealm', limits.maxSessionsPerRealm, 50_000),
+      maxSubscriptionsPerSession: positiveInteger(
+        'limits.maxSubscriptionsPerSession',
+        limits.maxSubscriptionsPerSession,
+        10_000,
+      ),
+      maxRegistrationsPerSession: positiveInteger(
+        'limits.maxRegistrationsPerSession',
+        limits.maxRegistrationsPerSession,
+        10_000,
+      ),
+      maxUriLength: positiveInteger('limits.maxUriLength', limits.maxUriLength, 512),
+      maxPayloadDepth: positiveInteger('limits.maxPayloadDepth', limits.maxPayloadDepth, 64),
       shutdownGraceMs: positiveInteger('limits.shutdownGraceMs', limits.shutdownGraceMs, 2000),
     },
     logger: options.logger ?? silentLogger,

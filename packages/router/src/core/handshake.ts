@@ -7,6 +7,7 @@ import {
   type WelcomeDetails,
   welcome,
 } from '@wamp/protocol';
+import { LIMIT_REACHED } from './limits.js';
 import type { RouterCore } from './router-core.js';
 import type { RouterSession } from './session.js';
 
@@ -53,13 +54,19 @@ export function handleHello(core: RouterCore, session: RouterSession, message: H
     session.abort(ErrorUri.PROTOCOL_VIOLATION, rolesProblem);
     return;
   }
-  if (!isValidUri(realmName, core.options.uriCheck)) {
+  if (realmName.length > core.options.limits.maxUriLength || !isValidUri(realmName, core.options.uriCheck)) {
     session.abort(ErrorUri.INVALID_URI, `"${realmName}" is not a valid realm URI`, 1000);
     return;
   }
   const realm = core.realm(realmName);
   if (realm === undefined) {
     session.abort(ErrorUri.NO_SUCH_REALM, `no realm named "${realmName}" exists on this router`, 1000);
+    return;
+  }
+  const limits = core.options.limits;
+  if (core.sessionsById.size >= limits.maxSessions || realm.sessions.size >= limits.maxSessionsPerRealm) {
+    const which = core.sessionsById.size >= limits.maxSessions ? 'router' : `realm "${realmName}"`;
+    session.abort(LIMIT_REACHED, `the ${which} is at its session limit: try again later`, 1000);
     return;
   }
   session.roles = details.roles;

@@ -25,8 +25,8 @@ export class Realm {
     serializers: readonly Serializer[],
     ids: RouterScopeIds,
   ) {
-    this.broker = new Broker(ids.subscriptions, new Fanout(serializers, options.limits.slowConsumer), options.uriCheck);
-    this.dealer = new Dealer(ids.registrations, options.uriCheck, options.limits.maxPendingCallsPerCaller);
+    this.broker = new Broker(ids.subscriptions, new Fanout(serializers, options.limits.slowConsumer), options);
+    this.dealer = new Dealer(ids.registrations, options);
   }
 
   join(session: RouterSession): void {

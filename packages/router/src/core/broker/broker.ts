@@ -4,7 +4,6 @@ import {
   event,
   globalId,
   isReservedUri,
-  isValidUri,
   MessageCode,
   type PublishMessage,
   published,
@@ -12,9 +11,10 @@ import {
   type SubscribeMessage,
   subscribed,
   type UnsubscribeMessage,
-  type UriCheck,
   unsubscribed,
 } from '@wamp/protocol';
+import type { ResolvedOptions } from '../../options.js';
+import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
 import { Subscription } from './subscriptions.js';
@@ -30,11 +30,17 @@ export class Broker {
   private readonly exact = new Map<string, Subscription>();
   private readonly byId = new Map<number, Subscription>();
 
+  private readonly limits: ResolvedOptions['limits'];
+  private readonly uriCheck: ResolvedOptions['uriCheck'];
+
   constructor(
     private readonly subscriptionIds: ScopedIdGenerator,
     private readonly fanout: Fanout,
-    private readonly uriCheck: UriCheck,
-  ) {}
+    options: ResolvedOptions,
+  ) {
+    this.limits = options.limits;
+    this.uriCheck = options.uriCheck;
+  }
 
   /** Number of subscriptions (not subscribers) in the realm. */
   get subscriptionCount(): number {
@@ -52,11 +58,22 @@ export class Broker {
       );
       return;
     }
-    if (!isValidUri(topic, this.uriCheck)) {
+    if (!acceptableUri(topic, this.uriCheck, this.limits.maxUriLength)) {
       session.send(error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.INVALID_URI, [`invalid topic URI "${topic}"`]));
       return;
     }
     let subscription = this.exact.get(topic);
+    if (
+      (subscription === undefined || !session.subscriptions.has(subscription)) &&
+      session.subscriptions.size >= this.limits.maxSubscriptionsPerSession
+    ) {
+      session.send(
+        error(MessageCode.SUBSCRIBE, request, {}, LIMIT_REACHED, [
+          `limit of ${this.limits.maxSubscriptionsPerSession} subscriptions per session reached`,
+        ]),
+      );
+      return;
+    }
     if (subscription === undefined) {
       subscription = new Subscription(this.subscriptionIds.next(), topic, match);
       this.exact.set(topic, subscription);
@@ -85,10 +102,20 @@ export class Broker {
     const options = message[2];
     const topic = message[3];
     const acknowledge = options.acknowledge === true;
-    if (!isValidUri(topic, this.uriCheck) || isReservedUri(topic)) {
+    if (!acceptableUri(topic, this.uriCheck, this.limits.maxUriLength) || isReservedUri(topic)) {
       // Without `acknowledge` the publisher asked for no answer, errors included (spec: PUBLISH).
       if (acknowledge) {
         session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_URI, [`invalid topic URI "${topic}"`]));
+      }
+      return;
+    }
+    if (tooDeep(message[4], this.limits.maxPayloadDepth) || tooDeep(message[5], this.limits.maxPayloadDepth)) {
+      if (acknowledge) {
+        session.send(
+          error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_ARGUMENT, [
+            `payload nested deeper than ${this.limits.maxPayloadDepth} levels`,
+          ]),
+        );
       }
       return;
     }

@@ -6,17 +6,17 @@ import {
   interrupt,
   invocation,
   isReservedUri,
-  isValidUri,
   MessageCode,
   type RegisterMessage,
   registered,
   result,
   type ScopedIdGenerator,
   type UnregisterMessage,
-  type UriCheck,
   unregistered,
   type YieldMessage,
 } from '@wamp/protocol';
+import type { ResolvedOptions } from '../../options.js';
+import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import type { RouterSession } from '../session.js';
 import { track, untrack } from './invocations.js';
 import { Registration } from './registrations.js';
@@ -32,11 +32,16 @@ export class Dealer {
   private readonly exact = new Map<string, Registration>();
   private readonly byId = new Map<number, Registration>();
 
+  private readonly limits: ResolvedOptions['limits'];
+  private readonly uriCheck: ResolvedOptions['uriCheck'];
+
   constructor(
     private readonly registrationIds: ScopedIdGenerator,
-    private readonly uriCheck: UriCheck,
-    private readonly maxPendingCallsPerCaller: number,
-  ) {}
+    options: ResolvedOptions,
+  ) {
+    this.limits = options.limits;
+    this.uriCheck = options.uriCheck;
+  }
 
   /** Number of registrations in the realm. */
   get registrationCount(): number {
@@ -52,9 +57,17 @@ export class Dealer {
       session.send(error(MessageCode.REGISTER, request, {}, ErrorUri.INVALID_ARGUMENT, [`${option} is not supported`]));
       return;
     }
-    if (!isValidUri(procedure, this.uriCheck) || isReservedUri(procedure)) {
+    if (!acceptableUri(procedure, this.uriCheck, this.limits.maxUriLength) || isReservedUri(procedure)) {
       session.send(
         error(MessageCode.REGISTER, request, {}, ErrorUri.INVALID_URI, [`invalid procedure URI "${procedure}"`]),
+      );
+      return;
+    }
+    if (session.registrations.size >= this.limits.maxRegistrationsPerSession) {
+      session.send(
+        error(MessageCode.REGISTER, request, {}, LIMIT_REACHED, [
+          `limit of ${this.limits.maxRegistrationsPerSession} registrations per session reached`,
+        ]),
       );
       return;
     }
@@ -91,16 +104,13 @@ export class Dealer {
     const registration = this.exact.get(procedure);
     const callee = registration?.pickCallee();
     if (registration === undefined || callee === undefined) {
-      const uri = isValidUri(procedure, this.uriCheck) ? ErrorUri.NO_SUCH_PROCEDURE : ErrorUri.INVALID_URI;
-      caller.send(error(MessageCode.CALL, request, {}, uri));
+      const valid = acceptableUri(procedure, this.uriCheck, this.limits.maxUriLength);
+      caller.send(error(MessageCode.CALL, request, {}, valid ? ErrorUri.NO_SUCH_PROCEDURE : ErrorUri.INVALID_URI));
       return;
     }
-    if (caller.calls.size >= this.maxPendingCallsPerCaller) {
-      caller.send(
-        error(MessageCode.CALL, request, {}, ErrorUri.UNAVAILABLE, [
-          `too many calls in flight (limit ${this.maxPendingCallsPerCaller})`,
-        ]),
-      );
+    const refusal = this.refuseCall(caller, callee, message);
+    if (refusal !== undefined) {
+      caller.send(error(MessageCode.CALL, request, {}, refusal[0], [refusal[1]]));
       return;
     }
     const id = callee.outboundRequests.next();
@@ -108,11 +118,37 @@ export class Dealer {
     callee.send(invocation(id, registration.id, NO_DETAILS, message[4], message[5]));
   }
 
+  /** Why a call cannot be routed now (its URI and a message), or undefined when it can. */
+  private refuseCall(caller: RouterSession, callee: RouterSession, message: CallMessage): [string, string] | undefined {
+    const limits = this.limits;
+    if (caller.calls.size >= limits.maxPendingCallsPerCaller) {
+      return [LIMIT_REACHED, `limit of ${limits.maxPendingCallsPerCaller} calls in flight per caller reached`];
+    }
+    if (callee.invocations.size >= limits.maxPendingCallsPerCallee) {
+      return [LIMIT_REACHED, `the callee has ${limits.maxPendingCallsPerCallee} calls in flight already`];
+    }
+    // A callee that stopped reading would only pile up invocations in memory: fail fast instead.
+    if (!callee.transport.isWritable())
+      return [LIMIT_REACHED, 'the callee is not keeping up: its outbound queue is full'];
+    if (tooDeep(message[4], limits.maxPayloadDepth) || tooDeep(message[5], limits.maxPayloadDepth)) {
+      return [ErrorUri.INVALID_ARGUMENT, `payload nested deeper than ${limits.maxPayloadDepth} levels`];
+    }
+    return undefined;
+  }
+
   yield(callee: RouterSession, message: YieldMessage): void {
     const pending = callee.invocations.get(message[1]);
     // An answer to a call that is gone (its caller left, or it was canceled) is dropped, as the spec allows.
     if (pending === undefined) return;
     untrack(pending);
+    if (tooDeep(message[3], this.limits.maxPayloadDepth) || tooDeep(message[4], this.limits.maxPayloadDepth)) {
+      pending.caller.send(
+        error(MessageCode.CALL, pending.callRequest, {}, ErrorUri.INVALID_ARGUMENT, [
+          `the result was nested deeper than ${this.limits.maxPayloadDepth} levels`,
+        ]),
+      );
+      return;
+    }
     pending.caller.send(result(pending.callRequest, NO_DETAILS, message[3], message[4]));
   }
 
