@@ -137,9 +137,10 @@ describe('limits', () => {
         if (answers !== undefined) refusal = answers;
       }
     }
-    expect(refusal?.[0]).toBe(MessageCode.ERROR);
-    expect(refusal?.[4]).toBe(ErrorUri.UNAVAILABLE);
-    expect((refusal?.[5] as string[])[0]).toContain('not keeping up');
+    expect(refusal).toBeDefined();
+    expect(refusal![0]).toBe(MessageCode.ERROR);
+    expect(refusal![4]).toBe(ErrorUri.UNAVAILABLE);
+    expect((refusal![5] as string[])[0]).toContain('not keeping up');
     tcp.resume();
   });
 });
