@@ -1,23 +1,31 @@
-import { ScopedIdGenerator } from '@wamp/protocol';
+import { type Dict, type KwArgs, type Message, ScopedIdGenerator } from '@wamp/protocol';
+import { abortReason } from './errors.js';
+import type { RawResult } from './types.js';
 
-/** A request waiting for its answer: how to settle it, and what to do when it is canceled. */
+/**
+ * A request waiting for its answer. Objects rather than closures: a call allocates one of these, not five
+ * functions.
+ */
 export interface Pending {
-  resolve(message: unknown[]): void;
-  reject(error: unknown): void;
+  /** The answer arrived (RESULT, REGISTERED, SUBSCRIBED, …). */
+  settle(message: Message): void;
+  /** An ERROR answered it, the connection closed, or it was abandoned. */
+  fail(error: unknown): void;
 }
 
 /**
- * Outbound request IDs (session scope, 1, 2, 3 …) and the requests waiting for an answer. Every pending
- * request settles: with its answer, or with the error given to {@link rejectAll} when the connection closes.
+ * Outbound request IDs (session scope: 1, 2, 3 … from every join) and the requests waiting for an answer.
+ * Every pending request settles: with its answer, or with the error given to {@link PendingRequests.rejectAll}
+ * when the connection closes.
  *
  * @example
  * ```ts
- * const id = requests.add({ resolve, reject });
- * transport.send(call(id, {}, 'com.example.add', [1, 2]));
+ * const request = new Deferred<Message>();
+ * transport.send(register(requests.add(request), {}, 'com.example.add'));
  * ```
  */
 export class PendingRequests {
-  private readonly ids = new ScopedIdGenerator();
+  private ids = new ScopedIdGenerator();
   private readonly pending = new Map<number, Pending>();
 
   /** Registers a request and returns its new ID. */
@@ -39,14 +47,114 @@ export class PendingRequests {
     return entry;
   }
 
+  /** How many requests wait for an answer. */
   get size(): number {
     return this.pending.size;
   }
 
-  /** Rejects every pending request with `error`. */
+  /** Rejects every pending request with `error` and restarts the IDs at 1, for the next session. */
   rejectAll(error: unknown): void {
     const entries = [...this.pending.values()];
     this.pending.clear();
-    for (const entry of entries) entry.reject(error);
+    this.ids = new ScopedIdGenerator();
+    for (const entry of entries) entry.fail(error);
+  }
+}
+
+/**
+ * A promise with its settle functions, as a {@link Pending} request resolving with the answer message.
+ *
+ * @example
+ * ```ts
+ * const request = new Deferred<Message>();
+ * const answer = await request.promise;
+ * ```
+ */
+export class Deferred<T> implements Pending {
+  readonly promise: Promise<T>;
+  protected resolve!: (value: T) => void;
+  protected reject!: (error: unknown) => void;
+
+  constructor() {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  settle(message: Message): void {
+    this.resolve(message as T);
+  }
+
+  fail(error: unknown): void {
+    this.reject(error);
+  }
+}
+
+/** What a call needs from its session to give up on itself. */
+export interface CallOwner {
+  /** Forgets request `id` and tells the router, when it supports call canceling. */
+  abandon(id: number): void;
+}
+
+function onCallTimeout(call: PendingCall): void {
+  call.giveUp(new DOMException(`call to ${call.procedure} timed out after ${call.timeout} ms`, 'TimeoutError'));
+}
+
+/**
+ * A CALL waiting for its RESULT, with its abort signal and local deadline. It is its own abort listener
+ * (`handleEvent`) and its timer gets it as an argument, so no closure is allocated per call.
+ *
+ * @example
+ * ```ts
+ * const pending = new PendingCall(session, 'com.example.add', signal, 5_000);
+ * pending.id = requests.add(pending);
+ * return pending.promise;
+ * ```
+ */
+export class PendingCall extends Deferred<RawResult> {
+  /** The request ID; set right after `requests.add`. */
+  id = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly owner: CallOwner,
+    readonly procedure: string,
+    private readonly signal: AbortSignal | undefined,
+    readonly timeout: number | undefined,
+  ) {
+    super();
+    signal?.addEventListener('abort', this, { once: true });
+    if (timeout !== undefined && timeout > 0) this.timer = setTimeout(onCallTimeout, timeout, this);
+  }
+
+  override settle(message: Message): void {
+    this.cleanup();
+    this.resolve({
+      args: (message[3] as unknown[] | undefined) ?? [],
+      kwargs: (message[4] as KwArgs | undefined) ?? {},
+      details: message[2] as Dict,
+    });
+  }
+
+  override fail(error: unknown): void {
+    this.cleanup();
+    this.reject(error);
+  }
+
+  /** Rejects at once with `reason` and abandons the request; a late answer is dropped. */
+  giveUp(reason: unknown): void {
+    this.owner.abandon(this.id);
+    this.fail(reason);
+  }
+
+  /** The signal's abort event. */
+  handleEvent(): void {
+    this.giveUp(abortReason(this.signal!));
+  }
+
+  private cleanup(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this);
   }
 }

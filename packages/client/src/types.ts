@@ -5,34 +5,63 @@ import type {
   PublishOptions as WampPublishOptions,
 } from '@wamp/protocol';
 
-/** A call's answer, exactly as WAMP carries it: positional and keyword results and the RESULT details. */
+/**
+ * A call's answer, exactly as WAMP carries it: positional and keyword results and the RESULT details. The shape
+ * never depends on the values.
+ *
+ * @example
+ * ```ts
+ * const { args, kwargs, details }: RawResult = await session.raw.call('com.example.stats');
+ * ```
+ */
 export interface RawResult {
   args: unknown[];
   kwargs: KwArgs;
   details: Dict;
 }
 
-/** What a raw callee returns: positional and/or keyword results, or nothing. */
+/**
+ * What a raw callee returns: positional and/or keyword results, or nothing.
+ *
+ * @example
+ * ```ts
+ * await session.raw.register('com.example.split', ({ args }) => ({ args: [1, 2], kwargs: { total: 3 } }));
+ * ```
+ */
 export interface RawReturn {
   args?: unknown[];
   kwargs?: KwArgs;
 }
 
-/** An invocation as a callee sees it. */
+/**
+ * An invocation as a callee sees it.
+ *
+ * @example
+ * ```ts
+ * await session.register('com.example.report', async (args, { signal, kwargs }) => build(kwargs, { signal }));
+ * ```
+ */
 export interface Invocation {
   /** Positional arguments. */
-  args: unknown[];
+  readonly args: unknown[];
   /** Keyword arguments. */
-  kwargs: KwArgs;
+  readonly kwargs: KwArgs;
   /** INVOCATION details (e.g. `caller` when disclosed, `procedure` for pattern registrations). */
-  details: Dict;
+  readonly details: Dict;
   /** The procedure called. */
-  procedure: string;
-  /** Aborted when the dealer interrupts the call (caller canceled, timeout, caller gone). */
-  signal: AbortSignal;
+  readonly procedure: string;
+  /** Aborted when the dealer interrupts the call (caller canceled, timeout) or the connection is lost. */
+  readonly signal: AbortSignal;
 }
 
-/** An event as a subscriber sees it. */
+/**
+ * An event as a subscriber sees it.
+ *
+ * @example
+ * ```ts
+ * await session.subscribe('com.example.tick', (args, event: WampEvent) => console.log(event.details.publisher));
+ * ```
+ */
 export interface WampEvent<Args extends unknown[] = unknown[]> {
   args: Args;
   kwargs: KwArgs;
@@ -40,8 +69,15 @@ export interface WampEvent<Args extends unknown[] = unknown[]> {
   details: Dict;
 }
 
-/** Options of a call. */
-export interface CallOptions extends Omit<WampCallOptions, 'timeout'> {
+/**
+ * Options of a call: keyword arguments, cancellation, a deadline, and the spec's CALL options.
+ *
+ * @example
+ * ```ts
+ * await session.call('com.example.report', [], { signal: AbortSignal.timeout(5_000), kwargs: { year: 2024 } });
+ * ```
+ */
+export interface CallOptions extends Omit<WampCallOptions, 'timeout' | 'receive_progress' | 'progress'> {
   /** Keyword arguments. */
   kwargs?: KwArgs;
   /** Aborts the call: it rejects at once with the signal's reason, and CANCEL is sent when the router supports it. */
@@ -50,7 +86,14 @@ export interface CallOptions extends Omit<WampCallOptions, 'timeout'> {
   timeout?: number;
 }
 
-/** Options of a publication. */
+/**
+ * Options of a publication: keyword arguments and the spec's PUBLISH options.
+ *
+ * @example
+ * ```ts
+ * await session.publish('com.example.chat', ['hi'], { acknowledge: true, exclude_me: false, kwargs: { from: 'ada' } });
+ * ```
+ */
 export interface PublishOptions extends WampPublishOptions {
   /** Keyword arguments. */
   kwargs?: KwArgs;

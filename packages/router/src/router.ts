@@ -16,6 +16,8 @@ export interface RouterStats {
   registrations: number;
   /** Calls in flight (CALL received, RESULT or ERROR not yet sent). */
   pendingCalls: number;
+  /** Events not sent to slow subscribers (the `drop` policy), summed over the open sessions. */
+  droppedEvents: number;
 }
 
 /**
@@ -121,13 +123,18 @@ export function createRouter(options: RouterOptions = {}): Router {
         subscriptions += realm.broker.subscriptionCount;
         registrations += realm.dealer.registrationCount;
       }
-      for (const session of core.connections) pendingCalls += session.calls.size;
+      let droppedEvents = 0;
+      for (const session of core.connections) {
+        pendingCalls += session.calls.size;
+        droppedEvents += session.droppedEvents;
+      }
       return {
         connections: core.connections.size,
         sessions: core.sessionsById.size,
         subscriptions,
         registrations,
         pendingCalls,
+        droppedEvents,
       };
     },
     async close() {
