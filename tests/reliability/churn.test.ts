@@ -11,7 +11,9 @@ const CONCURRENCY = 50;
 const HEAP_MARGIN = 5 * 1024 * 1024;
 
 describe('churn', () => {
-  it(`${LIFECYCLES} session lifecycles leave every table empty and the heap where it was`, { timeout: 120_000 }, async () => {
+  it(`${LIFECYCLES} session lifecycles leave every table empty and the heap where it was`, {
+    timeout: 120_000,
+  }, async () => {
     await using router = await startRouterProcess({ keepalive: false });
 
     // A long-lived callee that answers on the next tick, so some calls are still in flight when callers drop.
@@ -20,7 +22,8 @@ describe('churn', () => {
     await callee.expect(register(1, {}, 'com.churn.stable'), MessageCode.REGISTERED);
     callee.transport.onmessage = (raw) => {
       const message = raw as unknown[];
-      if (message[0] === MessageCode.INVOCATION) setImmediate(() => callee.send(yieldResult(message[1] as number, {}, ['ok'])));
+      if (message[0] === MessageCode.INVOCATION)
+        setImmediate(() => callee.send(yieldResult(message[1] as number, {}, ['ok'])));
     };
 
     // Warm up (JIT, pools), then take the baseline.

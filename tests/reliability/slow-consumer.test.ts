@@ -21,7 +21,10 @@ function rssOf(pid: number): number {
 
 describe('slow consumer', () => {
   it('keeps the router bounded while one subscriber stops reading', { timeout: 120_000 }, async () => {
-    await using router = await startRouterProcess({ keepalive: false, limits: { outboundHighWater: HIGH_WATER, slowConsumer: 'drop' } });
+    await using router = await startRouterProcess({
+      keepalive: false,
+      limits: { outboundHighWater: HIGH_WATER, slowConsumer: 'drop' },
+    });
     const fast = await Promise.all([Wire.open(router.url, jsonSerializer), Wire.open(router.url, jsonSerializer)]);
     const slow = await Wire.open(router.url, jsonSerializer);
     const publisher = await Wire.open(router.url, jsonSerializer);
@@ -49,7 +52,9 @@ describe('slow consumer', () => {
     for (let sent = 0; sent < total; ) {
       for (let i = 0; i < BATCH && sent < total; i++) publisher.send(publish(++sent, {}, 'com.flood', [sent, payload]));
       // Stay at most one batch ahead of the fast subscribers (they read at full rate).
-      await expect.poll(() => Math.min(...received), { timeout: 10_000, interval: 5 }).toBeGreaterThanOrEqual(sent - BATCH);
+      await expect
+        .poll(() => Math.min(...received), { timeout: 10_000, interval: 5 })
+        .toBeGreaterThanOrEqual(sent - BATCH);
       peak = Math.max(peak, rssOf(pid));
     }
     await expect.poll(() => Math.min(...received), { timeout: 10_000, interval: 5 }).toBe(total);

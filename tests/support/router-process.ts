@@ -20,7 +20,10 @@ export interface RouterProcess extends AsyncDisposable {
 }
 
 export async function startRouterProcess(options: Omit<RouterOptions, 'logger'> = {}): Promise<RouterProcess> {
-  const child = fork(SCRIPT, [JSON.stringify(options)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(SCRIPT, [JSON.stringify(options)], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (message: { url: string }) => resolve(message.url));
     child.once('exit', (code) => reject(new Error(`router process exited with ${code}`)));

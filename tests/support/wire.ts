@@ -56,6 +56,9 @@ export class Wire {
   }
 
   join(realm = 'realm1'): Promise<unknown[]> {
-    return this.expect(hello(realm, { roles: { caller: {}, callee: {}, publisher: {}, subscriber: {} } }), MessageCode.WELCOME);
+    return this.expect(
+      hello(realm, { roles: { caller: {}, callee: {}, publisher: {}, subscriber: {} } }),
+      MessageCode.WELCOME,
+    );
   }
 }

@@ -72,8 +72,8 @@ export class PendingRequests {
  */
 export class Deferred<T> implements Pending {
   readonly promise: Promise<T>;
-  protected resolve!: (value: T) => void;
-  protected reject!: (error: unknown) => void;
+  resolve!: (value: T) => void;
+  reject!: (error: unknown) => void;
 
   constructor() {
     this.promise = new Promise<T>((resolve, reject) => {
@@ -88,6 +88,28 @@ export class Deferred<T> implements Pending {
 
   fail(error: unknown): void {
     this.reject(error);
+  }
+}
+
+/**
+ * A REGISTER or SUBSCRIBE waiting for its ID. `onId` runs synchronously when the answer arrives, so an
+ * INVOCATION or EVENT right behind it in the same frame batch already finds its handler.
+ *
+ * @example
+ * ```ts
+ * const request = new IdRequest((id) => byId.set(id, record));
+ * transport.send(subscribe(requests.add(request), {}, 'com.example.tick'));
+ * ```
+ */
+export class IdRequest extends Deferred<number> {
+  constructor(private readonly onId: (id: number) => void) {
+    super();
+  }
+
+  override settle(message: Message): void {
+    const id = message[2] as number;
+    this.onId(id);
+    this.resolve(id);
   }
 }
 

@@ -52,7 +52,12 @@ describe('parseMessage rejects malformed messages with the field and what was ex
     [
       'a string code',
       ['48', 1, {}, 'x'],
-      'message: MessageType|integer must be a known WAMP message type code (got 48)',
+      'message: MessageType|integer must be a known WAMP message type code (got the string "48")',
+    ],
+    [
+      'a code without a prototype',
+      [Object.create(null)],
+      'message: MessageType|integer must be a known WAMP message type code (got a dict)',
     ],
     [
       'an extension-range code',

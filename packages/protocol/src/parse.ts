@@ -73,6 +73,15 @@ function checkPayload(msg: unknown[], index: number, name: string): void {
   if (msg.length > index + 1) checkDict(msg[index + 1], name, 'ArgumentsKw|dict');
 }
 
+/** A short, safe description of a value for an error message (any value: `String()` throws for some objects). */
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 20))}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a dict' : typeof value;
+}
+
 /**
  * Validates a decoded frame against the spec's shape for its message type and returns it typed.
  * Checks the element count and the type of every element (IDs in [1, 2^53], dicts, URIs as non-empty
@@ -98,7 +107,7 @@ export function parseMessage(raw: unknown): Message {
     throw new ProtocolViolation(
       'message',
       'MessageType|integer',
-      `a known WAMP message type code (got ${String(code)})`,
+      `a known WAMP message type code (got ${describe(code)})`,
     );
   }
   switch (code) {
