@@ -18,8 +18,21 @@ const CLIENT_ROLES = ['publisher', 'subscriber', 'caller', 'callee'] as const;
  * relies on a feature that is not there.
  */
 export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
-  broker: { features: { publisher_exclusion: true } },
-  dealer: { features: {} },
+  broker: {
+    features: {
+      publisher_exclusion: true,
+      publisher_identification: true,
+      subscriber_blackwhite_listing: true,
+      pattern_based_subscription: true,
+    },
+  },
+  dealer: {
+    features: {
+      caller_identification: true,
+      pattern_based_registration: true,
+      shared_registration: true,
+    },
+  },
 });
 
 function isDict(value: unknown): value is Record<string, unknown> {

@@ -1,9 +1,11 @@
 import {
   ErrorUri,
+  type EventDetails,
   error,
   event,
   globalId,
   isReservedUri,
+  isValidPattern,
   MessageCode,
   type PublishMessage,
   published,
@@ -15,21 +17,36 @@ import {
 } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
+import { UriMatcher } from '../matching/uri-matcher.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
+import { ReceiverFilter } from './receivers.js';
 import { Subscription } from './subscriptions.js';
 
 /** Shared by every EVENT without details; never mutated, and encoded synchronously. */
-const NO_DETAILS = Object.freeze({});
+const NO_DETAILS: EventDetails = Object.freeze({});
+
+/** EVENT details for a pattern subscription: the publication's details plus the concrete topic. */
+function withTopic(details: EventDetails, topic: string): EventDetails {
+  if (details === NO_DETAILS) return { topic };
+  return {
+    publisher: details.publisher,
+    publisher_authid: details.publisher_authid,
+    publisher_authrole: details.publisher_authrole,
+    topic,
+  } as EventDetails;
+}
 
 /**
- * The broker of one realm: subscriptions and publication routing. Exact topics are found with one `Map`
- * lookup, and each EVENT is encoded once per serializer (see {@link Fanout}).
+ * The broker of one realm: subscriptions (exact, prefix and wildcard) and publication routing. Exact topics are
+ * one `Map` lookup and pattern subscriptions are looked up in O(topic length) (see {@link UriMatcher}); each
+ * EVENT is encoded once per serializer (see {@link Fanout}).
  */
 export class Broker {
-  private readonly exact = new Map<string, Subscription>();
+  private readonly subscriptions = new UriMatcher<Subscription>();
   private readonly byId = new Map<number, Subscription>();
-
+  /** Reused for every publication's pattern lookup. */
+  private readonly matched: Subscription[] = [];
   private readonly limits: ResolvedOptions['limits'];
   private readonly uriCheck: ResolvedOptions['uriCheck'];
 
@@ -50,19 +67,11 @@ export class Broker {
   subscribe(session: RouterSession, message: SubscribeMessage): void {
     const [, request, options, topic] = message;
     const match = options.match ?? 'exact';
-    if (match !== 'exact') {
-      session.send(
-        error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.INVALID_ARGUMENT, [
-          `match "${String(match)}" is not supported`,
-        ]),
-      );
-      return;
-    }
-    if (!acceptableUri(topic, this.uriCheck, this.limits.maxUriLength)) {
+    if (topic.length > this.limits.maxUriLength || !isValidPattern(topic, match, this.uriCheck)) {
       session.send(error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.INVALID_URI, [`invalid topic URI "${topic}"`]));
       return;
     }
-    let subscription = this.exact.get(topic);
+    let subscription = this.subscriptions.get(topic, match);
     if (
       (subscription === undefined || !session.subscriptions.has(subscription)) &&
       session.subscriptions.size >= this.limits.maxSubscriptionsPerSession
@@ -76,7 +85,7 @@ export class Broker {
     }
     if (subscription === undefined) {
       subscription = new Subscription(this.subscriptionIds.next(), topic, match);
-      this.exact.set(topic, subscription);
+      this.subscriptions.set(topic, match, subscription);
       this.byId.set(subscription.id, subscription);
     }
     // Subscribing twice is not an error: the session gets the same subscription ID and each event once.
@@ -120,14 +129,35 @@ export class Broker {
       return;
     }
     const publication = globalId();
-    const subscription = this.exact.get(topic);
-    if (subscription !== undefined) {
-      const excluded = options.exclude_me === false ? null : session;
+    const excluded = options.exclude_me === false ? null : session;
+    const filter = ReceiverFilter.from(options);
+    const details: EventDetails =
+      options.disclose_me === true
+        ? { publisher: session.id, publisher_authid: session.authid, publisher_authrole: session.authrole }
+        : NO_DETAILS;
+    const exact = this.subscriptions.get(topic, 'exact');
+    if (exact !== undefined) {
       this.fanout.send(
-        event(subscription.id, publication, NO_DETAILS, message[4], message[5]),
-        subscription.subscribers,
+        event(exact.id, publication, details, message[4], message[5]),
+        exact.subscribers,
         excluded,
+        filter,
       );
+    }
+    if (this.subscriptions.hasPatterns) {
+      const matched = this.matched;
+      this.subscriptions.collectPatterns(topic, matched);
+      // Pattern subscribers learn the concrete topic; a session in several matching subscriptions gets the
+      // event once per subscription, as the spec says.
+      for (const subscription of matched) {
+        this.fanout.send(
+          event(subscription.id, publication, withTopic(details, topic), message[4], message[5]),
+          subscription.subscribers,
+          excluded,
+          filter,
+        );
+      }
+      matched.length = 0;
     }
     if (acknowledge) session.send(published(request, publication));
   }
@@ -141,7 +171,7 @@ export class Broker {
     session.subscriptions.delete(subscription);
     subscription.subscribers.delete(session);
     if (subscription.subscribers.size === 0) {
-      this.exact.delete(subscription.topic);
+      this.subscriptions.delete(subscription.topic, subscription.match);
       this.byId.delete(subscription.id);
     }
   }

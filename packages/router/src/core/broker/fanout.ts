@@ -1,6 +1,7 @@
 import type { EventMessage, Serializer } from '@wamp/protocol';
 import type { SlowConsumerPolicy } from '../../options.js';
 import type { RouterSession } from '../session.js';
+import type { ReceiverFilter } from './receivers.js';
 
 /** WebSocket close code for a subscriber dropped by the `disconnect` slow-consumer policy ("policy violation"). */
 const CLOSE_SLOW_CONSUMER = 1008;
@@ -21,16 +22,21 @@ export class Fanout {
   }
 
   /**
-   * Delivers `event` to every session in `subscribers` except `excluded`. A subscriber whose transport is
+   * Delivers `event` to every session in `subscribers` except `excluded` and those `filter` refuses. A subscriber whose transport is
    * past its high-water mark gets the slow-consumer policy instead: the event is dropped and counted, or the
    * session is disconnected. Returns the number of sessions the event was sent to.
    */
-  send(event: EventMessage, subscribers: ReadonlySet<RouterSession>, excluded: RouterSession | null): number {
+  send(
+    event: EventMessage,
+    subscribers: ReadonlySet<RouterSession>,
+    excluded: RouterSession | null,
+    filter: ReceiverFilter | null,
+  ): number {
     const frames = this.frames;
     frames.fill(undefined);
     let sent = 0;
     for (const subscriber of subscribers) {
-      if (subscriber === excluded) continue;
+      if (subscriber === excluded || (filter !== null && !filter.accepts(subscriber))) continue;
       const transport = subscriber.transport;
       if (!transport.isWritable()) {
         this.onSlowConsumer(subscriber);

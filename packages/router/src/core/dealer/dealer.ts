@@ -3,9 +3,11 @@ import {
   type ErrorMessage,
   ErrorUri,
   error,
+  type InvocationDetails,
   interrupt,
   invocation,
   isReservedUri,
+  isValidPattern,
   MessageCode,
   type RegisterMessage,
   registered,
@@ -17,19 +19,35 @@ import {
 } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
+import { UriMatcher } from '../matching/uri-matcher.js';
 import type { RouterSession } from '../session.js';
 import { track, untrack } from './invocations.js';
 import { Registration } from './registrations.js';
 
 /** Shared by every INVOCATION and RESULT without details; never mutated, and encoded synchronously. */
-const NO_DETAILS = Object.freeze({});
+const NO_DETAILS: InvocationDetails = Object.freeze({});
+
+/** INVOCATION details: the concrete procedure for pattern registrations, the caller when it disclosed itself. */
+function invocationDetails(registration: Registration, caller: RouterSession, message: CallMessage): InvocationDetails {
+  const pattern = registration.match !== 'exact';
+  const disclose = message[2].disclose_me === true;
+  if (!pattern && !disclose) return NO_DETAILS;
+  const details: InvocationDetails = {};
+  if (pattern) details.procedure = message[3];
+  if (disclose) {
+    details.caller = caller.id;
+    details.caller_authid = caller.authid;
+    details.caller_authrole = caller.authrole;
+  }
+  return details;
+}
 
 /**
  * The dealer of one realm: registrations and call routing (CALL → INVOCATION, YIELD → RESULT, ERROR back to
  * the caller). Exact procedures are found with one `Map` lookup.
  */
 export class Dealer {
-  private readonly exact = new Map<string, Registration>();
+  private readonly registrations = new UriMatcher<Registration>();
   private readonly byId = new Map<number, Registration>();
 
   private readonly limits: ResolvedOptions['limits'];
@@ -52,12 +70,11 @@ export class Dealer {
     const [, request, options, procedure] = message;
     const match = options.match ?? 'exact';
     const invoke = options.invoke ?? 'single';
-    if (match !== 'exact' || invoke !== 'single') {
-      const option = match !== 'exact' ? `match "${String(match)}"` : `invoke "${String(invoke)}"`;
-      session.send(error(MessageCode.REGISTER, request, {}, ErrorUri.INVALID_ARGUMENT, [`${option} is not supported`]));
-      return;
-    }
-    if (!acceptableUri(procedure, this.uriCheck, this.limits.maxUriLength) || isReservedUri(procedure)) {
+    if (
+      procedure.length > this.limits.maxUriLength ||
+      !isValidPattern(procedure, match, this.uriCheck) ||
+      isReservedUri(procedure)
+    ) {
       session.send(
         error(MessageCode.REGISTER, request, {}, ErrorUri.INVALID_URI, [`invalid procedure URI "${procedure}"`]),
       );
@@ -71,13 +88,21 @@ export class Dealer {
       );
       return;
     }
-    if (this.exact.has(procedure)) {
-      session.send(error(MessageCode.REGISTER, request, {}, ErrorUri.PROCEDURE_ALREADY_EXISTS));
+    const existing = this.registrations.get(procedure, match);
+    if (existing !== undefined) {
+      // A shared registration takes more callees only under the same non-single policy (spec: shared registration).
+      if (existing.invoke === 'single' || existing.invoke !== invoke || session.registrations.has(existing)) {
+        session.send(error(MessageCode.REGISTER, request, {}, ErrorUri.PROCEDURE_ALREADY_EXISTS));
+        return;
+      }
+      existing.callees.push(session);
+      session.registrations.add(existing);
+      session.send(registered(request, existing.id));
       return;
     }
     const registration = new Registration(this.registrationIds.next(), procedure, match, invoke);
     registration.callees.push(session);
-    this.exact.set(procedure, registration);
+    this.registrations.set(procedure, match, registration);
     this.byId.set(registration.id, registration);
     session.registrations.add(registration);
     session.send(registered(request, registration.id));
@@ -101,7 +126,7 @@ export class Dealer {
       caller.abort(ErrorUri.PROTOCOL_VIOLATION, `CALL request ID ${request} is already in flight`);
       return;
     }
-    const registration = this.exact.get(procedure);
+    const registration = this.registrations.best(procedure);
     const callee = registration?.pickCallee();
     if (registration === undefined || callee === undefined) {
       const valid = acceptableUri(procedure, this.uriCheck, this.limits.maxUriLength);
@@ -115,7 +140,9 @@ export class Dealer {
     }
     const id = callee.outboundRequests.next();
     track({ id, callee, caller, callRequest: request, registration });
-    callee.send(invocation(id, registration.id, NO_DETAILS, message[4], message[5]));
+    callee.send(
+      invocation(id, registration.id, invocationDetails(registration, caller, message), message[4], message[5]),
+    );
   }
 
   /** Why a call cannot be routed now (its URI and a message), or undefined when it can. */
@@ -185,7 +212,7 @@ export class Dealer {
     const index = callees.indexOf(session);
     if (index !== -1) callees.splice(index, 1);
     if (callees.length === 0) {
-      this.exact.delete(registration.procedure);
+      this.registrations.delete(registration.procedure, registration.match);
       this.byId.delete(registration.id);
     }
   }

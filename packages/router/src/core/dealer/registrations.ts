@@ -7,6 +7,8 @@ import type { RouterSession } from '../session.js';
  */
 export class Registration {
   readonly callees: RouterSession[] = [];
+  /** Position of the next callee under `roundrobin`. */
+  private turn = 0;
   /** When the first callee created it (for the meta API). */
   readonly created = new Date();
 
@@ -17,8 +19,20 @@ export class Registration {
     readonly invoke: InvocationPolicy,
   ) {}
 
-  /** The callee for the next call under `single`; shared registrations pick by their policy (advanced profile). */
+  /** The callee for the next call, by the registration's invocation policy (shared registration). */
   pickCallee(): RouterSession | undefined {
-    return this.callees[0];
+    const callees = this.callees;
+    switch (this.invoke) {
+      case 'roundrobin':
+        if (this.turn >= callees.length) this.turn = 0;
+        return callees[this.turn++];
+      case 'random':
+        return callees[Math.floor(Math.random() * callees.length)];
+      case 'last':
+        return callees[callees.length - 1];
+      default:
+        // `single` has one callee; `first` is the one that registered first.
+        return callees[0];
+    }
   }
 }
