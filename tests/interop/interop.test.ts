@@ -88,7 +88,7 @@ describe.each(SERIALIZERS)('over %s', (serializer) => {
       const event = nextEvent();
       await callee.subscribe(`${prefix}.news`, event.handler);
       await caller.publish(`${prefix}.news`, { args: ['headline', 1], kwargs: { urgent: true } });
-      expect(await event.promise).toEqual({ args: ['headline', 1], kwargs: { urgent: true } });
+      expect(await event.promise).toMatchObject({ args: ['headline', 1], kwargs: { urgent: true } });
     });
 
     it('stops delivering after unsubscribe', async () => {

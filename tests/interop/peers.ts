@@ -13,6 +13,8 @@ export type SerializerName = 'json' | 'msgpack' | 'cbor';
 export interface Payload {
   args: unknown[];
   kwargs: Record<string, unknown>;
+  /** EVENT or INVOCATION details, where the library reports them. */
+  details?: Record<string, unknown>;
 }
 
 /** What an application error looks like to the caller, normalised. */
@@ -22,12 +24,16 @@ export interface RemoteError extends Payload {
 
 export interface InteropPeer {
   readonly library: string;
-  register(procedure: string, handler: (payload: Payload) => Payload): Promise<unknown>;
+  register(
+    procedure: string,
+    handler: (payload: Payload) => Payload,
+    options?: Record<string, unknown>,
+  ): Promise<unknown>;
   /** Registers a procedure that always fails with `uri`, echoing the call's args and kwargs. */
   registerFailing(procedure: string, uri: string): Promise<unknown>;
   unregister(procedure: string): Promise<void>;
-  call(procedure: string, payload: Payload): Promise<Payload>;
-  subscribe(topic: string, onEvent: (payload: Payload) => void): Promise<unknown>;
+  call(procedure: string, payload: Payload, options?: Record<string, unknown>): Promise<Payload>;
+  subscribe(topic: string, onEvent: (payload: Payload) => void, options?: Record<string, unknown>): Promise<unknown>;
   unsubscribe(topic: string): Promise<void>;
   publish(topic: string, payload: Payload): Promise<void>;
   close(): Promise<void>;
@@ -77,13 +83,21 @@ export async function connectAutobahn(url: string, serializer: SerializerName, r
   const subscriptions = new Map<string, import('autobahn').Subscription>();
   return {
     library: 'autobahn',
-    async register(procedure, handler) {
+    async register(procedure, handler, options) {
       registrations.set(
         procedure,
-        await session.register(procedure, (args, kwargs) => {
-          const out = handler({ args: args ?? [], kwargs: kwargs ?? {} });
-          return new autobahn.Result(out.args, out.kwargs);
-        }),
+        await session.register(
+          procedure,
+          (args, kwargs, details) => {
+            const out = handler({
+              args: args ?? [],
+              kwargs: kwargs ?? {},
+              details: details as Record<string, unknown>,
+            });
+            return new autobahn.Result(out.args, out.kwargs);
+          },
+          options,
+        ),
       );
     },
     async registerFailing(procedure, uri) {
@@ -97,8 +111,8 @@ export async function connectAutobahn(url: string, serializer: SerializerName, r
     async unregister(procedure) {
       await session.unregister(registrations.get(procedure)!);
     },
-    async call(procedure, payload) {
-      const result = await session.call(procedure, payload.args, payload.kwargs);
+    async call(procedure, payload, options) {
+      const result = await session.call(procedure, payload.args, payload.kwargs, options);
       // Autobahn unwraps a single positional result; a Result object carries both parts.
       if (result instanceof Object && 'args' in result && 'kwargs' in result) {
         const r = result as import('autobahn').Result;
@@ -106,10 +120,15 @@ export async function connectAutobahn(url: string, serializer: SerializerName, r
       }
       return { args: result === undefined || result === null ? [] : [result], kwargs: {} };
     },
-    async subscribe(topic, onEvent) {
+    async subscribe(topic, onEvent, options) {
       subscriptions.set(
         topic,
-        await session.subscribe(topic, (args, kwargs) => onEvent({ args: args ?? [], kwargs: kwargs ?? {} })),
+        await session.subscribe(
+          topic,
+          (args, kwargs, details) =>
+            onEvent({ args: args ?? [], kwargs: kwargs ?? {}, details: details as Record<string, unknown> }),
+          options,
+        ),
       );
     },
     async unsubscribe(topic) {
@@ -148,19 +167,19 @@ export async function connectWampy(url: string, serializer: SerializerName, real
   });
   await wampy.connect();
   const toWampy = (payload: Payload) => ({ argsList: payload.args, argsDict: payload.kwargs });
-  const fromWampy = (data: { argsList?: unknown[]; argsDict?: Record<string, unknown> }): Payload => ({
+  type WampyData = { argsList?: unknown[]; argsDict?: Record<string, unknown>; details?: Record<string, unknown> };
+  const fromWampy = (data: WampyData): Payload => ({
     args: data.argsList ?? [],
     kwargs: data.argsDict ?? {},
+    ...(data.details !== undefined && { details: data.details }),
   });
   return {
     library: 'wampy',
-    async register(procedure, handler) {
-      await wampy.register(procedure, (data: { argsList?: unknown[]; argsDict?: Record<string, unknown> }) =>
-        toWampy(handler(fromWampy(data))),
-      );
+    async register(procedure, handler, options) {
+      await wampy.register(procedure, (data: WampyData) => toWampy(handler(fromWampy(data))), options);
     },
     async registerFailing(procedure, uri) {
-      await wampy.register(procedure, (data: { argsList?: unknown[]; argsDict?: Record<string, unknown> }) => {
+      await wampy.register(procedure, (data: WampyData) => {
         // wampy sends an ERROR with the `error`, `argsList` and `argsDict` of what the handler throws.
         throw Object.assign(new Error(uri), { error: uri, details: {}, ...toWampy(fromWampy(data)) });
       });
@@ -168,13 +187,11 @@ export async function connectWampy(url: string, serializer: SerializerName, real
     async unregister(procedure) {
       await wampy.unregister(procedure);
     },
-    async call(procedure, payload) {
-      return fromWampy(await wampy.call(procedure, toWampy(payload)));
+    async call(procedure, payload, options) {
+      return fromWampy(await wampy.call(procedure, toWampy(payload), options));
     },
-    async subscribe(topic, onEvent) {
-      await wampy.subscribe(topic, (data: { argsList?: unknown[]; argsDict?: Record<string, unknown> }) =>
-        onEvent(fromWampy(data)),
-      );
+    async subscribe(topic, onEvent, options) {
+      await wampy.subscribe(topic, (data: WampyData) => onEvent(fromWampy(data)), options);
     },
     async unsubscribe(topic) {
       await wampy.unsubscribe(topic);
