@@ -1,4 +1,11 @@
-/** How long to wait before reconnect attempt `attempt` (1-based), in milliseconds. */
+/**
+ * How long to wait before reconnect attempt `attempt` (1-based), in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const linear: RetryDelay = (attempt) => Math.min(attempt * 1_000, 10_000);
+ * ```
+ */
 export type RetryDelay = (attempt: number) => number;
 
 /**

@@ -7,7 +7,6 @@ import {
   isWampError,
   type KwArgs,
   MessageCode,
-  type RegisterOptions,
   register,
   type UnregisteredDetails,
   unregister,
@@ -15,7 +14,8 @@ import {
 } from '@wamp/protocol';
 import type { Connection } from './connection.js';
 import { Deferred, IdRequest, type PendingRequests } from './requests.js';
-import type { Invocation, RawReturn } from './types.js';
+import type { Invocation, RawReturn, RegisterOptions } from './types.js';
+import { isThenable } from './validation.js';
 
 /**
  * The URI a callee's exception goes out with when it is not a `WampError`: the spec defines none, and Autobahn
@@ -95,10 +95,6 @@ class RunningInvocation implements Invocation {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
 /**
  * The callee role: registrations (restored after reconnects), INVOCATION → handler → YIELD or ERROR, and
  * INTERRUPT, which aborts the invocation's signal.
@@ -123,7 +119,6 @@ export class Callee {
     if (this.connection.state !== 'open') throw this.connection.notOpen(`register ${procedure}`);
     const record = new RegistrationRecord(this, procedure, options, handler);
     await this.send(record);
-    this.registered.add(record);
     return record;
   }
 
@@ -210,8 +205,9 @@ export class Callee {
     const request = new IdRequest((id) => {
       record.id = id;
       this.byId.set(id, record);
+      this.registered.add(record);
     });
-    this.connection.send(register(this.requests.add(request), record.options, record.procedure));
+    this.connection.send(register(this.requests.add(request), record.options as Dict, record.procedure));
     return request.promise;
   }
 

@@ -69,7 +69,14 @@ export interface SessionEvents {
   error: (error: unknown) => void;
 }
 
-/** What the session engine does for the connection. */
+/**
+ * What the session engine does for the connection.
+ *
+ * @example
+ * ```ts
+ * const host: ConnectionHost = { dispatch, restore: async () => {}, lost: (e) => requests.rejectAll(e), ended() {} };
+ * ```
+ */
 export interface ConnectionHost {
   /** Handles a message of the open session; false when the client role never receives its type. */
   dispatch(message: Message): boolean;
@@ -283,10 +290,19 @@ export class Connection {
     const policy = this.options.reconnect as Exclude<ResolvedOptions['reconnect'], false>;
     const signal = this.lifetime.signal;
     let lastError: unknown;
-    this.setState('connecting');
-    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    let attempt = 1;
+    for (; attempt <= policy.maxAttempts; attempt++) {
+      // Also after a failed rejoin that got as far as a GOODBYE ('closing').
+      this.setState('connecting');
+      let delay: number;
       try {
-        await sleep(policy.retryDelay(attempt), signal);
+        delay = policy.retryDelay(attempt);
+      } catch (error) {
+        lastError = error;
+        break;
+      }
+      try {
+        await sleep(delay, signal);
         await this.join(signal);
         return;
       } catch (error) {
@@ -297,7 +313,7 @@ export class Connection {
     const cause = lastError instanceof Error ? `: ${lastError.message}` : '';
     this.finish({
       code: this.lastClose.code,
-      reason: `gave up reconnecting after ${policy.maxAttempts} attempts${cause}`,
+      reason: `gave up reconnecting after ${Math.min(attempt, policy.maxAttempts)} attempts${cause}`,
       wasClean: false,
     });
   }

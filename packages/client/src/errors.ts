@@ -51,12 +51,26 @@ export class EventOverflowError extends Error {
   }
 }
 
-/** The reason a promise rejects with when its signal was aborted: the signal's own reason, as `fetch` does. */
+/**
+ * The reason a promise rejects with when its signal was aborted: the signal's own reason, as `fetch` does.
+ *
+ * @example
+ * ```ts
+ * if (signal.aborted) return Promise.reject(abortReason(signal));
+ * ```
+ */
 export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-/** Reports an error nobody listens for, rather than swallowing it. */
+/**
+ * Reports an error nobody listens for, rather than swallowing it.
+ *
+ * @example
+ * ```ts
+ * if (listeners.size === 0) reportUnhandled(error);
+ * ```
+ */
 export function reportUnhandled(error: unknown): void {
   console.error('[@wamp/client]', error);
 }

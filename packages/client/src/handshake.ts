@@ -14,7 +14,14 @@ import type { Transport, TransportCloseEvent } from '@wamp/transport';
 import { abortReason, ConnectionClosedError } from './errors.js';
 import type { AuthOptions } from './options.js';
 
-/** What the client announces in HELLO: every role, with the advanced features it implements. */
+/**
+ * What the client announces in HELLO: every role, with the advanced features it implements.
+ *
+ * @example
+ * ```ts
+ * transport.send(hello('realm1', { roles: CLIENT_ROLES, agent: AGENT }));
+ * ```
+ */
 export const CLIENT_ROLES: HelloDetails['roles'] = {
   caller: { features: { call_canceling: true, call_timeout: true } },
   callee: { features: { call_canceling: true } },
@@ -22,7 +29,14 @@ export const CLIENT_ROLES: HelloDetails['roles'] = {
   subscriber: { features: {} },
 };
 
-/** `HELLO.Details.agent`. */
+/**
+ * `HELLO.Details.agent`.
+ *
+ * @example
+ * ```ts
+ * transport.send(hello('realm1', { roles: CLIENT_ROLES, agent: AGENT }));
+ * ```
+ */
 export const AGENT = '@wamp/client';
 
 /**
@@ -48,7 +62,14 @@ function helloDetails(auth: AuthOptions | undefined): HelloDetails {
   return details;
 }
 
-/** Called with the router's answer as soon as WELCOME arrives, before any later message can be delivered. */
+/**
+ * Called with the router's answer as soon as WELCOME arrives, before any later message can be delivered.
+ *
+ * @example
+ * ```ts
+ * const onWelcome: OnWelcome = (id, details) => { transport.onmessage = onMessage; };
+ * ```
+ */
 export type OnWelcome = (session: number, details: WelcomeDetails) => void;
 
 /**

@@ -1,6 +1,8 @@
 export { ErrorUri, isWampError, WampError } from '@wamp/protocol';
 export { jsonSerializer as json } from '@wamp/protocol/json';
 export { exponentialBackoff, type RetryDelay } from './backoff.js';
+export { type RawHandler, type Registration, RUNTIME_ERROR_URI } from './callee.js';
+export type { CloseInfo, SessionEvents, SessionState } from './connection.js';
 export {
   type ApiDefinition,
   type ArgsOf,
@@ -16,17 +18,26 @@ export {
   topic,
   type Untyped,
 } from './contract.js';
-export { ConnectionClosedError } from './errors.js';
+export { ConnectionClosedError, EventOverflowError } from './errors.js';
 export type { EventQueueOptions, OverflowPolicy } from './event-queue.js';
+export type { EventStream, EventStreamOptions } from './event-stream.js';
 export {
-  type CloseInfo,
+  type AuthOptions,
+  type Challenge,
   type ConnectOptions,
-  RawSession,
   type ReconnectOptions,
-  type Registration,
-  RUNTIME_ERROR_URI,
-  type SessionState,
-  type Subscription,
-} from './session.js';
-export { type EventStream, Session, type SessionOptions } from './typed.js';
-export type { CallOptions, Invocation, PublishOptions, RawResult, RawReturn, WampEvent } from './types.js';
+  ticketAuth,
+} from './options.js';
+export { RawSession } from './session.js';
+export type { EventSink, Subscription } from './subscriber.js';
+export { Session, type SessionOptions } from './typed.js';
+export type {
+  CallOptions,
+  Invocation,
+  PublishOptions,
+  RawResult,
+  RawReturn,
+  RegisterOptions,
+  SubscribeOptions,
+  WampEvent,
+} from './types.js';

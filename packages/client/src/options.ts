@@ -101,7 +101,14 @@ export interface ConnectOptions {
   transport?: () => Transport | Promise<Transport>;
 }
 
-/** Options after validation, defaults filled in. */
+/**
+ * Options after validation, defaults filled in.
+ *
+ * @example
+ * ```ts
+ * const { realm, serializers, reconnect }: ResolvedOptions = resolveOptions({ url, realm: 'realm1' });
+ * ```
+ */
 export interface ResolvedOptions {
   readonly url: string;
   readonly realm: string;

@@ -5,6 +5,11 @@ import type { RawResult } from './types.js';
 /**
  * A request waiting for its answer. Objects rather than closures: a call allocates one of these, not five
  * functions.
+ *
+ * @example
+ * ```ts
+ * requests.take(message[1])?.settle(message);
+ * ```
  */
 export interface Pending {
   /** The answer arrived (RESULT, REGISTERED, SUBSCRIBED, …). */
@@ -113,7 +118,14 @@ export class IdRequest extends Deferred<number> {
   }
 }
 
-/** What a call needs from its session to give up on itself. */
+/**
+ * What a call needs from its session to give up on itself.
+ *
+ * @example
+ * ```ts
+ * const owner: CallOwner = { abandon: (id) => requests.take(id) && transport.send(cancel(id, {})) };
+ * ```
+ */
 export interface CallOwner {
   /** Forgets request `id` and tells the router, when it supports call canceling. */
   abandon(id: number): void;

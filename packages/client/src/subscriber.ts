@@ -1,14 +1,14 @@
 import {
+  type Dict,
   type EventMessage,
   isWampError,
-  type SubscribeOptions,
   subscribe,
   type UnsubscribedDetails,
   unsubscribe,
 } from '@wamp/protocol';
 import type { Connection } from './connection.js';
-import { Deferred, type PendingRequests } from './requests.js';
-import type { WampEvent } from './types.js';
+import { Deferred, IdRequest, type PendingRequests } from './requests.js';
+import type { SubscribeOptions, WampEvent } from './types.js';
 
 /**
  * Where a subscription's events go: a callback wrapper or an event stream's queue.
@@ -46,6 +46,8 @@ export interface Subscription {
 class SubscriptionRecord {
   id = 0;
   readonly sinks = new Set<EventSink>();
+  /** The record already holding this one's router subscription, when the broker returned its ID. */
+  mergedInto: SubscriptionRecord | undefined;
 
   constructor(
     readonly topic: string,
@@ -56,7 +58,7 @@ class SubscriptionRecord {
 class SubscriptionHandle implements Subscription {
   constructor(
     private readonly subscriber: Subscriber,
-    private record: SubscriptionRecord,
+    private readonly record: SubscriptionRecord,
     private readonly sink: EventSink,
   ) {}
 
@@ -70,11 +72,6 @@ class SubscriptionHandle implements Subscription {
 
   unsubscribe(): Promise<void> {
     return this.subscriber.unsubscribe(this.record, this.sink);
-  }
-
-  /** The router merged this handler's subscription into an existing one. */
-  rebind(record: SubscriptionRecord): void {
-    this.record = record;
   }
 }
 
@@ -101,18 +98,8 @@ export class Subscriber {
     if (this.connection.state !== 'open') throw this.connection.notOpen(`subscribe to ${topic}`);
     const record = new SubscriptionRecord(topic, options);
     record.sinks.add(sink);
-    const handle = new SubscriptionHandle(this, record, sink);
     await this.send(record);
-    // The broker answers every SUBSCRIBE to one topic with the same ID: join the record already holding it.
-    const existing = this.byId.get(record.id);
-    if (existing !== undefined && existing !== record) {
-      existing.sinks.add(sink);
-      handle.rebind(existing);
-    } else {
-      this.byId.set(record.id, record);
-      this.subscribed.add(record);
-    }
-    return handle;
+    return new SubscriptionHandle(this, record.mergedInto ?? record, sink);
   }
 
   async unsubscribe(record: SubscriptionRecord, sink: EventSink): Promise<void> {
@@ -130,12 +117,9 @@ export class Subscriber {
   /** Subscribes everything again under the new session; a refusal is reported and retried on the next join. */
   restore(): Promise<unknown>[] {
     return [...this.subscribed].map((record) =>
-      this.send(record).then(
-        () => this.byId.set(record.id, record),
-        (error: unknown) => {
-          if (isWampError(error)) this.connection.reportError(error);
-        },
-      ),
+      this.send(record).catch((error: unknown) => {
+        if (isWampError(error)) this.connection.reportError(error);
+      }),
     );
   }
 
@@ -170,9 +154,26 @@ export class Subscriber {
     this.subscribed.clear();
   }
 
-  private async send(record: SubscriptionRecord): Promise<void> {
-    const request = new Deferred<[number, number, number]>();
-    this.connection.send(subscribe(this.requests.add(request), record.options, record.topic));
-    record.id = (await request.promise)[2];
+  private send(record: SubscriptionRecord): Promise<number> {
+    const request = new IdRequest((id) => this.bind(record, id));
+    this.connection.send(subscribe(this.requests.add(request), record.options as Dict, record.topic));
+    return request.promise;
+  }
+
+  /**
+   * Files a subscription under its router ID as SUBSCRIBED arrives. The broker answers every SUBSCRIBE to one
+   * topic with the same ID, so a second handler joins the record already holding it.
+   */
+  private bind(record: SubscriptionRecord, id: number): void {
+    const existing = this.byId.get(id);
+    if (existing !== undefined && existing !== record) {
+      for (const sink of record.sinks) existing.sinks.add(sink);
+      record.mergedInto = existing;
+      this.subscribed.delete(record);
+      return;
+    }
+    record.id = id;
+    this.byId.set(id, record);
+    this.subscribed.add(record);
   }
 }

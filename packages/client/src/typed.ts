@@ -1,4 +1,6 @@
-import { type RegisterOptions, type SubscribeOptions, WampError } from '@wamp/protocol';
+import type { WelcomeDetails } from '@wamp/protocol';
+import type { RawHandler, Registration } from './callee.js';
+import type { SessionEvents, SessionState } from './connection.js';
 import type {
   ApiDefinition,
   ArgsOf,
@@ -9,49 +11,64 @@ import type {
   TopicUri,
   Untyped,
 } from './contract.js';
-import { EventQueue, type EventQueueOptions } from './event-queue.js';
-import { type ConnectOptions, RawSession, type Registration, type SessionState, type Subscription } from './session.js';
-import type { CallOptions, Invocation, PublishOptions, WampEvent } from './types.js';
+import { type EventStream, type EventStreamOptions, openEventStream } from './event-stream.js';
+import type { ConnectOptions } from './options.js';
+import { RawSession } from './session.js';
+import type { EventSink, Subscription } from './subscriber.js';
+import type {
+  CallOptions,
+  Invocation,
+  PublishOptions,
+  RawReturn,
+  RegisterOptions,
+  SubscribeOptions,
+  WampEvent,
+} from './types.js';
+import { isThenable, ValidatingSink, validateArgs } from './validation.js';
 
-/** Options of {@link Session.connect}. */
-export interface SessionOptions<Api extends ApiDefinition> extends ConnectOptions {
+/**
+ * Options of {@link Session.connect}: the connection's, plus the contract.
+ *
+ * @example
+ * ```ts
+ * const options: SessionOptions<typeof api> = { url, realm: 'realm1', api, reconnect: { maxAttempts: 20 } };
+ * ```
+ */
+export interface SessionOptions<Api extends ApiDefinition = Untyped> extends ConnectOptions {
   /** The contract from `defineApi`: calls, registrations, publications and subscriptions are checked against it. */
   api?: Api;
 }
 
-/** Arguments of a call or publication, optional when the contract allows none (and without a contract). */
+/** Arguments of a call or publication: optional when the contract allows none (and without a contract). */
 type ArgsParameter<Args extends unknown[], Options> = [] extends Args
   ? [args?: Args, options?: Options]
   : [args: Args, options?: Options];
 
-/** An async iterator of events that also says when its subscription is in place. */
-export interface EventStream<Args extends unknown[]> extends AsyncIterableIterator<WampEvent<Args>> {
-  /** Resolves once the router confirmed the subscription; rejects when it refused. */
-  readonly ready: Promise<void>;
-  /** Events the overflow policy dropped because the consumer was slower than the publisher. */
-  readonly dropped: number;
-  /** Stops the stream and unsubscribes; `break` in a `for await` loop calls it. */
-  return(): Promise<IteratorResult<WampEvent<Args>>>;
+function toReturn(value: unknown): RawReturn | undefined {
+  return value === undefined ? undefined : { args: [value] };
 }
 
-async function validated<Args extends unknown[]>(
-  schema: StandardSchemaV1<unknown, Args> | undefined,
-  args: unknown[],
-): Promise<Args> {
-  if (schema === undefined) return args as Args;
-  const outcome = await schema['~standard'].validate(args);
-  if (outcome.issues !== undefined) {
-    throw new WampError(
-      'wamp.error.invalid_argument',
-      outcome.issues.map((issue) => issue.message),
-    );
-  }
-  return outcome.value;
+/** Adapts a typed handler (arguments in, one value out) to the raw engine, validating first when asked. */
+function rawHandler(
+  handler: (args: never, invocation: Invocation) => unknown,
+  schema: StandardSchemaV1<unknown, unknown[]> | undefined,
+): RawHandler {
+  const run = handler as (args: unknown[], invocation: Invocation) => unknown;
+  return (invocation) => {
+    const args = schema === undefined ? invocation.args : validateArgs(schema, invocation.args);
+    if (isThenable(args))
+      return Promise.resolve(args)
+        .then((valid) => run(valid, invocation))
+        .then(toReturn);
+    const result = run(args, invocation);
+    return isThenable(result) ? Promise.resolve(result).then(toReturn) : toReturn(result);
+  };
 }
 
 /**
- * A WAMP session. With a contract (`api`), every URI, argument list and result is type-checked; `raw` is the
- * untyped engine underneath, whose results are always `{ args, kwargs, details }`.
+ * A WAMP session. With a contract (`api`), every URI, argument list and result is type-checked and a call
+ * resolves with its single result; `raw` is the untyped engine underneath, whose results are always
+ * `{ args, kwargs, details }`.
  *
  * @example
  * ```ts
@@ -62,13 +79,14 @@ async function validated<Args extends unknown[]>(
  */
 export class Session<Api extends ApiDefinition = Untyped> {
   private constructor(
-    /** The untyped engine: results as `{ args, kwargs, details }`, any URI. */
+    /** The untyped engine: any URI, results as `{ args, kwargs, details }`. */
     readonly raw: RawSession,
     private readonly api: Api | undefined,
   ) {}
 
   /**
-   * Connects, joins the realm, and resolves with the open session.
+   * Connects, joins the realm, and resolves with the open session. Rejects with the router's ABORT as a
+   * `WampError`, a `ConnectionClosedError`, a `TypeError` naming a bad option, or the signal's reason.
    *
    * @example
    * ```ts
@@ -85,6 +103,11 @@ export class Session<Api extends ApiDefinition = Untyped> {
     return this.raw.id;
   }
 
+  /** The router's WELCOME details from the latest join: roles and features, `authid`, `authrole`. */
+  get welcome(): WelcomeDetails {
+    return this.raw.welcome;
+  }
+
   /** `connecting`, `open`, `closing` or `closed`. */
   get state(): SessionState {
     return this.raw.state;
@@ -95,24 +118,27 @@ export class Session<Api extends ApiDefinition = Untyped> {
     return this.raw.readyState;
   }
 
-  /** Bytes queued for sending. */
+  /** Bytes queued for sending and not yet written to the network. */
   get bufferedAmount(): number {
     return this.raw.bufferedAmount;
   }
 
   /**
-   * Listens to `state` changes, `open` (after each join), `close` (code, reason, whether it will reconnect) or
-   * `error` (a handler threw, a restore failed). Returns a function that stops listening.
+   * Listens to `state` changes, `open` (after each join, once registrations and subscriptions are back), `close`
+   * (code, reason, the router's reason, whether it will reconnect) or `error` (a handler threw, a restore was
+   * refused, the router broke the protocol). Returns a function that stops listening.
    *
    * @example
    * ```ts
-   * session.on('state', (state) => console.log(state)); // connecting → open → …
+   * session.on('state', (state) => console.log(state)); // … closed → connecting → open
    * ```
    */
-  on: RawSession['on'] = (event, listener) => this.raw.on(event, listener);
+  on<K extends keyof SessionEvents>(event: K, listener: SessionEvents[K]): () => void {
+    return this.raw.on(event, listener);
+  }
 
   /**
-   * Resolves once the outbound queue is below its high-water mark.
+   * Resolves once the outbound queue is below its high-water mark; rejects if the connection closes first.
    *
    * @example
    * ```ts
@@ -127,9 +153,9 @@ export class Session<Api extends ApiDefinition = Untyped> {
   }
 
   /**
-   * Calls a procedure and resolves with its result (the first positional result). Rejects with a `WampError`
-   * for an error from the callee or router, a `ConnectionClosedError` when the connection goes, or the signal's
-   * reason (`AbortError`, `TimeoutError`).
+   * Calls a procedure and resolves with its result (the first positional result; use `raw.call` for all of
+   * them). Rejects with a `WampError` from the callee or router, a `ConnectionClosedError` when the connection
+   * goes, or at once with the signal's reason (abort) or a `TimeoutError` (timeout).
    *
    * @example
    * ```ts
@@ -147,27 +173,21 @@ export class Session<Api extends ApiDefinition = Untyped> {
   /**
    * Registers a procedure. The handler gets the positional arguments (validated by the contract's schema, when
    * there is one) and the invocation (kwargs, details, an `AbortSignal` that fires on INTERRUPT); what it returns
-   * is the result. Throw a `WampError` to send an application error with your URI.
+   * is the result. Throw a `WampError` to send an error with your URI; any other exception goes out as
+   * `wamp.error.runtime_error` with its message only.
    *
    * @example
    * ```ts
    * await session.register('com.example.add', ([a, b]) => a + b);
    * ```
    */
-  async register<Uri extends ProcedureUri<Api>>(
+  register<Uri extends ProcedureUri<Api>>(
     procedure: Uri,
     handler: (args: ArgsOf<Api, Uri>, invocation: Invocation) => ResultOf<Api, Uri> | Promise<ResultOf<Api, Uri>>,
     options?: RegisterOptions,
   ): Promise<Registration> {
-    const schema = this.api?.procedures[procedure]?.schema as StandardSchemaV1<unknown, ArgsOf<Api, Uri>> | undefined;
-    return this.raw.register(
-      procedure,
-      async (invocation) => {
-        const result = await handler(await validated(schema, invocation.args), invocation);
-        return result === undefined ? undefined : { args: [result] };
-      },
-      options,
-    );
+    const schema = this.api?.procedures[procedure]?.schema;
+    return this.raw.register(procedure, rawHandler(handler, schema), options);
   }
 
   /**
@@ -178,11 +198,11 @@ export class Session<Api extends ApiDefinition = Untyped> {
    * await session.publish('com.example.tick', [42], { acknowledge: true });
    * ```
    */
-  async publish<Uri extends TopicUri<Api>>(
+  publish<Uri extends TopicUri<Api>>(
     topic: Uri,
     ...[args, options]: ArgsParameter<EventArgsOf<Api, Uri>, PublishOptions>
   ): Promise<void> {
-    await this.raw.publish(topic, args, options);
+    return this.raw.publish(topic, args, options);
   }
 
   /**
@@ -200,29 +220,23 @@ export class Session<Api extends ApiDefinition = Untyped> {
     handler: (args: EventArgsOf<Api, Uri>, event: WampEvent<EventArgsOf<Api, Uri>>) => void,
     options?: SubscribeOptions,
   ): Promise<Subscription>;
-  subscribe<Uri extends TopicUri<Api>>(
-    topic: Uri,
-    options?: SubscribeOptions & EventQueueOptions,
-  ): EventStream<EventArgsOf<Api, Uri>>;
+  subscribe<Uri extends TopicUri<Api>>(topic: Uri, options?: EventStreamOptions): EventStream<EventArgsOf<Api, Uri>>;
   subscribe<Uri extends TopicUri<Api>>(
     topic: Uri,
     handlerOrOptions?:
       | ((args: EventArgsOf<Api, Uri>, event: WampEvent<EventArgsOf<Api, Uri>>) => void)
-      | (SubscribeOptions & EventQueueOptions),
+      | EventStreamOptions,
     options?: SubscribeOptions,
   ): Promise<Subscription> | EventStream<EventArgsOf<Api, Uri>> {
     if (typeof handlerOrOptions !== 'function') return this.events(topic, handlerOrOptions);
-    return this.raw.subscribe(
-      topic,
-      (event) => handlerOrOptions(event.args as EventArgsOf<Api, Uri>, event as WampEvent<EventArgsOf<Api, Uri>>),
-      options,
-    );
+    const handler = handlerOrOptions as (args: unknown[], event: WampEvent) => void;
+    return this.raw.subscribe(topic, this.validating(topic, new TypedSink(handler, this.raw)), options);
   }
 
   /**
    * Events of a topic as an async iterator. A slow consumer never makes memory grow: at most `buffer` events
    * wait (default 256), and `overflow` says what happens to more: `drop-oldest` (default), `drop-newest`, or
-   * `error` (the iterator throws). Leaving the loop unsubscribes.
+   * `error` (the loop throws an `EventOverflowError`). Leaving the loop unsubscribes; `signal` stops it.
    *
    * @example
    * ```ts
@@ -231,42 +245,15 @@ export class Session<Api extends ApiDefinition = Untyped> {
    * }
    * ```
    */
-  events<Uri extends TopicUri<Api>>(
-    topic: Uri,
-    options: SubscribeOptions & EventQueueOptions = {},
-  ): EventStream<EventArgsOf<Api, Uri>> {
-    const { buffer, overflow, ...subscribeOptions } = options;
-    let subscription: Subscription | undefined;
-    let stopped = false;
-    const queue = new EventQueue<WampEvent<EventArgsOf<Api, Uri>>>(
-      { ...(buffer !== undefined && { buffer }), ...(overflow !== undefined && { overflow }) },
-      () => {
-        stopped = true;
-        void subscription?.unsubscribe();
-      },
+  events<Uri extends TopicUri<Api>>(topic: Uri, options: EventStreamOptions = {}): EventStream<EventArgsOf<Api, Uri>> {
+    return openEventStream(options, (sink, subscribeOptions) =>
+      this.raw.subscribe(topic, this.validating(topic, sink), subscribeOptions),
     );
-    const ready = this.raw
-      .subscribe(topic, (event) => queue.push(event as WampEvent<EventArgsOf<Api, Uri>>), subscribeOptions)
-      .then((created) => {
-        subscription = created;
-        if (stopped) void created.unsubscribe();
-      });
-    ready.catch((error: unknown) => queue.fail(error));
-    const offClose = this.raw.on('state', (state) => {
-      if (state !== 'closed') return;
-      offClose();
-      queue.end();
-    });
-    return Object.assign(queue, {
-      ready,
-      get dropped() {
-        return queue.dropped;
-      },
-    });
   }
 
   /**
-   * Leaves the realm and closes the connection; pending calls reject and iterators end. No reconnect follows.
+   * Leaves the realm and closes the connection; pending calls reject, iterators end, and no reconnect follows.
+   * Resolves once the connection is closed.
    *
    * @example
    * ```ts
@@ -277,8 +264,40 @@ export class Session<Api extends ApiDefinition = Untyped> {
     return this.raw.close();
   }
 
-  /** Same as {@link Session.close}: the WAMP name for it. */
+  /**
+   * Same as {@link Session.close}: the WAMP name for it.
+   *
+   * @example
+   * ```ts
+   * await session.leave();
+   * ```
+   */
   leave(): Promise<void> {
     return this.raw.close();
   }
+
+  private validating(topic: string, sink: EventSink): EventSink {
+    const schema = this.api?.topics[topic]?.schema;
+    return schema === undefined ? sink : new ValidatingSink(schema, sink, this.report);
+  }
+
+  private readonly report = (error: unknown): void => this.raw.reportError(error);
+}
+
+/** A typed callback subscriber: gets the arguments first, then the whole event. */
+class TypedSink implements EventSink {
+  constructor(
+    private readonly handler: (args: unknown[], event: WampEvent) => void,
+    private readonly raw: RawSession,
+  ) {}
+
+  push(event: WampEvent): void {
+    try {
+      this.handler(event.args, event);
+    } catch (error) {
+      this.raw.reportError(error);
+    }
+  }
+
+  end(): void {}
 }

@@ -3,7 +3,17 @@ import type {
   KwArgs,
   CallOptions as WampCallOptions,
   PublishOptions as WampPublishOptions,
+  RegisterOptions as WampRegisterOptions,
+  SubscribeOptions as WampSubscribeOptions,
 } from '@wamp/protocol';
+
+/** The spec's named keys of an options dict, without its open index signature, so a typo is a compile error. */
+type Known<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
+
+/** Implementation-specific options: the spec reserves keys starting with `_` for them. */
+interface CustomOptions {
+  [key: `_${string}`]: unknown;
+}
 
 /**
  * A call's answer, exactly as WAMP carries it: positional and keyword results and the RESULT details. The shape
@@ -77,7 +87,9 @@ export interface WampEvent<Args extends unknown[] = unknown[]> {
  * await session.call('com.example.report', [], { signal: AbortSignal.timeout(5_000), kwargs: { year: 2024 } });
  * ```
  */
-export interface CallOptions extends Omit<WampCallOptions, 'timeout' | 'receive_progress' | 'progress'> {
+export interface CallOptions
+  extends Omit<Known<WampCallOptions>, 'timeout' | 'receive_progress' | 'progress'>,
+    CustomOptions {
   /** Keyword arguments. */
   kwargs?: KwArgs;
   /** Aborts the call: it rejects at once with the signal's reason, and CANCEL is sent when the router supports it. */
@@ -94,7 +106,27 @@ export interface CallOptions extends Omit<WampCallOptions, 'timeout' | 'receive_
  * await session.publish('com.example.chat', ['hi'], { acknowledge: true, exclude_me: false, kwargs: { from: 'ada' } });
  * ```
  */
-export interface PublishOptions extends WampPublishOptions {
+export interface PublishOptions extends Known<WampPublishOptions>, CustomOptions {
   /** Keyword arguments. */
   kwargs?: KwArgs;
 }
+
+/**
+ * Options of a subscription (the spec's SUBSCRIBE options).
+ *
+ * @example
+ * ```ts
+ * await session.subscribe('com.example', (args, event) => console.log(event.details.topic), { match: 'prefix' });
+ * ```
+ */
+export interface SubscribeOptions extends Known<WampSubscribeOptions>, CustomOptions {}
+
+/**
+ * Options of a registration (the spec's REGISTER options).
+ *
+ * @example
+ * ```ts
+ * await session.register('com.example.work', handler, { invoke: 'roundrobin' });
+ * ```
+ */
+export interface RegisterOptions extends Known<WampRegisterOptions>, CustomOptions {}

@@ -3,7 +3,14 @@ import { jsonSerializer } from '@wamp/protocol/json';
 import { msgpackSerializer } from '@wamp/protocol/msgpack';
 import type { Transport } from '@wamp/transport';
 import { describe, expect, it } from 'vitest';
-import { ConnectionClosedError, RUNTIME_ERROR_URI, WampError, type WampEvent } from '../src/index.js';
+import {
+  type CloseInfo,
+  ConnectionClosedError,
+  EventOverflowError,
+  RUNTIME_ERROR_URI,
+  WampError,
+  type WampEvent,
+} from '../src/index.js';
 import { startRouter } from './fixture.js';
 
 describe.each([
@@ -51,13 +58,18 @@ describe.each([
     await using fixture = await startRouter(serializer);
     const callee = await fixture.session();
     const caller = await fixture.session();
+    const reported: unknown[] = [];
+    callee.on('error', (error) => reported.push(error));
     await callee.register('com.example.bug', () => {
       throw new TypeError('cannot read property x');
     });
     const error = (await caller.call('com.example.bug').catch((e: unknown) => e)) as WampError;
     expect(error.uri).toBe(RUNTIME_ERROR_URI);
     expect(error.args).toEqual(['cannot read property x']);
-    expect(JSON.stringify(error.args)).not.toContain('at ');
+    expect(error.kwargs).toEqual({});
+    expect(JSON.stringify([error.args, error.details])).not.toContain('session.test');
+    // The callee's side keeps the whole exception, stack included, for its own logs.
+    expect(reported).toEqual([expect.any(TypeError)]);
   });
 
   it('rejects a call to a missing procedure with no_such_procedure', async () => {
@@ -94,6 +106,97 @@ describe.each([
     expect(seen.map((event) => event.args[0])).toEqual([1, 2, 3, 4, 5]);
     expect(seen[4]!.kwargs).toEqual({ i: 5 });
     await expect.poll(() => fixture.router.stats().subscriptions).toBe(0);
+  });
+
+  it('applies the overflow policy when the consumer is slower than the publisher', async () => {
+    await using fixture = await startRouter(serializer);
+    const subscriber = await fixture.session();
+    const publisher = await fixture.session();
+    const oldest = subscriber.subscribe('com.example.flood', { buffer: 3, overflow: 'drop-oldest' });
+    const newest = subscriber.subscribe('com.example.flood', { buffer: 3, overflow: 'drop-newest' });
+    const strict = subscriber.subscribe('com.example.flood', { buffer: 3, overflow: 'error' });
+    await Promise.all([oldest.ready, newest.ready, strict.ready]);
+    for (let i = 1; i <= 6; i++) await publisher.publish('com.example.flood', [i], { acknowledge: true });
+    await expect.poll(() => oldest.dropped).toBe(3);
+    expect(newest.dropped).toBe(3);
+
+    const take = async (stream: AsyncIterator<WampEvent>, count: number) => {
+      const values: unknown[] = [];
+      for (let i = 0; i < count; i++) values.push(((await stream.next()).value as WampEvent).args[0]);
+      return values;
+    };
+    expect(await take(oldest, 3)).toEqual([4, 5, 6]);
+    expect(await take(newest, 3)).toEqual([1, 2, 3]);
+    expect(await take(strict, 3)).toEqual([1, 2, 3]);
+    await expect(strict.next()).rejects.toBeInstanceOf(EventOverflowError);
+    await oldest.return();
+    await newest.return();
+    // The three streams shared one router subscription; it goes when the last one leaves.
+    await expect.poll(() => fixture.router.stats().subscriptions).toBe(0);
+  });
+
+  it('stops an iterator with its signal: the loop throws the reason and the subscription ends', async () => {
+    await using fixture = await startRouter(serializer);
+    const subscriber = await fixture.session();
+    const publisher = await fixture.session();
+    const controller = new AbortController();
+    const stream = subscriber.subscribe('com.example.stoppable', { signal: controller.signal });
+    await stream.ready;
+    await publisher.publish('com.example.stoppable', [1], { acknowledge: true });
+    const seen: unknown[] = [];
+    const loop = (async () => {
+      for await (const event of stream) {
+        seen.push(event.args[0]);
+        controller.abort(new Error('enough'));
+      }
+    })();
+    await expect(loop).rejects.toThrow('enough');
+    expect(seen).toEqual([1]);
+    await expect.poll(() => fixture.router.stats().subscriptions).toBe(0);
+  });
+
+  it('shares one router subscription between a callback and an iterator, and keeps it until both leave', async () => {
+    await using fixture = await startRouter(serializer);
+    const subscriber = await fixture.session();
+    const publisher = await fixture.session();
+    const received: unknown[] = [];
+    const subscription = await subscriber.subscribe('com.example.shared', ([n]) => received.push(n));
+    const stream = subscriber.subscribe('com.example.shared');
+    await stream.ready;
+    expect(fixture.router.stats().subscriptions).toBe(1);
+    await publisher.publish('com.example.shared', [1], { acknowledge: true });
+    expect(((await stream.next()).value as WampEvent).args).toEqual([1]);
+    await expect.poll(() => received).toEqual([1]);
+    await subscription.unsubscribe();
+    expect(fixture.router.stats().subscriptions).toBe(1);
+    await stream.return();
+    await expect.poll(() => fixture.router.stats().subscriptions).toBe(0);
+  });
+
+  it('reports a throwing event handler and keeps delivering to the others', async () => {
+    await using fixture = await startRouter(serializer);
+    const subscriber = await fixture.session();
+    const publisher = await fixture.session();
+    const reported: unknown[] = [];
+    subscriber.on('error', (error) => reported.push(error));
+    const received: unknown[] = [];
+    await subscriber.subscribe('com.example.fragile', () => {
+      throw new Error('handler bug');
+    });
+    await subscriber.subscribe('com.example.fragile', ([n]) => received.push(n));
+    await publisher.publish('com.example.fragile', [1], { acknowledge: true });
+    await expect.poll(() => received).toEqual([1]);
+    expect(reported).toEqual([expect.objectContaining({ message: 'handler bug' })]);
+  });
+
+  it('excludes the publisher by default and includes it with exclude_me: false', async () => {
+    await using fixture = await startRouter(serializer);
+    const session = await fixture.session();
+    const received: unknown[] = [];
+    await session.subscribe('com.example.self', ([n]) => received.push(n));
+    await session.publish('com.example.self', [1], { acknowledge: true });
+    await session.publish('com.example.self', [2], { acknowledge: true, exclude_me: false });
+    await expect.poll(() => received).toEqual([2]);
   });
 
   it('unregisters a procedure', async () => {
@@ -161,14 +264,25 @@ describe.each([
     await expect(caller.call('com.example.hang')).rejects.toBeInstanceOf(ConnectionClosedError);
   });
 
-  it('reports state changes and the close', async () => {
+  it('reports state changes and the close, ends iterators, and refuses work afterwards', async () => {
     await using fixture = await startRouter(serializer);
     const session = await fixture.session();
     const states: string[] = [];
     session.on('state', (state) => states.push(state));
+    const closes: CloseInfo[] = [];
+    session.on('close', (info) => closes.push(info));
+    const stream = session.subscribe('com.example.until-close');
+    await stream.ready;
     await session.close();
     expect(states).toEqual(['closing', 'closed']);
+    expect(closes).toEqual([expect.objectContaining({ code: 1000, wasClean: true, willReconnect: false })]);
     expect(session.readyState).toBe(3);
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+    await expect(session.call('com.example.x')).rejects.toBeInstanceOf(ConnectionClosedError);
+    await expect(session.register('com.example.x', () => 1)).rejects.toBeInstanceOf(ConnectionClosedError);
+    await expect(session.drain()).rejects.toBeInstanceOf(ConnectionClosedError);
+    await session.close(); // idempotent
+    await expect.poll(() => fixture.router.stats().sessions).toBe(0);
   });
 
   it('resolves drain() at once while writable', async () => {
