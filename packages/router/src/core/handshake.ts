@@ -24,6 +24,8 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       publisher_identification: true,
       subscriber_blackwhite_listing: true,
       pattern_based_subscription: true,
+      event_retention: true,
+      payload_passthru_mode: true,
     },
   },
   dealer: {
@@ -31,6 +33,11 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       caller_identification: true,
       pattern_based_registration: true,
       shared_registration: true,
+      progressive_call_results: true,
+      progressive_call_invocations: true,
+      call_canceling: true,
+      call_timeout: true,
+      payload_passthru_mode: true,
     },
   },
 });

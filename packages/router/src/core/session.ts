@@ -193,6 +193,9 @@ export class RouterSession {
       case MessageCode.UNREGISTER:
         realm.dealer.unregister(this, message);
         return;
+      case MessageCode.CANCEL:
+        realm.dealer.cancel(this, message);
+        return;
       case MessageCode.YIELD:
         realm.dealer.yield(this, message);
         return;

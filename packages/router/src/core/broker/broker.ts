@@ -7,6 +7,7 @@ import {
   isReservedUri,
   isValidPattern,
   MessageCode,
+  matchesPattern,
   type PublishMessage,
   published,
   type ScopedIdGenerator,
@@ -18,6 +19,7 @@ import {
 import type { ResolvedOptions } from '../../options.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
+import { copyPassthru } from '../passthru.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
 import { ReceiverFilter } from './receivers.js';
@@ -26,15 +28,35 @@ import { Subscription } from './subscriptions.js';
 /** Shared by every EVENT without details; never mutated, and encoded synchronously. */
 const NO_DETAILS: EventDetails = Object.freeze({});
 
+/** A retained event: what a late subscriber asking for it receives. */
+interface RetainedEvent {
+  publication: number;
+  details: EventDetails;
+  args: unknown[] | undefined;
+  kwargs: Record<string, unknown> | undefined;
+  filter: ReceiverFilter | null;
+}
+
+/** EVENT details of a publication: the publisher when it disclosed itself, and payload passthru keys. */
+function eventDetails(session: RouterSession, options: PublishMessage[2]): EventDetails {
+  const disclose = options.disclose_me === true;
+  if (!disclose && options.ppt_scheme === undefined) return NO_DETAILS;
+  const details: EventDetails = {};
+  if (disclose) {
+    details.publisher = session.id;
+    details.publisher_authid = session.authid;
+    details.publisher_authrole = session.authrole;
+  }
+  copyPassthru(options, details);
+  return details;
+}
+
 /** EVENT details for a pattern subscription: the publication's details plus the concrete topic. */
 function withTopic(details: EventDetails, topic: string): EventDetails {
   if (details === NO_DETAILS) return { topic };
-  return {
-    publisher: details.publisher,
-    publisher_authid: details.publisher_authid,
-    publisher_authrole: details.publisher_authrole,
-    topic,
-  } as EventDetails;
+  const copy: EventDetails = { topic };
+  for (const key in details) copy[key] = details[key];
+  return copy;
 }
 
 /**
@@ -47,6 +69,8 @@ export class Broker {
   private readonly byId = new Map<number, Subscription>();
   /** Reused for every publication's pattern lookup. */
   private readonly matched: Subscription[] = [];
+  /** The last retained event of each topic (event retention). */
+  private readonly retained = new Map<string, RetainedEvent>();
   private readonly limits: ResolvedOptions['limits'];
   private readonly uriCheck: ResolvedOptions['uriCheck'];
 
@@ -92,6 +116,18 @@ export class Broker {
     subscription.subscribers.add(session);
     session.subscriptions.add(subscription);
     session.send(subscribed(request, subscription.id));
+    if (options.get_retained === true) this.sendRetained(session, subscription);
+  }
+
+  /** Sends a new subscriber the retained events its subscription matches, marked `retained`. */
+  private sendRetained(session: RouterSession, subscription: Subscription): void {
+    for (const [topic, retained] of this.retained) {
+      if (!matchesPattern(topic, subscription.topic, subscription.match)) continue;
+      if (retained.filter !== null && !retained.filter.accepts(session)) continue;
+      const details: EventDetails = { ...retained.details, retained: true };
+      if (subscription.match !== 'exact') details.topic = topic;
+      session.send(event(subscription.id, retained.publication, details, retained.args, retained.kwargs));
+    }
   }
 
   unsubscribe(session: RouterSession, message: UnsubscribeMessage): void {
@@ -131,10 +167,10 @@ export class Broker {
     const publication = globalId();
     const excluded = options.exclude_me === false ? null : session;
     const filter = ReceiverFilter.from(options);
-    const details: EventDetails =
-      options.disclose_me === true
-        ? { publisher: session.id, publisher_authid: session.authid, publisher_authrole: session.authrole }
-        : NO_DETAILS;
+    const details = eventDetails(session, options);
+    if (options.retain === true) {
+      this.retained.set(topic, { publication, details, args: message[4], kwargs: message[5], filter });
+    }
     const exact = this.subscriptions.get(topic, 'exact');
     if (exact !== undefined) {
       this.fanout.send(

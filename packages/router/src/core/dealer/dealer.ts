@@ -1,9 +1,10 @@
 import {
   type CallMessage,
+  type CancelMessage,
+  type CancelMode,
   type ErrorMessage,
   ErrorUri,
   error,
-  type InvocationDetails,
   interrupt,
   invocation,
   isReservedUri,
@@ -21,26 +22,13 @@ import type { ResolvedOptions } from '../../options.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { RouterSession } from '../session.js';
-import { track, untrack } from './invocations.js';
+import { invocationDetails, resultDetails } from './details.js';
+import { type Invocation, track, untrack } from './invocations.js';
 import { Registration } from './registrations.js';
 
-/** Shared by every INVOCATION and RESULT without details; never mutated, and encoded synchronously. */
-const NO_DETAILS: InvocationDetails = Object.freeze({});
-
-/** INVOCATION details: the concrete procedure for pattern registrations, the caller when it disclosed itself. */
-function invocationDetails(registration: Registration, caller: RouterSession, message: CallMessage): InvocationDetails {
-  const pattern = registration.match !== 'exact';
-  const disclose = message[2].disclose_me === true;
-  if (!pattern && !disclose) return NO_DETAILS;
-  const details: InvocationDetails = {};
-  if (pattern) details.procedure = message[3];
-  if (disclose) {
-    details.caller = caller.id;
-    details.caller_authid = caller.authid;
-    details.caller_authrole = caller.authrole;
-  }
-  return details;
-}
+/** INVOCATION details of the further messages of a progressive call invocation. */
+const PROGRESS_INPUT = Object.freeze({ progress: true });
+const NO_DETAILS_INPUT = Object.freeze({});
 
 /**
  * The dealer of one realm: registrations and call routing (CALL → INVOCATION, YIELD → RESULT, ERROR back to
@@ -122,8 +110,11 @@ export class Dealer {
   call(caller: RouterSession, message: CallMessage): void {
     const request = message[1];
     const procedure = message[3];
-    if (caller.calls.has(request)) {
-      caller.abort(ErrorUri.PROTOCOL_VIOLATION, `CALL request ID ${request} is already in flight`);
+    const ongoing = caller.calls.get(request);
+    if (ongoing !== undefined) {
+      // Only a progressive call invocation may reuse its request ID, while its input is open.
+      if (ongoing.inputOpen) this.continueInput(ongoing, message);
+      else caller.abort(ErrorUri.PROTOCOL_VIOLATION, `CALL request ID ${request} is already in flight`);
       return;
     }
     const registration = this.registrations.best(procedure);
@@ -138,11 +129,69 @@ export class Dealer {
       caller.send(error(MessageCode.CALL, request, {}, refusal[0], [refusal[1]]));
       return;
     }
+    const options = message[2];
+    const inputOpen = options.progress === true;
+    if (inputOpen && !callee.supports('callee', 'progressive_call_invocations')) {
+      caller.send(
+        error(MessageCode.CALL, request, {}, ErrorUri.FEATURE_NOT_SUPPORTED, [
+          'the callee does not take progressive call invocations',
+        ]),
+      );
+      return;
+    }
     const id = callee.outboundRequests.next();
-    track({ id, callee, caller, callRequest: request, registration });
-    callee.send(
-      invocation(id, registration.id, invocationDetails(registration, caller, message), message[4], message[5]),
-    );
+    const pending = track({
+      id,
+      callee,
+      caller,
+      callRequest: request,
+      registration,
+      receiveProgress: options.receive_progress === true,
+      inputOpen,
+      interrupted: false,
+      timer: undefined,
+    });
+    const timeout = options.timeout;
+    if (typeof timeout === 'number' && timeout > 0) pending.timer = setTimeout(this.expire, timeout, pending);
+    const details = invocationDetails(registration, caller, callee, message);
+    callee.send(invocation(id, registration.id, details, message[4], message[5]));
+  }
+
+  /** A further CALL of a progressive call invocation: more input for the same INVOCATION request. */
+  private continueInput(pending: Invocation, message: CallMessage): void {
+    pending.inputOpen = message[2].progress === true;
+    const details = pending.inputOpen ? PROGRESS_INPUT : NO_DETAILS_INPUT;
+    pending.callee.send(invocation(pending.id, pending.registration.id, details, message[4], message[5]));
+  }
+
+  /** CANCEL from the caller, in the mode it asked for (the spec's `skip`, `kill`, `killnowait`). */
+  cancel(caller: RouterSession, message: CancelMessage): void {
+    const pending = caller.calls.get(message[1]);
+    if (pending === undefined) return; // already answered
+    this.stop(pending, message[2].mode ?? 'killnowait', ErrorUri.CANCELED);
+  }
+
+  /** The dealer's deadline for a call passed: cancel it as `killnowait` and tell the caller `wamp.error.timeout`. */
+  private readonly expire = (pending: Invocation): void => {
+    pending.timer = undefined;
+    if (pending.caller.calls.get(pending.callRequest) === pending) this.stop(pending, 'killnowait', ErrorUri.TIMEOUT);
+  };
+
+  /**
+   * Stops a call in flight. `skip` answers the caller and forgets the call; `killnowait` also interrupts the
+   * callee; `kill` interrupts the callee and lets its answer (result or error) reach the caller. A callee that does
+   * not support call canceling is treated as `skip`.
+   */
+  private stop(pending: Invocation, requested: CancelMode, uri: string): void {
+    const callee = pending.callee;
+    const mode: CancelMode = callee.supports('callee', 'call_canceling') ? requested : 'skip';
+    if (mode !== 'skip' && !pending.interrupted) {
+      pending.interrupted = true;
+      callee.send(interrupt(pending.id, { mode, reason: uri }));
+    }
+    if (mode === 'kill') return;
+    untrack(pending);
+    pending.caller.send(error(MessageCode.CALL, pending.callRequest, {}, uri));
   }
 
   /** Why a call cannot be routed now (its URI and a message), or undefined when it can. */
@@ -167,6 +216,13 @@ export class Dealer {
     const pending = callee.invocations.get(message[1]);
     // An answer to a call that is gone (its caller left, or it was canceled) is dropped, as the spec allows.
     if (pending === undefined) return;
+    if (message[2].progress === true) {
+      // A partial result goes out only to a caller that asked for them; the call stays in flight.
+      if (pending.receiveProgress) {
+        pending.caller.send(result(pending.callRequest, resultDetails(message, true), message[3], message[4]));
+      }
+      return;
+    }
     untrack(pending);
     if (tooDeep(message[3], this.limits.maxPayloadDepth) || tooDeep(message[4], this.limits.maxPayloadDepth)) {
       pending.caller.send(
@@ -176,7 +232,7 @@ export class Dealer {
       );
       return;
     }
-    pending.caller.send(result(pending.callRequest, NO_DETAILS, message[3], message[4]));
+    pending.caller.send(result(pending.callRequest, resultDetails(message, false), message[3], message[4]));
   }
 
   invocationError(callee: RouterSession, message: ErrorMessage): void {
@@ -200,7 +256,7 @@ export class Dealer {
     }
     for (const pending of session.calls.values()) {
       untrack(pending);
-      if (pending.callee.supports('callee', 'call_canceling')) {
+      if (!pending.interrupted && pending.callee.supports('callee', 'call_canceling')) {
         pending.callee.send(interrupt(pending.id, { mode: 'killnowait', reason: ErrorUri.CANCELED }));
       }
     }

@@ -14,6 +14,14 @@ export interface Invocation {
   /** The CALL request ID, in the caller's session scope. */
   readonly callRequest: number;
   readonly registration: Registration;
+  /** The caller asked for progressive results (`receive_progress`). */
+  readonly receiveProgress: boolean;
+  /** The caller is still streaming input (progressive call invocations): more CALLs with this request follow. */
+  inputOpen: boolean;
+  /** INTERRUPT went to the callee already (a `kill` cancel waits for its answer); never send a second one. */
+  interrupted: boolean;
+  /** The dealer's own deadline for the call (`timeout`), if any. */
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
@@ -21,7 +29,7 @@ export interface Invocation {
  *
  * @example
  * ```ts
- * const invocation = track({ id: callee.outboundRequests.next(), callee, caller, callRequest, registration });
+ * track({ id, callee, caller, callRequest, registration, receiveProgress: false, inputOpen: false, interrupted: false, timer: undefined });
  * ```
  */
 export function track(invocation: Invocation): Invocation {
@@ -30,8 +38,9 @@ export function track(invocation: Invocation): Invocation {
   return invocation;
 }
 
-/** Removes a finished (answered, failed or abandoned) call from both indexes. */
+/** Removes a finished (answered, failed, canceled or abandoned) call from both indexes, and stops its timer. */
 export function untrack(invocation: Invocation): void {
+  if (invocation.timer !== undefined) clearTimeout(invocation.timer);
   invocation.callee.invocations.delete(invocation.id);
   invocation.caller.calls.delete(invocation.callRequest);
 }

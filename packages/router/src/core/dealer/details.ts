@@ -1,0 +1,51 @@
+import type { CallMessage, InvocationDetails, ResultDetails, YieldMessage } from '@wamp/protocol';
+import { copyPassthru } from '../passthru.js';
+import type { RouterSession } from '../session.js';
+import type { Registration } from './registrations.js';
+
+/** Shared by every INVOCATION and RESULT without details; never mutated, and encoded synchronously. */
+export const NO_DETAILS: InvocationDetails = Object.freeze({});
+const PROGRESS: ResultDetails = Object.freeze({ progress: true });
+
+/**
+ * INVOCATION details for a CALL: the concrete procedure for pattern registrations, the caller when it disclosed
+ * itself, `receive_progress` and progressive input, the timeout for callees that handle it, and passthru keys.
+ * Most calls need none of these and share one empty object.
+ */
+export function invocationDetails(
+  registration: Registration,
+  caller: RouterSession,
+  callee: RouterSession,
+  message: CallMessage,
+): InvocationDetails {
+  const options = message[2];
+  const pattern = registration.match !== 'exact';
+  const disclose = options.disclose_me === true;
+  const receiveProgress = options.receive_progress === true;
+  const progress = options.progress === true;
+  const timeout =
+    typeof options.timeout === 'number' && options.timeout > 0 && callee.supports('callee', 'call_timeout');
+  const passthru = options.ppt_scheme !== undefined;
+  if (!pattern && !disclose && !receiveProgress && !progress && !timeout && !passthru) return NO_DETAILS;
+  const details: InvocationDetails = {};
+  if (pattern) details.procedure = message[3];
+  if (disclose) {
+    details.caller = caller.id;
+    details.caller_authid = caller.authid;
+    details.caller_authrole = caller.authrole;
+  }
+  if (receiveProgress) details.receive_progress = true;
+  if (progress) details.progress = true;
+  if (timeout) details.timeout = options.timeout as number;
+  if (passthru) copyPassthru(options, details);
+  return details;
+}
+
+/** RESULT details for a YIELD: `progress` for a partial result, and passthru keys. */
+export function resultDetails(message: YieldMessage, progress: boolean): ResultDetails {
+  const options = message[2];
+  if (options.ppt_scheme === undefined) return progress ? PROGRESS : NO_DETAILS;
+  const details: ResultDetails = progress ? { progress: true } : {};
+  copyPassthru(options, details);
+  return details;
+}
