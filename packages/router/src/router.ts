@@ -87,7 +87,8 @@ const AGENT = 'wamp-router';
  */
 export function createRouter(options: RouterOptions = {}): Router {
   const resolved = resolveOptions(options);
-  const core = new RouterCore(resolved, serializersFor(resolved.serializers), AGENT);
+  const serializers = serializersFor(resolved.serializers);
+  const core = new RouterCore(resolved, serializers, AGENT, () => createMemoryPair(serializers[0]!));
   const servers = new RouterServers(core);
   let closed = false;
 
@@ -115,22 +116,28 @@ export function createRouter(options: RouterOptions = {}): Router {
       return client;
     },
     stats() {
+      // The router's own sessions (the meta API) and what they hold are left out: these are the clients' tables.
       let subscriptions = 0;
       let registrations = 0;
       let pendingCalls = 0;
-      for (const name of core.realmNames()) {
-        const realm = core.realm(name)!;
-        subscriptions += realm.broker.subscriptionCount;
-        registrations += realm.dealer.registrationCount;
-      }
+      let connections = 0;
       let droppedEvents = 0;
       for (const session of core.connections) {
+        if (session.trusted) {
+          registrations -= session.registrations.size;
+          continue;
+        }
+        connections++;
         pendingCalls += session.calls.size;
         droppedEvents += session.droppedEvents;
       }
+      for (const realm of core.allRealms()) {
+        subscriptions += realm.broker.subscriptionCount;
+        registrations += realm.dealer.registrationCount;
+      }
       return {
-        connections: core.connections.size,
-        sessions: core.sessionsById.size,
+        connections,
+        sessions: core.clientSessionCount(),
         subscriptions,
         registrations,
         pendingCalls,

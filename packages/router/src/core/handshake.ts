@@ -26,6 +26,7 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       pattern_based_subscription: true,
       event_retention: true,
       payload_passthru_mode: true,
+      session_meta_api: true,
     },
   },
   dealer: {
@@ -38,6 +39,7 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       call_canceling: true,
       call_timeout: true,
       payload_passthru_mode: true,
+      session_meta_api: true,
     },
   },
 });
@@ -84,8 +86,9 @@ export function handleHello(core: RouterCore, session: RouterSession, message: H
     return;
   }
   const limits = core.options.limits;
-  if (core.sessionsById.size >= limits.maxSessions || realm.sessions.size >= limits.maxSessionsPerRealm) {
-    const which = core.sessionsById.size >= limits.maxSessions ? 'router' : `realm "${realmName}"`;
+  const routerFull = core.clientSessionCount() >= limits.maxSessions;
+  if (!session.trusted && (routerFull || realm.clientCount >= limits.maxSessionsPerRealm)) {
+    const which = routerFull ? 'router' : `realm "${realmName}"`;
     session.abort(LIMIT_REACHED, `the ${which} is at its session limit: try again later`, 1000);
     return;
   }

@@ -3,6 +3,7 @@ import type { Transport } from '@wamp/transport';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import { handleHello } from './handshake.js';
+import { SessionMeta } from './meta/session-meta.js';
 import { Realm, type RouterScopeIds } from './realm.js';
 import { RouterSession, SessionState } from './session.js';
 
@@ -29,10 +30,15 @@ export class RouterCore {
   private closing: Promise<void> | null = null;
   private onIdle: (() => void) | null = null;
 
+  /**
+   * @param internalPair - makes a connected pair of in-memory transports for the router's own sessions (the meta
+   * API of each realm); the core does no I/O and imports no transport itself.
+   */
   constructor(
     readonly options: ResolvedOptions,
     readonly serializers: readonly Serializer[],
     agent: string,
+    private readonly internalPair: () => [client: Transport, server: Transport],
   ) {
     this.log = options.logger;
     this.agent = agent;
@@ -53,10 +59,10 @@ export class RouterCore {
   }
 
   /** Takes a new connection; its serializer must be one of the router's. */
-  accept(transport: Transport): RouterSession {
+  accept(transport: Transport, trusted = false): RouterSession {
     const index = this.serializers.findIndex((serializer) => serializer.subprotocol === transport.protocol);
     if (index === -1) throw new Error(`transport speaks ${transport.protocol}, which this router was not set up for`);
-    const session = new RouterSession(this, transport, index);
+    const session = new RouterSession(this, transport, index, trusted);
     this.connections.add(session);
     if (this.closing !== null) session.goodbye(CloseUri.SYSTEM_SHUTDOWN, CLOSE_GOING_AWAY);
     return session;
@@ -99,9 +105,24 @@ export class RouterCore {
     return this.closing;
   }
 
+  /** Client sessions in every realm, the router's own not counted. */
+  clientSessionCount(): number {
+    let count = 0;
+    for (const realm of this.realms.values()) count += realm.clientCount;
+    return count;
+  }
+
+  /** Every realm. */
+  allRealms(): IterableIterator<Realm> {
+    return this.realms.values();
+  }
+
   private addRealm(name: string): Realm {
     const realm = new Realm(name, this.options, this.serializers, this.ids);
     this.realms.set(name, realm);
+    const [client, server] = this.internalPair();
+    this.accept(server, true);
+    realm.meta = new SessionMeta(realm, client);
     return realm;
   }
 }

@@ -73,7 +73,16 @@ export class RouterSession {
   /** Set while the router shuts down: the GOODBYE reply (or the grace period) ends the connection with 1001. */
   private closeCodeAfterGoodbye = CLOSE_NORMAL;
 
-  constructor(core: RouterCore, transport: Transport, serializerIndex: number) {
+  /**
+   * @param trusted - the router's own internal session (the meta API): it may register and publish `wamp.` URIs,
+   * always learns who calls it, and is left out of session counts and meta events.
+   */
+  constructor(
+    core: RouterCore,
+    transport: Transport,
+    serializerIndex: number,
+    readonly trusted = false,
+  ) {
     this.core = core;
     this.transport = transport;
     this.serializerIndex = serializerIndex;
@@ -110,12 +119,12 @@ export class RouterSession {
    * Starts a router-initiated close: GOODBYE with `reason`, then the connection closes with `closeCode`
    * when the client answers (or when the router's grace period ends).
    */
-  goodbye(reason: string, closeCode = CLOSE_NORMAL): void {
+  goodbye(reason: string, closeCode = CLOSE_NORMAL, message?: string): void {
     if (this.state !== SessionState.ESTABLISHED) {
       if (this.state !== SessionState.CLOSED) this.transport.close(closeCode, reason.slice(0, 123));
       return;
     }
-    this.send(goodbye({}, reason));
+    this.send(goodbye(message === undefined ? {} : { message }, reason));
     this.leaveRealm();
     this.state = SessionState.CLOSING;
     this.closeCodeAfterGoodbye = closeCode;

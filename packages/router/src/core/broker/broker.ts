@@ -147,7 +147,7 @@ export class Broker {
     const options = message[2];
     const topic = message[3];
     const acknowledge = options.acknowledge === true;
-    if (!acceptableUri(topic, this.uriCheck, this.limits.maxUriLength) || isReservedUri(topic)) {
+    if (!acceptableUri(topic, this.uriCheck, this.limits.maxUriLength) || (isReservedUri(topic) && !session.trusted)) {
       // Without `acknowledge` the publisher asked for no answer, errors included (spec: PUBLISH).
       if (acknowledge) {
         session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_URI, [`invalid topic URI "${topic}"`]));

@@ -61,7 +61,7 @@ export class Dealer {
     if (
       procedure.length > this.limits.maxUriLength ||
       !isValidPattern(procedure, match, this.uriCheck) ||
-      isReservedUri(procedure)
+      (isReservedUri(procedure) && !session.trusted)
     ) {
       session.send(
         error(MessageCode.REGISTER, request, {}, ErrorUri.INVALID_URI, [`invalid procedure URI "${procedure}"`]),

@@ -20,7 +20,8 @@ export function invocationDetails(
 ): InvocationDetails {
   const options = message[2];
   const pattern = registration.match !== 'exact';
-  const disclose = options.disclose_me === true;
+  // The router's own callees (the meta API) always learn who calls them, e.g. to refuse killing the caller.
+  const disclose = options.disclose_me === true || callee.trusted;
   const receiveProgress = options.receive_progress === true;
   const progress = options.progress === true;
   const timeout =
