@@ -93,3 +93,98 @@ describe('session meta API', () => {
     expect((await peer.next())[4]).toBe(ErrorUri.INVALID_URI);
   });
 });
+
+describe('registration and subscription meta API', () => {
+  it('lists, looks up, matches and describes registrations, and names their callees', async () => {
+    await using fixture = await startRouter();
+    const callee = fixture.local();
+    const calleeId = (await callee.join())[1];
+    callee.send([MessageCode.REGISTER, 1, {}, 'com.app.add']);
+    const exactId = (await callee.next())[2];
+    callee.send([MessageCode.REGISTER, 2, { match: 'prefix' }, 'com.app.']);
+    const prefixId = (await callee.next())[2];
+    const admin = fixture.local();
+    await admin.join();
+    const ask = async (request: number, procedure: string, args: unknown[] = []) => {
+      admin.send(call(request, {}, procedure, args));
+      return (await admin.next())[3] as unknown[];
+    };
+    expect(await ask(1, 'wamp.registration.list')).toEqual([{ exact: [exactId], prefix: [prefixId], wildcard: [] }]);
+    expect(await ask(2, 'wamp.registration.lookup', ['com.app.add'])).toEqual([exactId]);
+    expect(await ask(3, 'wamp.registration.lookup', ['com.app.', { match: 'prefix' }])).toEqual([prefixId]);
+    expect(await ask(4, 'wamp.registration.lookup', ['com.app.nothing'])).toEqual([null]);
+    expect(await ask(5, 'wamp.registration.match', ['com.app.mul'])).toEqual([prefixId]);
+    expect(await ask(6, 'wamp.registration.get', [exactId])).toEqual([
+      { id: exactId, created: expect.any(String), uri: 'com.app.add', match: 'exact', invoke: 'single' },
+    ]);
+    expect(await ask(7, 'wamp.registration.list_callees', [exactId])).toEqual([[calleeId]]);
+    expect(await ask(8, 'wamp.registration.count_callees', [exactId])).toEqual([1]);
+    admin.send(call(9, {}, 'wamp.registration.get', [424242]));
+    expect((await admin.next())[4]).toBe(ErrorUri.NO_SUCH_REGISTRATION);
+  });
+
+  it('publishes on_create, on_register, on_unregister and on_delete', async () => {
+    await using fixture = await startRouter();
+    const watcher = fixture.local();
+    await watcher.join();
+    const topics = [
+      'wamp.registration.on_create',
+      'wamp.registration.on_register',
+      'wamp.registration.on_unregister',
+      'wamp.registration.on_delete',
+    ];
+    const subscriptionTopic = new Map<unknown, string>();
+    for (const [index, topic] of topics.entries()) {
+      watcher.send(subscribe(index + 1, {}, topic));
+      subscriptionTopic.set((await watcher.next())[2], topic);
+    }
+    const callee = fixture.local();
+    const calleeId = (await callee.join())[1];
+    callee.send([MessageCode.REGISTER, 1, {}, 'com.watched']);
+    const registrationId = (await callee.next())[2];
+    callee.send([MessageCode.UNREGISTER, 2, registrationId]);
+    await callee.next();
+    const seen: [string | undefined, unknown][] = [];
+    for (let i = 0; i < 4; i++) {
+      const event = await watcher.next();
+      seen.push([subscriptionTopic.get(event[1]), event[4]]);
+    }
+    expect(seen).toEqual([
+      ['wamp.registration.on_create', [calleeId, expect.objectContaining({ id: registrationId, uri: 'com.watched' })]],
+      ['wamp.registration.on_register', [calleeId, registrationId]],
+      ['wamp.registration.on_unregister', [calleeId, registrationId]],
+      ['wamp.registration.on_delete', [calleeId, registrationId]],
+    ]);
+  });
+
+  it('answers for subscriptions and publishes their events', async () => {
+    await using fixture = await startRouter();
+    const watcher = fixture.local();
+    await watcher.join();
+    watcher.send(subscribe(1, {}, 'wamp.subscription.on_create'));
+    await watcher.next();
+    const subscriber = fixture.local();
+    const subscriberId = (await subscriber.join())[1];
+    subscriber.send(subscribe(1, { match: 'wildcard' }, 'com..news'));
+    const subscriptionId = (await subscriber.next())[2];
+    // The watcher's own subscription to on_create is announced first.
+    expect(((await watcher.next())[4] as unknown[])[1]).toMatchObject({ uri: 'wamp.subscription.on_create' });
+    const created = await watcher.next();
+    expect(created[4]).toEqual([
+      subscriberId,
+      expect.objectContaining({ id: subscriptionId, uri: 'com..news', match: 'wildcard' }),
+    ]);
+    const ask = async (request: number, procedure: string, args: unknown[] = []) => {
+      watcher.send(call(request, {}, procedure, args));
+      return (await watcher.next())[3] as unknown[];
+    };
+    expect(await ask(10, 'wamp.subscription.match', ['com.daily.news'])).toEqual([[subscriptionId]]);
+    expect(await ask(11, 'wamp.subscription.match', ['com.daily.weather'])).toEqual([null]);
+    expect(await ask(12, 'wamp.subscription.lookup', ['com..news', { match: 'wildcard' }])).toEqual([subscriptionId]);
+    expect(await ask(13, 'wamp.subscription.list_subscribers', [subscriptionId])).toEqual([[subscriberId]]);
+    expect(await ask(14, 'wamp.subscription.count_subscribers', [subscriptionId])).toEqual([1]);
+    expect(((await ask(15, 'wamp.subscription.list')) as Record<string, number[]>[])[0]!.wildcard).toEqual([
+      subscriptionId,
+    ]);
+  });
+});

@@ -27,6 +27,7 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       event_retention: true,
       payload_passthru_mode: true,
       session_meta_api: true,
+      subscription_meta_api: true,
     },
   },
   dealer: {
@@ -40,6 +41,7 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       call_timeout: true,
       payload_passthru_mode: true,
       session_meta_api: true,
+      registration_meta_api: true,
     },
   },
 });

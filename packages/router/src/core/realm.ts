@@ -2,8 +2,11 @@ import type { ScopedIdGenerator, Serializer } from '@wamp/protocol';
 import type { ResolvedOptions } from '../options.js';
 import { Broker } from './broker/broker.js';
 import { Fanout } from './broker/fanout.js';
+import type { Subscription } from './broker/subscriptions.js';
 import { Dealer } from './dealer/dealer.js';
-import type { SessionMeta } from './meta/session-meta.js';
+import type { Registration } from './dealer/registrations.js';
+import type { MetaEvents } from './meta/meta-events.js';
+import type { MetaSession } from './meta/meta-session.js';
 import type { RouterSession } from './session.js';
 
 /** Router-wide ID sequences: subscription and registration IDs are router-scoped in the spec. */
@@ -15,12 +18,12 @@ export interface RouterScopeIds {
 /**
  * One realm: an isolated namespace with its own sessions, broker and dealer. Nothing crosses between realms.
  */
-export class Realm {
+export class Realm implements MetaEvents {
   readonly sessions = new Map<number, RouterSession>();
   readonly broker: Broker;
   readonly dealer: Dealer;
   /** The realm's meta API session, once the router started it. */
-  meta: SessionMeta | null = null;
+  meta: MetaSession | null = null;
   /** Sessions that are the router's own (the meta API), left out of counts and limits. */
   private trustedCount = 0;
 
@@ -30,8 +33,8 @@ export class Realm {
     serializers: readonly Serializer[],
     ids: RouterScopeIds,
   ) {
-    this.broker = new Broker(ids.subscriptions, new Fanout(serializers, options.limits.slowConsumer), options);
-    this.dealer = new Dealer(ids.registrations, options);
+    this.broker = new Broker(ids.subscriptions, new Fanout(serializers, options.limits.slowConsumer), options, this);
+    this.dealer = new Dealer(ids.registrations, options, this);
   }
 
   join(session: RouterSession): void {
@@ -52,5 +55,40 @@ export class Realm {
     this.dealer.removeSession(session);
     if (session.trusted) this.trustedCount--;
     else this.meta?.sessionLeft(session);
+  }
+
+  // MetaEvents: forwarded to the meta session, except what concerns the router's own sessions.
+
+  registrationCreated(session: RouterSession, registration: Registration): void {
+    if (!session.trusted) this.meta?.registrationEvent('wamp.registration.on_create', session, registration, true);
+  }
+
+  registered(session: RouterSession, registration: Registration): void {
+    if (!session.trusted) this.meta?.registrationEvent('wamp.registration.on_register', session, registration, false);
+  }
+
+  unregistered(session: RouterSession, registration: Registration): void {
+    if (!session.trusted) this.meta?.registrationEvent('wamp.registration.on_unregister', session, registration, false);
+  }
+
+  registrationDeleted(session: RouterSession, registration: Registration): void {
+    if (!session.trusted) this.meta?.registrationEvent('wamp.registration.on_delete', session, registration, false);
+  }
+
+  subscriptionCreated(session: RouterSession, subscription: Subscription): void {
+    if (!session.trusted) this.meta?.subscriptionEvent('wamp.subscription.on_create', session, subscription, true);
+  }
+
+  subscribed(session: RouterSession, subscription: Subscription): void {
+    if (!session.trusted) this.meta?.subscriptionEvent('wamp.subscription.on_subscribe', session, subscription, false);
+  }
+
+  unsubscribed(session: RouterSession, subscription: Subscription): void {
+    if (!session.trusted)
+      this.meta?.subscriptionEvent('wamp.subscription.on_unsubscribe', session, subscription, false);
+  }
+
+  subscriptionDeleted(session: RouterSession, subscription: Subscription): void {
+    if (!session.trusted) this.meta?.subscriptionEvent('wamp.subscription.on_delete', session, subscription, false);
   }
 }

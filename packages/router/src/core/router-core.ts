@@ -3,7 +3,7 @@ import type { Transport } from '@wamp/transport';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import { handleHello } from './handshake.js';
-import { SessionMeta } from './meta/session-meta.js';
+import { MetaSession } from './meta/meta-session.js';
 import { Realm, type RouterScopeIds } from './realm.js';
 import { RouterSession, SessionState } from './session.js';
 
@@ -122,7 +122,7 @@ export class RouterCore {
     this.realms.set(name, realm);
     const [client, server] = this.internalPair();
     this.accept(server, true);
-    realm.meta = new SessionMeta(realm, client);
+    realm.meta = new MetaSession(realm, client);
     return realm;
   }
 }

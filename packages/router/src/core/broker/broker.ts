@@ -6,6 +6,7 @@ import {
   globalId,
   isReservedUri,
   isValidPattern,
+  type MatchPolicy,
   MessageCode,
   matchesPattern,
   type PublishMessage,
@@ -19,6 +20,7 @@ import {
 import type { ResolvedOptions } from '../../options.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
+import type { MetaEvents } from '../meta/meta-events.js';
 import { copyPassthru } from '../passthru.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
@@ -78,6 +80,7 @@ export class Broker {
     private readonly subscriptionIds: ScopedIdGenerator,
     private readonly fanout: Fanout,
     options: ResolvedOptions,
+    private readonly meta: MetaEvents,
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
@@ -107,15 +110,19 @@ export class Broker {
       );
       return;
     }
+    const created = subscription === undefined;
     if (subscription === undefined) {
       subscription = new Subscription(this.subscriptionIds.next(), topic, match);
       this.subscriptions.set(topic, match, subscription);
       this.byId.set(subscription.id, subscription);
     }
     // Subscribing twice is not an error: the session gets the same subscription ID and each event once.
+    const added = !session.subscriptions.has(subscription);
     subscription.subscribers.add(session);
     session.subscriptions.add(subscription);
     session.send(subscribed(request, subscription.id));
+    if (created) this.meta.subscriptionCreated(session, subscription);
+    if (added) this.meta.subscribed(session, subscription);
     if (options.get_retained === true) this.sendRetained(session, subscription);
   }
 
@@ -206,9 +213,37 @@ export class Broker {
   private detach(session: RouterSession, subscription: Subscription): void {
     session.subscriptions.delete(subscription);
     subscription.subscribers.delete(session);
+    this.meta.unsubscribed(session, subscription);
     if (subscription.subscribers.size === 0) {
       this.subscriptions.delete(subscription.topic, subscription.match);
       this.byId.delete(subscription.id);
+      this.meta.subscriptionDeleted(session, subscription);
     }
+  }
+
+  // ---- read access for the meta API (`wamp.subscription.*`)
+
+  /** The subscription with this ID. */
+  subscriptionById(id: number): Subscription | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Every subscription of the realm. */
+  allSubscriptions(): IterableIterator<Subscription> {
+    return this.byId.values();
+  }
+
+  /** The subscription stored under exactly this topic and policy. */
+  lookup(topic: string, match: MatchPolicy): Subscription | undefined {
+    return this.subscriptions.get(topic, match);
+  }
+
+  /** Every subscription an event to `topic` would reach. */
+  matching(topic: string): Subscription[] {
+    const found: Subscription[] = [];
+    const exact = this.subscriptions.get(topic, 'exact');
+    if (exact !== undefined) found.push(exact);
+    this.subscriptions.collectPatterns(topic, found);
+    return found;
   }
 }

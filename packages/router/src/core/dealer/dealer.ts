@@ -9,6 +9,7 @@ import {
   invocation,
   isReservedUri,
   isValidPattern,
+  type MatchPolicy,
   MessageCode,
   type RegisterMessage,
   registered,
@@ -21,6 +22,7 @@ import {
 import type { ResolvedOptions } from '../../options.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
+import type { MetaEvents } from '../meta/meta-events.js';
 import type { RouterSession } from '../session.js';
 import { invocationDetails, resultDetails } from './details.js';
 import { type Invocation, track, untrack } from './invocations.js';
@@ -44,6 +46,7 @@ export class Dealer {
   constructor(
     private readonly registrationIds: ScopedIdGenerator,
     options: ResolvedOptions,
+    private readonly meta: MetaEvents,
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
@@ -86,6 +89,7 @@ export class Dealer {
       existing.callees.push(session);
       session.registrations.add(existing);
       session.send(registered(request, existing.id));
+      this.meta.registered(session, existing);
       return;
     }
     const registration = new Registration(this.registrationIds.next(), procedure, match, invoke);
@@ -94,6 +98,8 @@ export class Dealer {
     this.byId.set(registration.id, registration);
     session.registrations.add(registration);
     session.send(registered(request, registration.id));
+    this.meta.registrationCreated(session, registration);
+    this.meta.registered(session, registration);
   }
 
   unregister(session: RouterSession, message: UnregisterMessage): void {
@@ -267,9 +273,33 @@ export class Dealer {
     const callees = registration.callees;
     const index = callees.indexOf(session);
     if (index !== -1) callees.splice(index, 1);
+    this.meta.unregistered(session, registration);
     if (callees.length === 0) {
       this.registrations.delete(registration.procedure, registration.match);
       this.byId.delete(registration.id);
+      this.meta.registrationDeleted(session, registration);
     }
+  }
+
+  // ---- read access for the meta API (`wamp.registration.*`)
+
+  /** The registration with this ID. */
+  registrationById(id: number): Registration | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Every registration of the realm. */
+  allRegistrations(): IterableIterator<Registration> {
+    return this.byId.values();
+  }
+
+  /** The registration stored under exactly this procedure and policy. */
+  lookup(procedure: string, match: MatchPolicy): Registration | undefined {
+    return this.registrations.get(procedure, match);
+  }
+
+  /** The registration a call to `procedure` would go to. */
+  bestMatch(procedure: string): Registration | undefined {
+    return this.registrations.best(procedure);
   }
 }

@@ -15,6 +15,8 @@ import {
   yieldResult,
 } from '@wamp/protocol';
 import type { Transport } from '@wamp/transport';
+import type { Subscription } from '../broker/subscriptions.js';
+import type { Registration } from '../dealer/registrations.js';
 import type { Realm } from '../realm.js';
 import type { RouterSession } from '../session.js';
 
@@ -39,12 +41,45 @@ function authroleFilter(args: unknown[]): Set<unknown> | null {
   return Array.isArray(args[0]) ? new Set(args[0]) : null;
 }
 
+/** `wamp.registration.get` and `on_create` details. */
+function describeRegistration(registration: Registration): Record<string, unknown> {
+  return {
+    id: registration.id,
+    created: registration.created.toISOString(),
+    uri: registration.procedure,
+    match: registration.match,
+    invoke: registration.invoke,
+  };
+}
+
+/** `wamp.subscription.get` and `on_create` details. */
+function describeSubscription(subscription: Subscription): Record<string, unknown> {
+  return {
+    id: subscription.id,
+    created: subscription.created.toISOString(),
+    uri: subscription.topic,
+    match: subscription.match,
+  };
+}
+
+/** IDs grouped by match policy, as `wamp.registration.list` and `wamp.subscription.list` answer. */
+function byPolicy(entries: Iterable<{ id: number; match: string }>): Record<string, number[]> {
+  const lists: Record<string, number[]> = { exact: [], prefix: [], wildcard: [] };
+  for (const entry of entries) lists[entry.match]!.push(entry.id);
+  return lists;
+}
+
+function matchOption(kwargsOrOptions: unknown): 'exact' | 'prefix' | 'wildcard' {
+  const match = (kwargsOrOptions as { match?: unknown } | undefined)?.match;
+  return match === 'prefix' || match === 'wildcard' ? match : 'exact';
+}
+
 /**
- * The session meta API of one realm (`wamp.session.*`), served by an internal session of the router over an
- * in-memory transport, as any callee would: the broker and dealer have no special cases for it. It reads the
- * realm's tables directly and publishes `wamp.session.on_join` and `on_leave`.
+ * The meta API of one realm (`wamp.session.*`, `wamp.registration.*`, `wamp.subscription.*`), served by an
+ * internal session of the router over an in-memory transport, as any callee would: the broker and dealer have
+ * no special cases for it. It reads the realm's tables directly and publishes the `on_*` meta events.
  */
-export class SessionMeta {
+export class MetaSession {
   private readonly requests = new ScopedIdGenerator();
   /** Procedures by the request ID of their REGISTER, then by registration ID. */
   private readonly registering = new Map<number, MetaProcedure>();
@@ -68,6 +103,18 @@ export class SessionMeta {
     this.send(
       publish(this.requests.next(), {}, 'wamp.session.on_leave', [session.id, session.authid, session.authrole]),
     );
+  }
+
+  /** Publishes a `wamp.registration.on_*` event: the session and the registration's details or ID. */
+  registrationEvent(topic: string, session: RouterSession, registration: Registration, created: boolean): void {
+    const what = created ? describeRegistration(registration) : registration.id;
+    this.send(publish(this.requests.next(), {}, topic, [session.id, what]));
+  }
+
+  /** Publishes a `wamp.subscription.on_*` event: the session and the subscription's details or ID. */
+  subscriptionEvent(topic: string, session: RouterSession, subscription: Subscription, created: boolean): void {
+    const what = created ? describeSubscription(subscription) : subscription.id;
+    this.send(publish(this.requests.next(), {}, topic, [session.id, what]));
   }
 
   private send(message: Message): void {
@@ -170,6 +217,56 @@ export class SessionMeta {
           kwargs,
         ).length,
       ],
+      ...this.registrationProcedures(),
+      ...this.subscriptionProcedures(),
+    };
+  }
+
+  /** A registration held by a client session; the meta API's own are not shown. */
+  private clientRegistration(id: unknown): Registration {
+    const registration = this.realm.dealer.registrationById(id as number);
+    if (registration === undefined || registration.callees.every((callee) => callee.trusted)) {
+      throw new WampError(ErrorUri.NO_SUCH_REGISTRATION);
+    }
+    return registration;
+  }
+
+  private subscription(id: unknown): Subscription {
+    const subscription = this.realm.broker.subscriptionById(id as number);
+    if (subscription === undefined) throw new WampError(ErrorUri.NO_SUCH_SUBSCRIPTION);
+    return subscription;
+  }
+
+  private registrationProcedures(): Record<string, MetaProcedure> {
+    const dealer = this.realm.dealer;
+    const visible = (registration: Registration | undefined) =>
+      registration?.callees.some((callee) => !callee.trusted) ? registration.id : null;
+    return {
+      'wamp.registration.list': () => [
+        byPolicy([...dealer.allRegistrations()].filter((registration) => visible(registration) !== null)),
+      ],
+      'wamp.registration.lookup': (args) => [visible(dealer.lookup(args[0] as string, matchOption(args[1])))],
+      'wamp.registration.match': (args) => [visible(dealer.bestMatch(args[0] as string))],
+      'wamp.registration.get': (args) => [describeRegistration(this.clientRegistration(args[0]))],
+      'wamp.registration.list_callees': (args) => [this.clientRegistration(args[0]).callees.map((callee) => callee.id)],
+      'wamp.registration.count_callees': (args) => [this.clientRegistration(args[0]).callees.length],
+    };
+  }
+
+  private subscriptionProcedures(): Record<string, MetaProcedure> {
+    const broker = this.realm.broker;
+    return {
+      'wamp.subscription.list': () => [byPolicy(broker.allSubscriptions())],
+      'wamp.subscription.lookup': (args) => [broker.lookup(args[0] as string, matchOption(args[1]))?.id ?? null],
+      'wamp.subscription.match': (args) => {
+        const found = broker.matching(args[0] as string).map((subscription) => subscription.id);
+        return [found.length > 0 ? found : null];
+      },
+      'wamp.subscription.get': (args) => [describeSubscription(this.subscription(args[0]))],
+      'wamp.subscription.list_subscribers': (args) => [
+        [...this.subscription(args[0]).subscribers].map((subscriber) => subscriber.id),
+      ],
+      'wamp.subscription.count_subscribers': (args) => [this.subscription(args[0]).subscribers.size],
     };
   }
 }
