@@ -188,3 +188,71 @@ describe('registration and subscription meta API', () => {
     ]);
   });
 });
+
+describe('testaments', () => {
+  async function setup() {
+    const fixture = await startRouter();
+    const watcher = fixture.local();
+    await watcher.join();
+    watcher.send(subscribe(1, {}, 'com.last.words'));
+    await watcher.next();
+    const client = fixture.local();
+    await client.join();
+    return { fixture, watcher, client };
+  }
+
+  /** Publishes a marker the watcher also receives: events before it in its queue are the ones that came. */
+  async function eventsUntilMarker(
+    fixture: Awaited<ReturnType<typeof startRouter>>,
+    watcher: ReturnType<Awaited<ReturnType<typeof startRouter>>['local']>,
+  ) {
+    const marker = fixture.local();
+    await marker.join();
+    marker.send([MessageCode.PUBLISH, 1, { acknowledge: true }, 'com.last.words', ['marker']]);
+    await marker.next();
+    const seen: unknown[] = [];
+    for (;;) {
+      const event = await watcher.next();
+      const first = (event[4] as unknown[])[0];
+      if (first === 'marker') return seen;
+      seen.push(first);
+    }
+  }
+
+  it('publishes a testament when the session is lost', async () => {
+    const { fixture, watcher, client } = await setup();
+    await using _ = fixture;
+    client.send(call(1, {}, 'wamp.session.add_testament', ['com.last.words', ['gone'], { who: 'client' }]));
+    expect((await client.next())[0]).toBe(MessageCode.RESULT);
+    client.transport.terminate();
+    const event = await watcher.next();
+    expect(event[4]).toEqual(['gone']);
+    expect(event[5]).toEqual({ who: 'client' });
+  });
+
+  it('does not publish it after a clean GOODBYE, unless added with _on_goodbye', async () => {
+    const { fixture, watcher, client } = await setup();
+    await using _ = fixture;
+    client.send(call(1, {}, 'wamp.session.add_testament', ['com.last.words', ['silent']]));
+    client.send(call(2, {}, 'wamp.session.add_testament', ['com.last.words', ['asked']], { _on_goodbye: true }));
+    await client.next();
+    await client.next();
+    client.send([MessageCode.GOODBYE, {}, CloseUri.CLOSE_REALM]);
+    expect((await client.next())[0]).toBe(MessageCode.GOODBYE);
+    expect(await eventsUntilMarker(fixture, watcher)).toEqual(['asked']);
+  });
+
+  it('forgets flushed testaments', async () => {
+    const { fixture, watcher, client } = await setup();
+    await using _ = fixture;
+    client.send(call(1, {}, 'wamp.session.add_testament', ['com.last.words', ['flushed']]));
+    client.send(call(2, {}, 'wamp.session.flush_testaments'));
+    await client.next();
+    await client.next();
+    client.transport.terminate();
+    await client.closed();
+    // The router has handled the loss (and would have published) once the session is gone from its tables.
+    await expect.poll(() => fixture.router.stats().sessions).toBe(1);
+    expect(await eventsUntilMarker(fixture, watcher)).toEqual([]);
+  });
+});

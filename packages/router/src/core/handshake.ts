@@ -42,6 +42,7 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       payload_passthru_mode: true,
       session_meta_api: true,
       registration_meta_api: true,
+      testament_meta_api: true,
     },
   },
 });

@@ -54,7 +54,10 @@ export class Realm implements MetaEvents {
     this.broker.removeSession(session);
     this.dealer.removeSession(session);
     if (session.trusted) this.trustedCount--;
-    else this.meta?.sessionLeft(session);
+    else if (this.meta !== null) {
+      this.meta.publishTestaments(session);
+      this.meta.sessionLeft(session);
+    }
   }
 
   // MetaEvents: forwarded to the meta session, except what concerns the router's own sessions.

@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import type { Subscription } from './broker/subscriptions.js';
 import type { Invocation } from './dealer/invocations.js';
 import type { Registration } from './dealer/registrations.js';
+import type { Testaments } from './meta/testaments.js';
 import type { Realm } from './realm.js';
 import type { RouterCore } from './router-core.js';
 
@@ -55,6 +56,10 @@ export class RouterSession {
   authmethod = '';
   /** Events not sent because the session's outbound queue was past the high-water mark. */
   droppedEvents = 0;
+  /** Testaments to publish when the session ends (`wamp.session.add_testament`); null until one is added. */
+  testaments: Testaments | null = null;
+  /** The client ended the session with GOODBYE: testaments are then published only if asked to. */
+  saidGoodbye = false;
 
   readonly transport: Transport;
   readonly log: Logger;
@@ -218,10 +223,13 @@ export class RouterSession {
         return;
       case MessageCode.GOODBYE:
         this.send(goodbye({}, CloseUri.GOODBYE_AND_OUT));
+        this.saidGoodbye = true;
         this.leaveRealm();
         // The transport may carry a new session after GOODBYE; the client usually closes it instead.
         this.state = SessionState.AWAIT_HELLO;
         this.id = 0;
+        this.testaments = null;
+        this.saidGoodbye = false;
         return;
       case MessageCode.ABORT:
         this.log.info({ session: this.id, reason: message[2] }, 'client aborted the session');

@@ -19,6 +19,7 @@ import type { Subscription } from '../broker/subscriptions.js';
 import type { Registration } from '../dealer/registrations.js';
 import type { Realm } from '../realm.js';
 import type { RouterSession } from '../session.js';
+import type { Testament, TestamentScope } from './testaments.js';
 
 /** A meta procedure: positional and keyword arguments and the calling session's ID in, positional results out. */
 type MetaProcedure = (args: unknown[], kwargs: KwArgs, caller: number) => unknown[];
@@ -69,6 +70,16 @@ function byPolicy(entries: Iterable<{ id: number; match: string }>): Record<stri
   return lists;
 }
 
+function isDict(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function testamentScope(scope: unknown): TestamentScope {
+  if (scope === undefined || scope === 'destroyed') return 'destroyed';
+  if (scope === 'detached') return 'detached';
+  throw new WampError(ErrorUri.INVALID_ARGUMENT, ['scope must be "destroyed" or "detached"']);
+}
+
 function matchOption(kwargsOrOptions: unknown): 'exact' | 'prefix' | 'wildcard' {
   const match = (kwargsOrOptions as { match?: unknown } | undefined)?.match;
   return match === 'prefix' || match === 'wildcard' ? match : 'exact';
@@ -103,6 +114,21 @@ export class MetaSession {
     this.send(
       publish(this.requests.next(), {}, 'wamp.session.on_leave', [session.id, session.authid, session.authrole]),
     );
+  }
+
+  /**
+   * Publishes a leaving session's testaments, `detached` scope first, each in the order added. After a clean
+   * GOODBYE only those added with `_on_goodbye: true` go out: the client left on purpose.
+   */
+  publishTestaments(session: RouterSession): void {
+    const testaments = session.testaments;
+    if (testaments === null) return;
+    session.testaments = null;
+    for (const testament of [...testaments.detached, ...testaments.destroyed]) {
+      if (session.saidGoodbye && !testament.onGoodbye) continue;
+      const { acknowledge: _ignored, ...options } = testament.options;
+      this.send(publish(this.requests.next(), options, testament.topic, testament.args, testament.kwargs));
+    }
   }
 
   /** Publishes a `wamp.registration.on_*` event: the session and the registration's details or ID. */
@@ -217,9 +243,36 @@ export class MetaSession {
           kwargs,
         ).length,
       ],
+      'wamp.session.add_testament': (args, kwargs, caller) => {
+        const session = this.callerSession(caller);
+        const topic = args[0];
+        if (typeof topic !== 'string' || !isValidUri(topic))
+          throw new WampError(ErrorUri.INVALID_URI, ['topic must be a URI']);
+        const testament: Testament = {
+          topic,
+          args: Array.isArray(args[1]) ? args[1] : [],
+          kwargs: isDict(args[2]) ? args[2] : {},
+          options: isDict(kwargs.publish_options) ? kwargs.publish_options : {},
+          onGoodbye: kwargs._on_goodbye === true,
+        };
+        session.testaments ??= { detached: [], destroyed: [] };
+        session.testaments[testamentScope(kwargs.scope)].push(testament);
+        return [];
+      },
+      'wamp.session.flush_testaments': (_args, kwargs, caller) => {
+        const testaments = this.callerSession(caller).testaments;
+        if (testaments !== null) testaments[testamentScope(kwargs.scope)] = [];
+        return [];
+      },
       ...this.registrationProcedures(),
       ...this.subscriptionProcedures(),
     };
+  }
+
+  private callerSession(caller: number): RouterSession {
+    const session = this.realm.sessions.get(caller);
+    if (session === undefined) throw new WampError(ErrorUri.NO_SUCH_SESSION);
+    return session;
   }
 
   /** A registration held by a client session; the meta API's own are not shown. */
