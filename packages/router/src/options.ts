@@ -1,4 +1,4 @@
-import type { UriCheck } from '@wamp/protocol';
+import { isValidPattern, type MatchPolicy, type UriCheck } from '@wamp/protocol';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 
@@ -65,6 +65,18 @@ export interface RouterOptions {
   allowedOrigins?: string[];
   /** Offer `permessage-deflate` compression. Default false: it costs CPU and memory per connection. */
   perMessageDeflate?: boolean;
+  /** Topics whose events are kept for `wamp.subscription.get_events` (event history). Default none. */
+  eventHistory?: EventHistoryOptions[];
+}
+
+/** One topic (or pattern) whose events the broker keeps, and how many of them. */
+export interface EventHistoryOptions {
+  /** The topic, or a prefix/wildcard pattern. */
+  topic: string;
+  /** How `topic` matches; default `exact`. */
+  match?: MatchPolicy;
+  /** Events kept, oldest dropped first. Default 100. */
+  limit?: number;
 }
 
 /** {@link RouterOptions} with every default filled in and every value checked. */
@@ -78,6 +90,7 @@ export interface ResolvedOptions {
   keepalive: KeepaliveOptions | false;
   allowedOrigins: string[] | undefined;
   perMessageDeflate: boolean;
+  eventHistory: Required<EventHistoryOptions>[];
 }
 
 const SERIALIZER_NAMES: readonly SerializerName[] = ['json', 'cbor', 'msgpack'];
@@ -91,6 +104,7 @@ const OPTION_KEYS = [
   'keepalive',
   'allowedOrigins',
   'perMessageDeflate',
+  'eventHistory',
 ];
 const LIMIT_KEYS = [
   'maxMessageBytes',
@@ -219,5 +233,15 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
     keepalive: keepalive ?? { intervalMs: 30_000, timeoutMs: 10_000 },
     allowedOrigins: stringList('allowedOrigins', options.allowedOrigins),
     perMessageDeflate: booleanOption('perMessageDeflate', options.perMessageDeflate, false),
+    eventHistory: (options.eventHistory ?? []).map((entry, index) => {
+      const path = `eventHistory[${index}]`;
+      if (typeof entry !== 'object' || entry === null || typeof entry.topic !== 'string') {
+        throw invalid(path, '{ topic, match?, limit? }', entry);
+      }
+      const match = oneOf(`${path}.match`, entry.match, ['exact', 'prefix', 'wildcard'], 'exact');
+      if (!isValidPattern(entry.topic, match))
+        throw invalid(`${path}.topic`, `a valid ${match} topic pattern`, entry.topic);
+      return { topic: entry.topic, match, limit: positiveInteger(`${path}.limit`, entry.limit, 100) };
+    }),
   };
 }

@@ -256,3 +256,71 @@ describe('testaments', () => {
     expect(await eventsUntilMarker(fixture, watcher)).toEqual([]);
   });
 });
+
+describe('event history', () => {
+  it('keeps the last events of configured topics for wamp.subscription.get_events', async () => {
+    await using fixture = await startRouter({
+      eventHistory: [
+        { topic: 'com.log.auth', limit: 3 },
+        { topic: 'com.log.', match: 'prefix', limit: 10 },
+      ],
+    });
+    const reader = fixture.local();
+    await reader.join();
+    reader.send(subscribe(1, {}, 'com.log.auth'));
+    const authSub = (await reader.next())[2];
+    reader.send(subscribe(2, { match: 'prefix' }, 'com.log.'));
+    const allSub = (await reader.next())[2];
+    reader.send(subscribe(3, {}, 'com.other'));
+    const otherSub = (await reader.next())[2];
+    const writer = fixture.local();
+    await writer.join();
+    const publications: number[] = [];
+    for (const [request, topic] of [
+      'com.log.auth',
+      'com.log.basket',
+      'com.log.auth',
+      'com.log.auth',
+      'com.log.auth',
+    ].entries()) {
+      writer.send([MessageCode.PUBLISH, request + 1, { acknowledge: true }, topic, [request]]);
+      publications.push((await writer.next())[2] as number);
+    }
+    const getEvents = async (request: number, subscription: unknown, kwargs: object = {}) => {
+      writer.send(
+        call(100 + request, {}, 'wamp.subscription.get_events', [subscription], kwargs as Record<string, unknown>),
+      );
+      const answer = await writer.next();
+      expect(answer[0]).toBe(MessageCode.RESULT);
+      return (answer[3] as unknown[])[0] as {
+        args: number[];
+        publication: number;
+        topic: string;
+        subscription: number;
+      }[];
+    };
+    // The exact log keeps 3 of the 4 auth events; the prefix log keeps all 5.
+    const auth = await getEvents(1, authSub);
+    expect(auth.map((event) => event.args[0])).toEqual([2, 3, 4]);
+    expect(auth[0]).toMatchObject({
+      subscription: authSub,
+      topic: 'com.log.auth',
+      publication: publications[2],
+      timestamp: expect.any(String),
+    });
+    expect((await getEvents(2, allSub)).map((event) => event.args[0])).toEqual([0, 1, 2, 3, 4]);
+    expect((await getEvents(3, allSub, { reverse: true, limit: 2 })).map((event) => event.args[0])).toEqual([4, 3]);
+    expect((await getEvents(4, allSub, { topic: 'com.log.basket' })).map((event) => event.args[0])).toEqual([1]);
+    expect((await getEvents(5, allSub, { after_publication: publications[2] })).map((event) => event.args[0])).toEqual([
+      3, 4,
+    ]);
+    expect((await getEvents(6, allSub, { until_publication: publications[1] })).map((event) => event.args[0])).toEqual([
+      0, 1,
+    ]);
+    expect(await getEvents(7, otherSub)).toEqual([]);
+  });
+
+  it('refuses an invalid history configuration with the option named', async () => {
+    await expect(startRouter({ eventHistory: [{ topic: 'com..x' }] })).rejects.toThrow('eventHistory[0].topic');
+  });
+});

@@ -28,6 +28,7 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       payload_passthru_mode: true,
       session_meta_api: true,
       subscription_meta_api: true,
+      event_history: true,
     },
   },
   dealer: {

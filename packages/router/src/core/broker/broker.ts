@@ -24,6 +24,7 @@ import type { MetaEvents } from '../meta/meta-events.js';
 import { copyPassthru } from '../passthru.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
+import { EventHistory, type HistoryEntry, type HistoryQuery } from './history.js';
 import { ReceiverFilter } from './receivers.js';
 import { Subscription } from './subscriptions.js';
 
@@ -73,6 +74,7 @@ export class Broker {
   private readonly matched: Subscription[] = [];
   /** The last retained event of each topic (event retention). */
   private readonly retained = new Map<string, RetainedEvent>();
+  private readonly history: EventHistory;
   private readonly limits: ResolvedOptions['limits'];
   private readonly uriCheck: ResolvedOptions['uriCheck'];
 
@@ -84,6 +86,7 @@ export class Broker {
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
+    this.history = new EventHistory(options.eventHistory);
   }
 
   /** Number of subscriptions (not subscribers) in the realm. */
@@ -175,6 +178,7 @@ export class Broker {
     const excluded = options.exclude_me === false ? null : session;
     const filter = ReceiverFilter.from(options);
     const details = eventDetails(session, options);
+    if (this.history.enabled) this.history.record(topic, publication, message[4], message[5]);
     if (options.retain === true) {
       this.retained.set(topic, { publication, details, args: message[4], kwargs: message[5], filter });
     }
@@ -236,6 +240,11 @@ export class Broker {
   /** The subscription stored under exactly this topic and policy. */
   lookup(topic: string, match: MatchPolicy): Subscription | undefined {
     return this.subscriptions.get(topic, match);
+  }
+
+  /** The kept events of a subscription (event history), or undefined when none are kept for its topic. */
+  events(subscription: Subscription, filters: HistoryQuery): HistoryEntry[] | undefined {
+    return this.history.query(subscription.topic, subscription.match, filters);
   }
 
   /** Every subscription an event to `topic` would reach. */

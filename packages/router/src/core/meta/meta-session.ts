@@ -320,6 +320,20 @@ export class MetaSession {
         [...this.subscription(args[0]).subscribers].map((subscriber) => subscriber.id),
       ],
       'wamp.subscription.count_subscribers': (args) => [this.subscription(args[0]).subscribers.size],
+      'wamp.subscription.get_events': (args, kwargs) => {
+        const subscription = this.subscription(args[0]);
+        const events = broker.events(subscription, kwargs) ?? [];
+        return [
+          events.map((entry) => ({
+            timestamp: new Date(entry.time).toISOString(),
+            subscription: subscription.id,
+            publication: entry.publication,
+            topic: entry.topic,
+            args: entry.args ?? [],
+            kwargs: entry.kwargs ?? {},
+          })),
+        ];
+      },
     };
   }
 }
