@@ -324,3 +324,38 @@ describe('event history', () => {
     await expect(startRouter({ eventHistory: [{ topic: 'com..x' }] })).rejects.toThrow('eventHistory[0].topic');
   });
 });
+
+describe('revocation', () => {
+  it('revokes a registration, telling callees that support it with UNREGISTERED 0', async () => {
+    await using fixture = await startRouter();
+    const callee = fixture.local();
+    const calleeId = (await callee.join('realm1', { callee: { features: { registration_revocation: true } } }))[1];
+    callee.send([MessageCode.REGISTER, 1, {}, 'com.revoked']);
+    const registrationId = (await callee.next())[2];
+    const admin = fixture.local();
+    await admin.join();
+    admin.send(call(1, {}, 'wamp.registration.remove', [registrationId], { reason: 'moving endpoint' }));
+    expect((await admin.next())[3]).toEqual([[calleeId]]);
+    expect(await callee.next()).toEqual([
+      MessageCode.UNREGISTERED,
+      0,
+      { registration: registrationId, reason: 'moving endpoint' },
+    ]);
+    admin.send(call(2, {}, 'com.revoked'));
+    expect((await admin.next())[4]).toBe(ErrorUri.NO_SUCH_PROCEDURE);
+  });
+
+  it('revokes a subscription, telling subscribers that support it with UNSUBSCRIBED 0', async () => {
+    await using fixture = await startRouter();
+    const subscriber = fixture.local();
+    await subscriber.join('realm1', { subscriber: { features: { subscription_revocation: true } } });
+    subscriber.send(subscribe(1, {}, 'com.revoked'));
+    const subscriptionId = (await subscriber.next())[2];
+    const admin = fixture.local();
+    await admin.join();
+    admin.send(call(1, {}, 'wamp.subscription.remove', [subscriptionId]));
+    await admin.next();
+    expect(await subscriber.next()).toEqual([MessageCode.UNSUBSCRIBED, 0, { subscription: subscriptionId }]);
+    expect(fixture.router.stats().subscriptions).toBe(0);
+  });
+});

@@ -29,6 +29,7 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       session_meta_api: true,
       subscription_meta_api: true,
       event_history: true,
+      subscription_revocation: true,
     },
   },
   dealer: {
@@ -44,6 +45,7 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       session_meta_api: true,
       registration_meta_api: true,
       testament_meta_api: true,
+      registration_revocation: true,
     },
   },
 });

@@ -225,6 +225,23 @@ export class Broker {
     }
   }
 
+  /**
+   * Removes `session` from a subscription on the router's own initiative (subscription revocation). A subscriber
+   * that announced `subscription_revocation` is told with UNSUBSCRIBED `[35, 0, {subscription, reason}]`.
+   */
+  revoke(session: RouterSession, subscription: Subscription, reason: string | undefined): void {
+    if (!session.subscriptions.has(subscription)) return;
+    this.detach(session, subscription);
+    if (session.supports('subscriber', 'subscription_revocation')) {
+      session.send(
+        unsubscribed(
+          0,
+          reason === undefined ? { subscription: subscription.id } : { subscription: subscription.id, reason },
+        ),
+      );
+    }
+  }
+
   // ---- read access for the meta API (`wamp.subscription.*`)
 
   /** The subscription with this ID. */

@@ -281,6 +281,23 @@ export class Dealer {
     }
   }
 
+  /**
+   * Removes `session` from a registration on the router's own initiative (registration revocation). A callee
+   * that announced `registration_revocation` is told with UNREGISTERED `[67, 0, {registration, reason}]`.
+   */
+  revoke(session: RouterSession, registration: Registration, reason: string | undefined): void {
+    if (!session.registrations.has(registration)) return;
+    this.detach(session, registration);
+    if (session.supports('callee', 'registration_revocation')) {
+      session.send(
+        unregistered(
+          0,
+          reason === undefined ? { registration: registration.id } : { registration: registration.id, reason },
+        ),
+      );
+    }
+  }
+
   // ---- read access for the meta API (`wamp.registration.*`)
 
   /** The registration with this ID. */

@@ -303,6 +303,14 @@ export class MetaSession {
       'wamp.registration.get': (args) => [describeRegistration(this.clientRegistration(args[0]))],
       'wamp.registration.list_callees': (args) => [this.clientRegistration(args[0]).callees.map((callee) => callee.id)],
       'wamp.registration.count_callees': (args) => [this.clientRegistration(args[0]).callees.length],
+      // Administrative removal (registration revocation); the name follows Crossbar.io's meta API.
+      'wamp.registration.remove': (args, kwargs) => {
+        const registration = this.clientRegistration(args[0]);
+        const reason = typeof kwargs.reason === 'string' ? kwargs.reason : undefined;
+        const callees = registration.callees.filter((callee) => args[1] === undefined || callee.id === args[1]);
+        for (const callee of callees) dealer.revoke(callee, registration, reason);
+        return [callees.map((callee) => callee.id)];
+      },
     };
   }
 
@@ -320,6 +328,16 @@ export class MetaSession {
         [...this.subscription(args[0]).subscribers].map((subscriber) => subscriber.id),
       ],
       'wamp.subscription.count_subscribers': (args) => [this.subscription(args[0]).subscribers.size],
+      // Administrative removal (subscription revocation); the name follows Crossbar.io's meta API.
+      'wamp.subscription.remove': (args, kwargs) => {
+        const subscription = this.subscription(args[0]);
+        const reason = typeof kwargs.reason === 'string' ? kwargs.reason : undefined;
+        const subscribers = [...subscription.subscribers].filter(
+          (subscriber) => args[1] === undefined || subscriber.id === args[1],
+        );
+        for (const subscriber of subscribers) broker.revoke(subscriber, subscription, reason);
+        return [subscribers.map((subscriber) => subscriber.id)];
+      },
       'wamp.subscription.get_events': (args, kwargs) => {
         const subscription = this.subscription(args[0]);
         const events = broker.events(subscription, kwargs) ?? [];
