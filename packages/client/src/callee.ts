@@ -76,6 +76,7 @@ class RegistrationRecord implements Registration {
 /** One running invocation; its `AbortController` exists only once the handler reads `signal`. */
 class RunningInvocation implements Invocation {
   private controller: AbortController | undefined;
+  readonly receiveProgress: boolean;
 
   constructor(
     readonly request: number,
@@ -83,7 +84,14 @@ class RunningInvocation implements Invocation {
     readonly kwargs: KwArgs,
     readonly details: Dict,
     readonly procedure: string,
-  ) {}
+    private readonly callee: Callee,
+  ) {
+    this.receiveProgress = details.receive_progress === true;
+  }
+
+  progress(args?: unknown[], kwargs?: KwArgs): void {
+    if (this.receiveProgress) this.callee.sendProgress(this, args, kwargs);
+  }
 
   get signal(): AbortSignal {
     this.controller ??= new AbortController();
@@ -151,7 +159,7 @@ export class Callee {
     }
     const details = message[3];
     const procedure = typeof details.procedure === 'string' ? details.procedure : record.procedure;
-    const invocation = new RunningInvocation(request, message[4] ?? [], message[5] ?? {}, details, procedure);
+    const invocation = new RunningInvocation(request, message[4] ?? [], message[5] ?? {}, details, procedure, this);
     this.running.set(request, invocation);
     let outcome: RawReturn | undefined | Promise<RawReturn | undefined>;
     try {
@@ -168,6 +176,12 @@ export class Callee {
     } else {
       this.yield(invocation, outcome);
     }
+  }
+
+  /** A partial result of a running invocation, while it still runs. */
+  sendProgress(invocation: RunningInvocation, args: unknown[] | undefined, kwargs: KwArgs | undefined): void {
+    if (this.running.get(invocation.request) !== invocation) return;
+    this.connection.send(yieldResult(invocation.request, { progress: true }, args, kwargs));
   }
 
   interrupt(message: InterruptMessage): void {

@@ -28,6 +28,7 @@ export {
   type ReconnectOptions,
   ticketAuth,
 } from './options.js';
+export type { ProgressiveCall } from './progressive.js';
 export { RawSession } from './session.js';
 export type { EventSink, Subscription } from './subscriber.js';
 export { Session, type SessionOptions } from './typed.js';

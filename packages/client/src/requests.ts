@@ -16,6 +16,8 @@ export interface Pending {
   settle(message: Message): void;
   /** An ERROR answered it, the connection closed, or it was abandoned. */
   fail(error: unknown): void;
+  /** A partial answer arrived (a progressive RESULT); the request stays pending. */
+  progress?(message: Message): void;
 }
 
 /**
@@ -43,6 +45,11 @@ export class PendingRequests {
   /** A fresh request ID for a request that expects no answer (PUBLISH without acknowledge). */
   nextId(): number {
     return this.ids.next();
+  }
+
+  /** The request with `id`, if still pending, left in place. */
+  get(id: number): Pending | undefined {
+    return this.pending.get(id);
   }
 
   /** Removes and returns the request with `id`, if still pending. */
@@ -131,6 +138,14 @@ export interface CallOwner {
   abandon(id: number): void;
 }
 
+function toResult(message: Message): RawResult {
+  return {
+    args: (message[3] as unknown[] | undefined) ?? [],
+    kwargs: (message[4] as KwArgs | undefined) ?? {},
+    details: message[2] as Dict,
+  };
+}
+
 function onCallTimeout(call: PendingCall): void {
   call.giveUp(new DOMException(`call to ${call.procedure} timed out after ${call.timeout} ms`, 'TimeoutError'));
 }
@@ -156,6 +171,7 @@ export class PendingCall extends Deferred<RawResult> {
     readonly procedure: string,
     private readonly signal: AbortSignal | undefined,
     readonly timeout: number | undefined,
+    private readonly onProgress?: (partial: RawResult) => void,
   ) {
     super();
     signal?.addEventListener('abort', this, { once: true });
@@ -164,11 +180,11 @@ export class PendingCall extends Deferred<RawResult> {
 
   override settle(message: Message): void {
     this.cleanup();
-    this.resolve({
-      args: (message[3] as unknown[] | undefined) ?? [],
-      kwargs: (message[4] as KwArgs | undefined) ?? {},
-      details: message[2] as Dict,
-    });
+    this.resolve(toResult(message));
+  }
+
+  progress(message: Message): void {
+    this.onProgress?.(toResult(message));
   }
 
   override fail(error: unknown): void {

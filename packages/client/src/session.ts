@@ -176,14 +176,18 @@ export class RawSession {
     let kwargs: CallOptions['kwargs'];
     let signal: AbortSignal | undefined;
     let timeout: number | undefined;
+    let onProgress: CallOptions['onProgress'];
     if (options !== undefined) {
-      ({ signal, timeout, kwargs, ...wampOptions } = options);
+      ({ signal, timeout, kwargs, onProgress, ...wampOptions } = options);
       if (signal?.aborted) return Promise.reject(abortReason(signal));
       if (timeout !== undefined && timeout > 0 && this.connection.routerSupports('dealer', 'call_timeout')) {
         wampOptions.timeout = timeout;
       }
+      if (onProgress !== undefined && this.connection.routerSupports('dealer', 'progressive_call_results')) {
+        wampOptions.receive_progress = true;
+      }
     }
-    const pending = new PendingCall(this.callOwner, procedure, signal, timeout);
+    const pending = new PendingCall(this.callOwner, procedure, signal, timeout, onProgress);
     pending.id = this.requests.add(pending);
     this.connection.send(call(pending.id, wampOptions, procedure, args, kwargs));
     return pending.promise;
@@ -274,8 +278,8 @@ export class RawSession {
   private dispatch(message: Message): boolean {
     switch (message[0]) {
       case MessageCode.RESULT:
-        // Progressive results are never asked for (CallOptions leaves out receive_progress).
-        if (message[2].progress !== true) this.requests.take(message[1])?.settle(message);
+        if (message[2].progress === true) this.requests.get(message[1])?.progress?.(message);
+        else this.requests.take(message[1])?.settle(message);
         return true;
       case MessageCode.REGISTERED:
       case MessageCode.SUBSCRIBED:

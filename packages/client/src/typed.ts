@@ -13,6 +13,7 @@ import type {
 } from './contract.js';
 import { type EventStream, type EventStreamOptions, openEventStream } from './event-stream.js';
 import type { ConnectOptions } from './options.js';
+import { type ProgressiveCall, progressiveCall } from './progressive.js';
 import { RawSession } from './session.js';
 import type { EventSink, Subscription } from './subscriber.js';
 import type {
@@ -168,6 +169,24 @@ export class Session<Api extends ApiDefinition = Untyped> {
   ): Promise<ResultOf<Api, Uri>> {
     const result = await this.raw.call(procedure, args, options);
     return result.args[0] as ResultOf<Api, Uri>;
+  }
+
+  /**
+   * Calls a procedure that streams partial results (progressive call results): iterate the partial results,
+   * then await `result` for the final one. A callee sends partials with `invocation.progress([value])`.
+   *
+   * @example
+   * ```ts
+   * const countdown = session.progressive('com.example.countdown', [3]);
+   * for await (const n of countdown) console.log(n); // 3, 2, 1
+   * console.log(await countdown.result);              // 'liftoff'
+   * ```
+   */
+  progressive<Uri extends ProcedureUri<Api>>(
+    procedure: Uri,
+    ...[args, options]: ArgsParameter<ArgsOf<Api, Uri>, CallOptions>
+  ): ProgressiveCall<ResultOf<Api, Uri>> {
+    return progressiveCall<ResultOf<Api, Uri>>(this.raw, procedure, args, options);
   }
 
   /**

@@ -62,6 +62,13 @@ export interface Invocation {
   readonly procedure: string;
   /** Aborted when the dealer interrupts the call (caller canceled, timeout) or the connection is lost. */
   readonly signal: AbortSignal;
+  /** True when the caller asked for progressive results (`receive_progress`). */
+  readonly receiveProgress: boolean;
+  /**
+   * Sends a partial result before the handler's final one; a no-op unless the caller asked for progressive
+   * results, so a handler can always call it.
+   */
+  progress(args?: unknown[], kwargs?: KwArgs): void;
 }
 
 /**
@@ -96,6 +103,11 @@ export interface CallOptions
   signal?: AbortSignal;
   /** Deadline in ms: enforced locally (rejects with a `TimeoutError`), and sent to the router when it supports call timeouts. */
   timeout?: number;
+  /**
+   * Receives each partial result of a progressive call (`receive_progress`) before the final one resolves the
+   * call. Only asked for when the router announces `progressive_call_results`.
+   */
+  onProgress?: (partial: RawResult) => void;
 }
 
 /**
