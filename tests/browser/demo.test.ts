@@ -88,6 +88,50 @@ describe('demo page', () => {
     await page.close();
   });
 
+  it('streams progressive results of one call, then the final one', async () => {
+    const { page, errors } = await openDemo();
+    await page.click('#countdown');
+    await page.waitForFunction(
+      () => document.querySelector('#countdown-result')?.textContent?.endsWith('liftoff'),
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(await page.textContent('#countdown-result')).toBe('5 … 4 … 3 … 2 … 1 … liftoff');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('cancels a streaming call', async () => {
+    const { page, errors } = await openDemo();
+    await page.click('#countdown');
+    await page.waitForFunction(() => document.querySelector('#countdown-result')?.textContent?.startsWith('5'));
+    await page.click('#cancel-countdown');
+    await page.waitForSelector('#countdown-result.error');
+    expect(await page.textContent('#countdown-result')).toBe('canceled by you');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the router view from the meta API, updated when a session joins', async () => {
+    const { page, errors } = await openDemo();
+    await page.waitForFunction(() => document.querySelectorAll('#procedures li').length >= 4);
+    const procedures = await page.$$eval('#procedures li', (items) => items.map((item) => item.textContent));
+    expect(procedures).toEqual(
+      expect.arrayContaining(['com.demo.add', 'com.demo.countdown', 'com.demo.divide', 'com.demo.reverse']),
+    );
+    const before = Number(await page.textContent('#stat-sessions'));
+    const second = await openDemo();
+    await page.waitForFunction(
+      (count) => Number(document.querySelector('#stat-sessions')?.textContent) === count + 1,
+      before,
+    );
+    await second.page.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('exchanges chat messages between two pages through pub/sub', async () => {
     const first = await openDemo();
     const second = await openDemo();

@@ -24,6 +24,20 @@ export async function startBackend(router: Router): Promise<() => Promise<void>>
     return a / b;
   });
   await session.register('com.demo.reverse', ([text]) => [...text].reverse().join(''));
+  await session.register('com.demo.countdown', async ([from], invocation) => {
+    for (let n = Math.min(Math.max(1, Math.floor(from)), 20); n > 0; n--) {
+      invocation.progress([String(n)]);
+      // Paced so a person can watch it; a cancel from the page stops it here.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, 300);
+        invocation.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(invocation.signal.reason);
+        });
+      });
+    }
+    return 'liftoff';
+  });
   const clock = setInterval(() => {
     void session.publish('com.demo.tick', [new Date().toISOString()]);
   }, 1000);

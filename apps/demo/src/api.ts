@@ -19,6 +19,8 @@ export const api = defineApi({
     /** Fails with `com.demo.error.division_by_zero` when `b` is 0. */
     'com.demo.divide': proc<[a: number, b: number], number>(),
     'com.demo.reverse': proc<[text: string], string>(),
+    /** Streams `from`, `from - 1`, … '1' (as strings) as progressive results, one every 300 ms, then returns 'liftoff'. */
+    'com.demo.countdown': proc<[from: number], string>(),
   },
   topics: {
     'com.demo.chat': topic<[line: ChatLine]>(),

@@ -44,6 +44,61 @@ async function callProcedure(session: DemoSession, procedure: 'com.demo.add' | '
   }
 }
 
+async function countdown(session: DemoSession, button: HTMLButtonElement, cancel: HTMLButtonElement): Promise<void> {
+  const output = element<HTMLOutputElement>('countdown-result');
+  const controller = new AbortController();
+  const stop = () => controller.abort(new DOMException('canceled by you', 'AbortError'));
+  button.disabled = true;
+  cancel.disabled = false;
+  cancel.addEventListener('click', stop, { once: true });
+  output.classList.remove('error');
+  output.textContent = '…';
+  try {
+    const call = session.progressive('com.demo.countdown', [5], { signal: controller.signal });
+    const seen: string[] = [];
+    for await (const n of call) {
+      seen.push(n);
+      output.textContent = seen.join(' … ');
+    }
+    output.textContent = `${seen.join(' … ')} … ${await call.result}`;
+  } catch (error) {
+    output.classList.add('error');
+    output.textContent = error instanceof WampError ? `error ${error.uri}` : (error as Error).message;
+  } finally {
+    cancel.removeEventListener('click', stop);
+    button.disabled = false;
+    cancel.disabled = true;
+  }
+}
+
+/** Reads the router's meta API: counts, and the procedures registered in the realm. */
+async function refreshRouterView(session: DemoSession): Promise<void> {
+  try {
+    const sessions = await session.raw.call('wamp.session.count');
+    const subscriptions = await session.raw.call('wamp.subscription.list');
+    const registrations = await session.raw.call('wamp.registration.list');
+    const count = (lists: unknown) =>
+      Object.values(lists as Record<string, number[]>).reduce((sum, ids) => sum + ids.length, 0);
+    element('stat-sessions').textContent = String(sessions.args[0]);
+    element('stat-subscriptions').textContent = String(count(subscriptions.args[0]));
+    element('stat-registrations').textContent = String(count(registrations.args[0]));
+    const ids = Object.values(registrations.args[0] as Record<string, number[]>).flat();
+    const uris = await Promise.all(
+      ids.map(async (id) => ((await session.raw.call('wamp.registration.get', [id])).args[0] as { uri: string }).uri),
+    );
+    const list = element<HTMLUListElement>('procedures');
+    list.replaceChildren(
+      ...uris.sort().map((uri) => {
+        const item = document.createElement('li');
+        item.textContent = uri;
+        return item;
+      }),
+    );
+  } catch {
+    // The view refreshes again on the next meta event or reconnect.
+  }
+}
+
 function addMessage(name: string, text: string): void {
   const item = document.createElement('li');
   const who = document.createElement('b');
@@ -87,6 +142,24 @@ async function main(): Promise<void> {
     void callProcedure(session, 'com.demo.add');
   });
   element<HTMLButtonElement>('divide').addEventListener('click', () => void callProcedure(session, 'com.demo.divide'));
+  const countdownButton = element<HTMLButtonElement>('countdown');
+  const cancelButton = element<HTMLButtonElement>('cancel-countdown');
+  countdownButton.addEventListener('click', () => void countdown(session, countdownButton, cancelButton));
+
+  // The router view follows the meta API's events.
+  const refresh = () => void refreshRouterView(session);
+  for (const topic of [
+    'wamp.session.on_join',
+    'wamp.session.on_leave',
+    'wamp.registration.on_create',
+    'wamp.registration.on_delete',
+    'wamp.subscription.on_create',
+    'wamp.subscription.on_delete',
+  ]) {
+    await session.raw.subscribe(topic, refresh);
+  }
+  session.on('open', refresh);
+  await refreshRouterView(session);
 
   const name = element<HTMLInputElement>('name');
   name.value = localStorage.getItem('demo-name') ?? `guest-${Math.floor(Math.random() * 1000)}`;
