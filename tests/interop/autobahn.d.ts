@@ -16,9 +16,18 @@ declare module 'autobahn' {
   export interface Publication {
     id: number;
   }
+  /** Autobahn's call promise (when.js): a progress handler as third `then` argument, and `cancel`. */
+  export interface CallPromise extends Promise<unknown> {
+    then<T>(
+      onFulfilled?: (value: unknown) => T,
+      onRejected?: (reason: unknown) => T,
+      onProgress?: (update: unknown) => void,
+    ): Promise<T>;
+    cancel(options?: { mode?: 'skip' | 'kill' | 'killnowait' }): void;
+  }
   export interface Session {
     id: number;
-    call(procedure: string, args?: unknown[], kwargs?: Record<string, unknown>, options?: object): Promise<unknown>;
+    call(procedure: string, args?: unknown[], kwargs?: Record<string, unknown>, options?: object): CallPromise;
     register(
       procedure: string,
       endpoint: (args: unknown[], kwargs: Record<string, unknown>, details: object) => unknown,
@@ -45,7 +54,7 @@ declare module 'autobahn' {
     max_retries?: number;
     retry_if_unreachable?: boolean;
   }
-  class Connection {
+  export class Connection {
     constructor(options: ConnectionOptions);
     onopen: ((session: Session, details: object) => void) | null;
     onclose: ((reason: string, details: { reason?: string; message?: string }) => boolean | undefined) | null;

@@ -64,7 +64,12 @@ const AUTOBAHN_SERIALIZERS = {
   cbor: () => new autobahn.serializer.CBORSerializer(),
 };
 
-export async function connectAutobahn(url: string, serializer: SerializerName, realm = 'realm1'): Promise<InteropPeer> {
+/** An open Autobahn|JS session, for tests that need its own API (progress, cancel). */
+export async function openAutobahn(
+  url: string,
+  serializer: SerializerName,
+  realm = 'realm1',
+): Promise<{ connection: import('autobahn').Connection; session: import('autobahn').Session }> {
   const connection = new autobahn.Connection({
     realm,
     transports: [{ type: 'websocket', url, serializers: [AUTOBAHN_SERIALIZERS[serializer]()] }],
@@ -79,6 +84,11 @@ export async function connectAutobahn(url: string, serializer: SerializerName, r
     };
     connection.open();
   });
+  return { connection, session };
+}
+
+export async function connectAutobahn(url: string, serializer: SerializerName, realm = 'realm1'): Promise<InteropPeer> {
+  const { connection, session } = await openAutobahn(url, serializer, realm);
   const registrations = new Map<string, import('autobahn').Registration>();
   const subscriptions = new Map<string, import('autobahn').Subscription>();
   return {
