@@ -57,7 +57,7 @@ describe.each(['json', 'cbor'] as const)('over %s', (serializer: SerializerName 
   });
 
   it('our caller iterates the progressive results of an autobahn callee', async () => {
-    await autobahn.session.register(`${prefix}.ab`, (args, _kwargs, details) => {
+    await autobahn.session.register(`${prefix}.ab`, (_args, _kwargs, details) => {
       const progress = (details as { progress?: (args: unknown[]) => void }).progress;
       for (const part of ['a', 'b']) progress?.([part]);
       return 'c';
