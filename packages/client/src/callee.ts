@@ -13,8 +13,9 @@ import {
   yieldResult,
 } from '@wamp/protocol';
 import type { Connection } from './connection.js';
+import { EventQueue } from './event-queue.js';
 import { Deferred, IdRequest, type PendingRequests } from './requests.js';
-import type { Invocation, RawReturn, RegisterOptions } from './types.js';
+import type { Invocation, RawInput, RawReturn, RegisterOptions } from './types.js';
 import { isThenable } from './validation.js';
 
 /**
@@ -77,6 +78,8 @@ class RegistrationRecord implements Registration {
 class RunningInvocation implements Invocation {
   private controller: AbortController | undefined;
   readonly receiveProgress: boolean;
+  /** Further input of a progressive call invocation; null for an ordinary call. */
+  readonly input: EventQueue<RawInput> | null;
 
   constructor(
     readonly request: number,
@@ -87,6 +90,8 @@ class RunningInvocation implements Invocation {
     private readonly callee: Callee,
   ) {
     this.receiveProgress = details.receive_progress === true;
+    // The caller streams more input: it arrives as further INVOCATIONs with this request ID.
+    this.input = details.progress === true ? new EventQueue<RawInput>({ buffer: 1024, overflow: 'error' }) : null;
   }
 
   progress(args?: unknown[], kwargs?: KwArgs): void {
@@ -152,6 +157,13 @@ export class Callee {
 
   invoke(message: InvocationMessage): void {
     const request = message[1];
+    const ongoing = this.running.get(request);
+    if (ongoing?.input != null) {
+      // More input for a progressive call invocation; the last chunk has no `progress`.
+      ongoing.input.push({ args: message[4] ?? [], kwargs: message[5] ?? {} });
+      if (message[3].progress !== true) ongoing.input.end();
+      return;
+    }
     const record = this.byId.get(message[2]);
     if (record === undefined) {
       this.connection.send(errorMessage(MessageCode.INVOCATION, request, {}, ErrorUri.NO_SUCH_REGISTRATION));
@@ -189,6 +201,7 @@ export class Callee {
     if (invocation === undefined) return;
     this.running.delete(message[1]);
     invocation.abort(message[2].reason ?? 'the call was canceled');
+    invocation.input?.end(new DOMException('the call was canceled', 'AbortError'));
     this.connection.send(errorMessage(MessageCode.INVOCATION, message[1], {}, ErrorUri.CANCELED));
   }
 

@@ -24,7 +24,7 @@ import type { AuthOptions } from './options.js';
  */
 export const CLIENT_ROLES: HelloDetails['roles'] = {
   caller: { features: { call_canceling: true, call_timeout: true, progressive_call_results: true } },
-  callee: { features: { call_canceling: true, progressive_call_results: true } },
+  callee: { features: { call_canceling: true, progressive_call_results: true, progressive_call_invocations: true } },
   publisher: { features: { publisher_exclusion: true } },
   subscriber: { features: {} },
 };

@@ -29,6 +29,7 @@ export {
   ticketAuth,
 } from './options.js';
 export type { ProgressiveCall } from './progressive.js';
+export type { ProgressiveInput } from './session.js';
 export { RawSession } from './session.js';
 export type { EventSink, Subscription } from './subscriber.js';
 export { Session, type SessionOptions } from './typed.js';
@@ -36,6 +37,7 @@ export type {
   CallOptions,
   Invocation,
   PublishOptions,
+  RawInput,
   RawResult,
   RawReturn,
   RegisterOptions,

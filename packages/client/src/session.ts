@@ -2,6 +2,7 @@ import {
   CloseUri,
   call,
   cancel,
+  type KwArgs,
   type Message,
   MessageCode,
   publish,
@@ -33,6 +34,16 @@ class CallbackSink implements EventSink {
   }
 
   end(): void {}
+}
+
+/** A progressive call invocation in progress: more input, the last input, and the callee's result. */
+export interface ProgressiveInput {
+  /** The final result, as `call` would give it. */
+  readonly result: Promise<RawResult>;
+  /** Sends another chunk of input. */
+  send(args?: unknown[], kwargs?: KwArgs): void;
+  /** Sends the last chunk of input. */
+  end(args?: unknown[], kwargs?: KwArgs): void;
 }
 
 /**
@@ -171,6 +182,49 @@ export class RawSession {
    * ```
    */
   call(procedure: string, args?: unknown[], options?: CallOptions): Promise<RawResult> {
+    const started = this.startCall(procedure, args, options, false);
+    return started instanceof PendingCall ? started.promise : started;
+  }
+
+  /**
+   * A progressive call invocation: the first chunk of input goes out now, more with `send`, the last with `end`;
+   * the callee sees one invocation with all of them. Needs a router announcing `progressive_call_invocations`.
+   *
+   * @example
+   * ```ts
+   * const upload = raw.callWithInput('com.example.upload', [chunk1]);
+   * upload.send([chunk2]);
+   * upload.end([chunk3]);
+   * const { args } = await upload.result;
+   * ```
+   */
+  callWithInput(procedure: string, args?: unknown[], options?: CallOptions): ProgressiveInput {
+    if (!this.connection.routerSupports('dealer', 'progressive_call_invocations')) {
+      const refused = Promise.reject(new TypeError('the router does not announce progressive_call_invocations'));
+      return { result: refused, send() {}, end() {} };
+    }
+    const started = this.startCall(procedure, args, options, true);
+    if (!(started instanceof PendingCall)) return { result: started, send() {}, end() {} };
+    let open = true;
+    const chunk = (final: boolean, more?: unknown[], kwargs?: KwArgs) => {
+      if (!open || this.requests.get(started.id) !== started) return;
+      open = !final;
+      this.connection.send(call(started.id, final ? {} : { progress: true }, procedure, more, kwargs));
+    };
+    return {
+      result: started.promise,
+      send: (more, kwargs) => chunk(false, more, kwargs),
+      end: (more, kwargs) => chunk(true, more, kwargs),
+    };
+  }
+
+  /** Sends a CALL and tracks it; a rejected promise when it cannot be sent. */
+  private startCall(
+    procedure: string,
+    args: unknown[] | undefined,
+    options: CallOptions | undefined,
+    progressiveInput: boolean,
+  ): PendingCall | Promise<never> {
     if (this.connection.state !== 'open') return Promise.reject(this.connection.notOpen(`call ${procedure}`));
     let wampOptions: Record<string, unknown> = {};
     let kwargs: CallOptions['kwargs'];
@@ -187,10 +241,11 @@ export class RawSession {
         wampOptions.receive_progress = true;
       }
     }
+    if (progressiveInput) wampOptions.progress = true;
     const pending = new PendingCall(this.callOwner, procedure, signal, timeout, onProgress);
     pending.id = this.requests.add(pending);
     this.connection.send(call(pending.id, wampOptions, procedure, args, kwargs));
-    return pending.promise;
+    return pending;
   }
 
   /**

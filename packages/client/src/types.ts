@@ -16,6 +16,19 @@ interface CustomOptions {
 }
 
 /**
+ * One chunk of a progressive call invocation's input, as the callee receives it.
+ *
+ * @example
+ * ```ts
+ * for await (const { args }: RawInput of invocation.input!) upload(args[0]);
+ * ```
+ */
+export interface RawInput {
+  args: unknown[];
+  kwargs: KwArgs;
+}
+
+/**
  * A call's answer, exactly as WAMP carries it: positional and keyword results and the RESULT details. The shape
  * never depends on the values.
  *
@@ -64,6 +77,11 @@ export interface Invocation {
   readonly signal: AbortSignal;
   /** True when the caller asked for progressive results (`receive_progress`). */
   readonly receiveProgress: boolean;
+  /**
+   * For a progressive call invocation (the caller streams its input): the chunks after the first, ending with
+   * the caller's final one. Null for an ordinary call.
+   */
+  readonly input: AsyncIterableIterator<RawInput> | null;
   /**
    * Sends a partial result before the handler's final one; a no-op unless the caller asked for progressive
    * results, so a handler can always call it.

@@ -55,3 +55,30 @@ describe('progressive call results', () => {
     await expect(countdown.result).rejects.toMatchObject({ uri: 'wamp.error.runtime_error' });
   });
 });
+
+describe('progressive call invocations', () => {
+  it('streams the caller’s input chunks into one invocation', async () => {
+    await using fixture = await startRouter(jsonSerializer);
+    const callee = await fixture.session();
+    const caller = await fixture.session();
+    await callee.raw.register('com.example.sum', async (invocation) => {
+      let total = (invocation.args[0] as number) ?? 0;
+      if (invocation.input !== null)
+        for await (const chunk of invocation.input) total += (chunk.args[0] as number) ?? 0;
+      return { args: [total] };
+    });
+    const upload = caller.raw.callWithInput('com.example.sum', [1]);
+    upload.send([2]);
+    upload.send([3]);
+    upload.end([4]);
+    expect((await upload.result).args).toEqual([10]);
+  });
+
+  it('gives an ordinary call no input stream', async () => {
+    await using fixture = await startRouter(jsonSerializer);
+    const callee = await fixture.session();
+    const caller = await fixture.session();
+    await callee.raw.register('com.example.plain', (invocation) => ({ args: [invocation.input === null] }));
+    expect((await caller.raw.call('com.example.plain')).args).toEqual([true]);
+  });
+});
