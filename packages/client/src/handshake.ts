@@ -23,10 +23,44 @@ import type { AuthOptions } from './options.js';
  * ```
  */
 export const CLIENT_ROLES: HelloDetails['roles'] = {
-  caller: { features: { call_canceling: true, call_timeout: true, progressive_call_results: true } },
-  callee: { features: { call_canceling: true, progressive_call_results: true, progressive_call_invocations: true } },
-  publisher: { features: { publisher_exclusion: true } },
-  subscriber: { features: {} },
+  caller: {
+    features: {
+      call_canceling: true,
+      call_timeout: true,
+      caller_identification: true,
+      progressive_call_results: true,
+      progressive_call_invocations: true,
+      payload_passthru_mode: true,
+    },
+  },
+  callee: {
+    features: {
+      call_canceling: true,
+      caller_identification: true,
+      pattern_based_registration: true,
+      shared_registration: true,
+      progressive_call_results: true,
+      progressive_call_invocations: true,
+      registration_revocation: true,
+      payload_passthru_mode: true,
+    },
+  },
+  publisher: {
+    features: {
+      publisher_exclusion: true,
+      publisher_identification: true,
+      subscriber_blackwhite_listing: true,
+      payload_passthru_mode: true,
+    },
+  },
+  subscriber: {
+    features: {
+      pattern_based_subscription: true,
+      publisher_identification: true,
+      subscription_revocation: true,
+      payload_passthru_mode: true,
+    },
+  },
 };
 
 /**
