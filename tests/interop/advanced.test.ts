@@ -83,3 +83,33 @@ describe.each(['json', 'cbor'] as SerializerName[])('advanced features over %s',
     });
   });
 });
+
+// Autobahn only: wampy 8 handles SUBSCRIBED asynchronously and drops an EVENT that arrives right behind it, which
+// is exactly where the spec puts a retained event.
+describe.each(['json', 'cbor'] as SerializerName[])('event retention with autobahn over %s', (serializer) => {
+  const prefix = `com.adv.retained.${serializer}`;
+  const peers: InteropPeer[] = [];
+  const open = async () => {
+    const peer = await LIBRARIES.autobahn!(url, serializer);
+    peers.push(peer);
+    return peer;
+  };
+
+  afterAll(async () => {
+    for (const peer of peers) await peer.close();
+  });
+
+  it('delivers a retained event to a late subscriber that asks for it', async () => {
+    const publisher = await open();
+    await publisher.publish(`${prefix}.state`, { args: ['kept'], kwargs: {} }, { retain: true });
+    const late = await open();
+    let received!: (payload: Payload) => void;
+    const retained = new Promise<Payload>((resolve) => {
+      received = resolve;
+    });
+    await late.subscribe(`${prefix}.state`, received, { get_retained: true });
+    const event = await retained;
+    expect(event.args).toEqual(['kept']);
+    expect(event.details?.retained).toBe(true);
+  });
+});

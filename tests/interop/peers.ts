@@ -35,7 +35,7 @@ export interface InteropPeer {
   call(procedure: string, payload: Payload, options?: Record<string, unknown>): Promise<Payload>;
   subscribe(topic: string, onEvent: (payload: Payload) => void, options?: Record<string, unknown>): Promise<unknown>;
   unsubscribe(topic: string): Promise<void>;
-  publish(topic: string, payload: Payload): Promise<void>;
+  publish(topic: string, payload: Payload, options?: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -144,8 +144,8 @@ export async function connectAutobahn(url: string, serializer: SerializerName, r
     async unsubscribe(topic) {
       await session.unsubscribe(subscriptions.get(topic)!);
     },
-    async publish(topic, payload) {
-      await session.publish(topic, payload.args, payload.kwargs, { acknowledge: true });
+    async publish(topic, payload, options) {
+      await session.publish(topic, payload.args, payload.kwargs, { ...options, acknowledge: true });
     },
     async close() {
       await new Promise<void>((resolve) => {
@@ -206,9 +206,9 @@ export async function connectWampy(url: string, serializer: SerializerName, real
     async unsubscribe(topic) {
       await wampy.unsubscribe(topic);
     },
-    async publish(topic, payload) {
+    async publish(topic, payload, options) {
       // wampy always asks for acknowledge, so this resolves on PUBLISHED.
-      await wampy.publish(topic, toWampy(payload));
+      await wampy.publish(topic, toWampy(payload), options);
     },
     async close() {
       await wampy.disconnect();

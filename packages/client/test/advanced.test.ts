@@ -2,6 +2,7 @@
 import { cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { describe, expect, it } from 'vitest';
+import type { Transport } from '@wamp/transport';
 import type { WampEvent } from '../src/index.js';
 import { startRouter } from './fixture.js';
 
@@ -59,6 +60,74 @@ describe.each([
     await expect.poll(() => got.length + retained.length).toBe(3);
     expect(got.sort()).toEqual(['a', 'b']);
     expect(retained[0]).toMatchObject({ args: ['kept'], details: { retained: true } });
+  });
+
+  it('times a call out at the dealer, which interrupts the callee', async () => {
+    await using fixture = await startRouter(serializer);
+    const callee = await fixture.session();
+    const caller = await fixture.session();
+    let interrupted!: () => void;
+    const calleeInterrupted = new Promise<void>((resolve) => {
+      interrupted = resolve;
+    });
+    await callee.register('com.slow', (_args, invocation) => {
+      invocation.signal.addEventListener('abort', () => interrupted());
+      return new Promise(() => {});
+    });
+    // A local deadline later than the router's: the router's wamp.error.timeout arrives first.
+    const error = await caller.raw.call('com.slow', [], { timeout: 60 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: expect.stringMatching(/WampError|TimeoutError/) });
+    await calleeInterrupted;
+  });
+
+  it('streams progressive input into one invocation', async () => {
+    await using fixture = await startRouter(serializer);
+    const callee = await fixture.session();
+    const caller = await fixture.session();
+    await callee.raw.register('com.concat', async (invocation) => {
+      const parts = [invocation.args[0]];
+      for await (const chunk of invocation.input ?? []) parts.push(chunk.args[0]);
+      return { args: [parts.join('')] };
+    });
+    const stream = caller.raw.callWithInput('com.concat', ['a']);
+    stream.send(['b']);
+    stream.end(['c']);
+    expect((await stream.result).args).toEqual(['abc']);
+  });
+
+  it('learns of a revoked registration and stops serving it', async () => {
+    await using fixture = await startRouter(serializer);
+    const callee = await fixture.session();
+    const admin = await fixture.session();
+    const registration = await callee.register('com.revocable', () => 'here');
+    await admin.raw.call('wamp.registration.remove', [registration.id], { kwargs: { reason: 'maintenance' } });
+    await expect(admin.call('com.revocable')).rejects.toMatchObject({ uri: 'wamp.error.no_such_procedure' });
+  });
+
+  it('leaves a testament that is published when the session is lost', async () => {
+    await using fixture = await startRouter(serializer);
+    const watcher = await fixture.session();
+    const heard: unknown[] = [];
+    await watcher.subscribe('com.farewell', (args) => heard.push(args[0]));
+    let connection: Transport | undefined;
+    const leaving = await fixture.session({
+      transport: () => {
+        connection = fixture.router.createLocalTransport();
+        return connection;
+      },
+    });
+    await leaving.raw.call('wamp.session.add_testament', ['com.farewell', ['bye'], {}]);
+    connection!.terminate(); // lost, not left: no GOODBYE
+    await expect.poll(() => heard).toEqual(['bye']);
+  });
+
+  it('forwards payload passthru options with the payload untouched', async () => {
+    await using fixture = await startRouter(serializer);
+    const callee = await fixture.session();
+    const caller = await fixture.session();
+    await callee.raw.register('com.sealed', (invocation) => ({ args: [invocation.details.ppt_scheme, invocation.args[0]] }));
+    const result = await caller.raw.call('com.sealed', ['opaque'], { ppt_scheme: 'x_demo' });
+    expect(result.args).toEqual(['x_demo', 'opaque']);
   });
 
   it('reaches the meta API through raw calls', async () => {
