@@ -1,8 +1,8 @@
 // The router's advanced features through @wamp/client's typed options, over JSON and CBOR.
 import { cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
-import { describe, expect, it } from 'vitest';
 import type { Transport } from '@wamp/transport';
+import { describe, expect, it } from 'vitest';
 import type { WampEvent } from '../src/index.js';
 import { startRouter } from './fixture.js';
 
@@ -125,7 +125,9 @@ describe.each([
     await using fixture = await startRouter(serializer);
     const callee = await fixture.session();
     const caller = await fixture.session();
-    await callee.raw.register('com.sealed', (invocation) => ({ args: [invocation.details.ppt_scheme, invocation.args[0]] }));
+    await callee.raw.register('com.sealed', (invocation) => ({
+      args: [invocation.details.ppt_scheme, invocation.args[0]],
+    }));
     const result = await caller.raw.call('com.sealed', ['opaque'], { ppt_scheme: 'x_demo' });
     expect(result.args).toEqual(['x_demo', 'opaque']);
   });
