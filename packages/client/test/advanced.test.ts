@@ -132,6 +132,32 @@ describe.each([
     expect(result.args).toEqual(['x_demo', 'opaque']);
   });
 
+  it('registers by pattern and learns the procedure actually called', async () => {
+    await using fixture = await startRouter(serializer);
+    const callee = await fixture.session();
+    const caller = await fixture.session();
+    await callee.register('com.api.', (_args, invocation) => invocation.procedure, { match: 'prefix' });
+    await callee.register('com..status', (_args, invocation) => `status of ${invocation.procedure}`, {
+      match: 'wildcard',
+    });
+    expect(await caller.call('com.api.users.list')).toBe('com.api.users.list');
+    expect(await caller.call('com.db.status')).toBe('status of com.db.status');
+  });
+
+  it('reads event history and learns of a revoked subscription', async () => {
+    await using fixture = await startRouter(serializer, 0, { eventHistory: [{ topic: 'com.audit', limit: 10 }] });
+    const subscriber = await fixture.session();
+    const publisher = await fixture.session();
+    const subscription = await subscriber.subscribe('com.audit', () => {});
+    for (const entry of ['login', 'logout']) await publisher.publish('com.audit', [entry], { acknowledge: true });
+    const history = (await subscriber.raw.call('wamp.subscription.get_events', [subscription.id])).args[0] as {
+      args: unknown[];
+    }[];
+    expect(history.map((event) => event.args[0])).toEqual(['login', 'logout']);
+    await publisher.raw.call('wamp.subscription.remove', [subscription.id]);
+    await expect.poll(() => fixture.router.stats().subscriptions).toBe(0);
+  });
+
   it('reaches the meta API through raw calls', async () => {
     await using fixture = await startRouter(serializer);
     const session = await fixture.session();

@@ -1,5 +1,5 @@
 import type { Serializer } from '@wamp/protocol';
-import { createRouter, type Router } from '@wamp/router';
+import { createRouter, type Router, type RouterOptions } from '@wamp/router';
 import { type ApiDefinition, Session, type SessionOptions, type Untyped } from '../src/index.js';
 
 /** A router on 127.0.0.1 and sessions on it, all closed by `await using`. */
@@ -10,8 +10,8 @@ export interface Fixture extends AsyncDisposable {
   session<Api extends ApiDefinition = Untyped>(options?: Partial<SessionOptions<Api>>): Promise<Session<Api>>;
 }
 
-export async function startRouter(serializer: Serializer, port = 0): Promise<Fixture> {
-  const router = createRouter({ limits: { shutdownGraceMs: 200 } });
+export async function startRouter(serializer: Serializer, port = 0, options: RouterOptions = {}): Promise<Fixture> {
+  const router = createRouter({ limits: { shutdownGraceMs: 200 }, ...options });
   const listening = await router.listen({ host: '127.0.0.1', port });
   const sessions: Session<ApiDefinition>[] = [];
   return {
