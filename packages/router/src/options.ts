@@ -1,4 +1,5 @@
 import { isValidPattern, type MatchPolicy, type UriCheck } from '@wamp/protocol';
+import type { RealmAuth } from './auth/options.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 
@@ -67,6 +68,8 @@ export interface RouterOptions {
   perMessageDeflate?: boolean;
   /** Topics whose events are kept for `wamp.subscription.get_events` (event history). Default none. */
   eventHistory?: EventHistoryOptions[];
+  /** Authentication per realm; realms not listed let everyone in anonymously. See {@link RealmAuth}. */
+  auth?: Record<string, RealmAuth>;
 }
 
 /** One topic (or pattern) whose events the broker keeps, and how many of them. */
@@ -91,6 +94,7 @@ export interface ResolvedOptions {
   allowedOrigins: string[] | undefined;
   perMessageDeflate: boolean;
   eventHistory: Required<EventHistoryOptions>[];
+  auth: Record<string, RealmAuth>;
 }
 
 const SERIALIZER_NAMES: readonly SerializerName[] = ['json', 'cbor', 'msgpack'];
@@ -105,6 +109,7 @@ const OPTION_KEYS = [
   'allowedOrigins',
   'perMessageDeflate',
   'eventHistory',
+  'auth',
 ];
 const LIMIT_KEYS = [
   'maxMessageBytes',
@@ -120,6 +125,37 @@ const LIMIT_KEYS = [
   'maxPayloadDepth',
   'shutdownGraceMs',
 ];
+
+/** Checks the `auth` section: per realm, the known methods, each user with a role and its secret. */
+function checkAuth(auth: unknown): Record<string, RealmAuth> {
+  if (auth === undefined) return {};
+  if (typeof auth !== 'object' || auth === null || Array.isArray(auth))
+    throw invalid('auth', 'a map of realm names', auth);
+  for (const [realm, config] of Object.entries(auth as Record<string, unknown>)) {
+    const path = `auth.${realm}`;
+    if (typeof config !== 'object' || config === null) throw invalid(path, '{ anonymous?, ticket?, wampcra? }', config);
+    knownKeys(`${path}.`, config, ['anonymous', 'ticket', 'wampcra']);
+    const { anonymous, ticket, wampcra } = config as RealmAuth;
+    if (anonymous !== undefined && typeof anonymous.role !== 'string')
+      throw invalid(`${path}.anonymous.role`, 'a role name', anonymous);
+    for (const [method, secretKey] of [
+      ['ticket', 'ticket'],
+      ['wampcra', 'secret'],
+    ] as const) {
+      const users = method === 'ticket' ? ticket : wampcra;
+      if (users === undefined) continue;
+      for (const [authid, user] of Object.entries(users)) {
+        const userPath = `${path}.${method}.${authid}`;
+        const record = user as unknown as Record<string, unknown>;
+        if (typeof record?.role !== 'string') throw invalid(`${userPath}.role`, 'a role name', record?.role);
+        // Secrets never appear in errors: only whether one is there.
+        if (typeof record[secretKey] !== 'string')
+          throw invalid(`${userPath}.${secretKey}`, 'a string', '(not a string)');
+      }
+    }
+  }
+  return auth as Record<string, RealmAuth>;
+}
 
 /** Refuses keys nobody reads, so a typo in a config file is an error rather than a silently ignored setting. */
 function knownKeys(path: string, value: object, known: readonly string[]): void {
@@ -233,6 +269,7 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
     keepalive: keepalive ?? { intervalMs: 30_000, timeoutMs: 10_000 },
     allowedOrigins: stringList('allowedOrigins', options.allowedOrigins),
     perMessageDeflate: booleanOption('perMessageDeflate', options.perMessageDeflate, false),
+    auth: checkAuth(options.auth),
     eventHistory: (options.eventHistory ?? []).map((entry, index) => {
       const path = `eventHistory[${index}]`;
       if (typeof entry !== 'object' || entry === null || typeof entry.topic !== 'string') {

@@ -1,5 +1,6 @@
 import type { Transport } from '@wamp/transport';
 import { createMemoryPair } from '@wamp/transport/node';
+import { StaticAuthenticator } from './auth/static-authenticator.js';
 import { RouterCore } from './core/router-core.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { type ResolvedOptions, type RouterOptions, resolveOptions } from './options.js';
@@ -88,7 +89,13 @@ const AGENT = 'wamp-router';
 export function createRouter(options: RouterOptions = {}): Router {
   const resolved = resolveOptions(options);
   const serializers = serializersFor(resolved.serializers);
-  const core = new RouterCore(resolved, serializers, AGENT, () => createMemoryPair(serializers[0]!));
+  const core = new RouterCore(
+    resolved,
+    serializers,
+    AGENT,
+    () => createMemoryPair(serializers[0]!),
+    new StaticAuthenticator(resolved.auth),
+  );
   const servers = new RouterServers(core);
   let closed = false;
 

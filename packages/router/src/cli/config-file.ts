@@ -25,6 +25,7 @@ const KEYS: Record<string, (value: unknown) => string | undefined> = {
   allowedOrigins: (v) => (isStringList(v) ? undefined : 'a list of origins'),
   perMessageDeflate: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
   limits: (v) => (isDict(v) ? undefined : 'a map of limits'),
+  auth: (v) => (isDict(v) ? undefined : 'a map of realms to { anonymous?, ticket?, wampcra? }'),
   eventHistory: (v) => (Array.isArray(v) ? undefined : 'a list of { topic, match?, limit? }'),
   keepalive: (v) => (v === false || isDict(v) ? undefined : 'false or { intervalMs, timeoutMs }'),
   tls: (v) =>

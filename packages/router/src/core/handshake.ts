@@ -1,4 +1,6 @@
 import {
+  type AuthenticateMessage,
+  challenge,
   ErrorUri,
   globalId,
   type HelloMessage,
@@ -7,9 +9,10 @@ import {
   type WelcomeDetails,
   welcome,
 } from '@wamp/protocol';
+import type { AuthGranted, AuthStep } from './auth.js';
 import { LIMIT_REACHED } from './limits.js';
 import type { RouterCore } from './router-core.js';
-import type { RouterSession } from './session.js';
+import { type RouterSession, SessionState } from './session.js';
 
 const CLIENT_ROLES = ['publisher', 'subscriber', 'caller', 'callee'] as const;
 
@@ -99,30 +102,70 @@ export function handleHello(core: RouterCore, session: RouterSession, message: H
     return;
   }
   session.roles = details.roles;
-  admit(core, session, realmName);
-}
-
-/** Admits a session that passed the handshake: picks its ID, joins the realm and sends WELCOME. */
-function admit(core: RouterCore, session: RouterSession, realmName: string): void {
-  const realm = core.realm(realmName)!;
   let id = globalId();
   while (core.sessionsById.has(id)) id = globalId();
-  session.authid = id.toString(36);
-  session.authrole = 'anonymous';
-  session.authmethod = 'anonymous';
+  // The router's own sessions are trusted as they are; everyone else goes through the authenticator.
+  const step: AuthStep = session.trusted
+    ? { kind: 'welcome', authid: 'router', authrole: 'trusted', authmethod: 'internal', authprovider: 'router' }
+    : core.authenticator.start({
+        realm: realmName,
+        authmethods: Array.isArray(details.authmethods) ? details.authmethods.filter((m) => typeof m === 'string') : [],
+        authid: typeof details.authid === 'string' ? details.authid : undefined,
+        details,
+        session: id,
+      });
+  proceed(core, session, realmName, id, step);
+}
+
+/** Answers AUTHENTICATE: the pending challenge's check decides between WELCOME and ABORT. */
+export function handleAuthenticate(core: RouterCore, session: RouterSession, message: AuthenticateMessage): void {
+  const pending = session.pendingAuth;
+  session.pendingAuth = null;
+  if (pending === null) {
+    session.abort(ErrorUri.PROTOCOL_VIOLATION, 'AUTHENTICATE without a CHALLENGE');
+    return;
+  }
+  proceed(core, session, pending.realm, pending.id, pending.challenge.verify(message[1], message[2]));
+}
+
+function proceed(core: RouterCore, session: RouterSession, realmName: string, id: number, step: AuthStep): void {
+  if (step.kind === 'deny') {
+    // Logged without the secret or which part was wrong; the client learns only the reason URI.
+    session.abort(step.reason, step.message, 1000);
+    return;
+  }
+  if (step.kind === 'challenge') {
+    session.pendingAuth = { realm: realmName, id, challenge: step };
+    session.state = SessionState.AUTHENTICATING;
+    session.send(challenge(step.method, step.extra));
+    return;
+  }
+  // The realm may have been full or gone meanwhile only if authentication were asynchronous; it is not (yet).
+  admit(core, session, realmName, id, step);
+}
+
+/** Admits a session that passed the handshake: joins the realm and sends WELCOME with who it is. */
+function admit(core: RouterCore, session: RouterSession, realmName: string, id: number, granted: AuthGranted): void {
+  const realm = core.realm(realmName)!;
+  session.authid = granted.authid;
+  session.authrole = granted.authrole;
+  session.authmethod = granted.authmethod;
   session.establish(realm, id);
   core.sessionsById.set(id, session);
   realm.join(session);
-  session.send(
-    welcome(id, {
-      roles: ROUTER_ROLES,
-      realm: realmName,
-      authid: session.authid,
-      authrole: session.authrole,
-      authmethod: session.authmethod,
-      authprovider: 'static',
-      agent: core.agent,
-    }),
+  const details: WelcomeDetails = {
+    roles: ROUTER_ROLES,
+    realm: realmName,
+    authid: granted.authid,
+    authrole: granted.authrole,
+    authmethod: granted.authmethod,
+    authprovider: granted.authprovider,
+    agent: core.agent,
+  };
+  if (granted.authextra !== undefined) details.authextra = granted.authextra;
+  session.send(welcome(id, details));
+  session.log.debug(
+    { session: id, realm: realmName, authid: granted.authid, authrole: granted.authrole },
+    'session joined',
   );
-  session.log.debug({ session: id, realm: realmName }, 'session joined');
 }

@@ -1,8 +1,15 @@
-import { CloseUri, type HelloMessage, ScopedIdGenerator, type Serializer } from '@wamp/protocol';
+import {
+  type AuthenticateMessage,
+  CloseUri,
+  type HelloMessage,
+  ScopedIdGenerator,
+  type Serializer,
+} from '@wamp/protocol';
 import type { Transport } from '@wamp/transport';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
-import { handleHello } from './handshake.js';
+import type { Authenticator } from './auth.js';
+import { handleAuthenticate, handleHello } from './handshake.js';
 import { MetaSession } from './meta/meta-session.js';
 import { Realm, type RouterScopeIds } from './realm.js';
 import { RouterSession, SessionState } from './session.js';
@@ -39,6 +46,7 @@ export class RouterCore {
     readonly serializers: readonly Serializer[],
     agent: string,
     private readonly internalPair: () => [client: Transport, server: Transport],
+    readonly authenticator: Authenticator,
   ) {
     this.log = options.logger;
     this.agent = agent;
@@ -70,6 +78,10 @@ export class RouterCore {
 
   handshake(session: RouterSession, message: HelloMessage): void {
     handleHello(this, session, message);
+  }
+
+  authenticate(session: RouterSession, message: AuthenticateMessage): void {
+    handleAuthenticate(this, session, message);
   }
 
   /** Forgets a connection once its transport closed. */

@@ -13,6 +13,7 @@ import {
 } from '@wamp/protocol';
 import type { Transport, TransportCloseEvent } from '@wamp/transport';
 import type { Logger } from '../logger.js';
+import type { AuthChallenge } from './auth.js';
 import type { Subscription } from './broker/subscriptions.js';
 import type { Invocation } from './dealer/invocations.js';
 import type { Registration } from './dealer/registrations.js';
@@ -60,6 +61,8 @@ export class RouterSession {
   testaments: Testaments | null = null;
   /** The client ended the session with GOODBYE: testaments are then published only if asked to. */
   saidGoodbye = false;
+  /** While AUTHENTICATING: the challenge sent, and the realm and ID the session will get. */
+  pendingAuth: { realm: string; id: number; challenge: AuthChallenge } | null = null;
 
   readonly transport: Transport;
   readonly log: Logger;
@@ -173,6 +176,11 @@ export class RouterSession {
         return;
       case SessionState.ESTABLISHED:
         this.dispatch(message);
+        return;
+      case SessionState.AUTHENTICATING:
+        if (message[0] === MessageCode.AUTHENTICATE) this.core.authenticate(this, message);
+        else if (message[0] === MessageCode.ABORT) this.closeQuietly();
+        else this.abort(ErrorUri.PROTOCOL_VIOLATION, `${messageName(message[0])} received during authentication`);
         return;
       case SessionState.CLOSING:
         // After our GOODBYE only the client's GOODBYE matters; anything else in flight is dropped.

@@ -1,0 +1,37 @@
+/** A user of the ticket method: the role it gets and its ticket (plain, or `sha256:<hex>` of the ticket). */
+export interface TicketUser {
+  role: string;
+  ticket: string;
+}
+
+/**
+ * A user of WAMP-CRA: the role it gets and its secret. With `salt` (and optionally `iterations`, default 1000, and
+ * `keylen`, default 32), `secret` is the password and the key is derived with PBKDF2-SHA256 as the spec describes.
+ */
+export interface CraUser {
+  role: string;
+  secret: string;
+  salt?: string;
+  iterations?: number;
+  keylen?: number;
+}
+
+/**
+ * Who may join one realm, and how. A realm without an entry lets everyone in anonymously; a realm with one
+ * accepts only the methods it lists.
+ *
+ * @example
+ * ```ts
+ * const auth: RealmAuth = {
+ *   anonymous: { role: 'guest' },
+ *   ticket: { alice: { role: 'user', ticket: 'sha256:…' } },
+ *   wampcra: { bob: { role: 'admin', secret: 'hunter2', salt: 'pepper' } },
+ * };
+ * ```
+ */
+export interface RealmAuth {
+  /** Let clients that offer no method (or `anonymous`) in, with this role. Absent: anonymous is refused. */
+  anonymous?: { role: string };
+  ticket?: Record<string, TicketUser>;
+  wampcra?: Record<string, CraUser>;
+}

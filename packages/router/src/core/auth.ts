@@ -1,0 +1,48 @@
+import type { Dict, HelloDetails } from '@wamp/protocol';
+
+/** What a HELLO asks of authentication. */
+export interface AuthRequest {
+  realm: string;
+  /** `HELLO.Details.authmethods`, most preferred first; empty when the client offered none. */
+  authmethods: string[];
+  authid: string | undefined;
+  details: HelloDetails;
+  /** The session ID the session will get, which WAMP-CRA challenges name. */
+  session: number;
+}
+
+/** A successful authentication: what WELCOME says about the session. */
+export interface AuthGranted {
+  kind: 'welcome';
+  authid: string;
+  authrole: string;
+  authmethod: string;
+  authprovider: string;
+  authextra?: Dict;
+}
+
+/** A refusal: the ABORT reason and a message that gives no hint of which part was wrong. */
+export interface AuthDenied {
+  kind: 'deny';
+  reason: string;
+  message: string;
+}
+
+/** A CHALLENGE to send, and how to check the AUTHENTICATE that answers it. */
+export interface AuthChallenge {
+  kind: 'challenge';
+  method: string;
+  extra: Dict;
+  verify(signature: string, extra: Dict): AuthGranted | AuthDenied;
+}
+
+/** One step of the handshake's authentication. */
+export type AuthStep = AuthGranted | AuthDenied | AuthChallenge;
+
+/**
+ * Decides who a connecting session is. The core calls it between HELLO and WELCOME; implementations (static
+ * users from the config, later dynamic authenticators) live outside the core, with the crypto they need.
+ */
+export interface Authenticator {
+  start(request: AuthRequest): AuthStep;
+}
