@@ -134,8 +134,22 @@ function checkAuth(auth: unknown): Record<string, RealmAuth> {
   for (const [realm, config] of Object.entries(auth as Record<string, unknown>)) {
     const path = `auth.${realm}`;
     if (typeof config !== 'object' || config === null) throw invalid(path, '{ anonymous?, ticket?, wampcra? }', config);
-    knownKeys(`${path}.`, config, ['anonymous', 'ticket', 'wampcra']);
-    const { anonymous, ticket, wampcra } = config as RealmAuth;
+    knownKeys(`${path}.`, config, ['anonymous', 'ticket', 'wampcra', 'roles']);
+    const { anonymous, ticket, wampcra, roles } = config as RealmAuth;
+    for (const [role, permissions] of Object.entries(roles ?? {})) {
+      if (!Array.isArray(permissions)) throw invalid(`${path}.roles.${role}`, 'a list of permissions', permissions);
+      for (const [index, permission] of permissions.entries()) {
+        const where = `${path}.roles.${role}[${index}]`;
+        const match = oneOf(`${where}.match`, permission?.match, ['exact', 'prefix', 'wildcard'], 'exact');
+        if (typeof permission?.uri !== 'string' || (permission.uri !== '' && !isValidPattern(permission.uri, match))) {
+          throw invalid(`${where}.uri`, `a ${match} URI pattern`, permission?.uri);
+        }
+        const actions = ['call', 'register', 'publish', 'subscribe'];
+        if (!Array.isArray(permission.allow) || !permission.allow.every((action) => actions.includes(action))) {
+          throw invalid(`${where}.allow`, `a list of ${actions.join(', ')}`, permission.allow);
+        }
+      }
+    }
     if (anonymous !== undefined && typeof anonymous.role !== 'string')
       throw invalid(`${path}.anonymous.role`, 'a role name', anonymous);
     for (const [method, secretKey] of [

@@ -1,3 +1,5 @@
+import type { Permission } from '../core/permissions.js';
+
 /** A user of the ticket method: the role it gets and its ticket (plain, or `sha256:<hex>` of the ticket). */
 export interface TicketUser {
   role: string;
@@ -34,4 +36,9 @@ export interface RealmAuth {
   anonymous?: { role: string };
   ticket?: Record<string, TicketUser>;
   wampcra?: Record<string, CraUser>;
+  /**
+   * Authorization: what each role may do. When present, everything not allowed is denied (including the meta
+   * API's `wamp.*` procedures); when absent, every session may do everything.
+   */
+  roles?: Record<string, Permission[]>;
 }

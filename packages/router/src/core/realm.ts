@@ -7,6 +7,7 @@ import { Dealer } from './dealer/dealer.js';
 import type { Registration } from './dealer/registrations.js';
 import type { MetaEvents } from './meta/meta-events.js';
 import type { MetaSession } from './meta/meta-session.js';
+import { Permissions } from './permissions.js';
 import type { RouterSession } from './session.js';
 
 /** Router-wide ID sequences: subscription and registration IDs are router-scoped in the spec. */
@@ -33,8 +34,16 @@ export class Realm implements MetaEvents {
     serializers: readonly Serializer[],
     ids: RouterScopeIds,
   ) {
-    this.broker = new Broker(ids.subscriptions, new Fanout(serializers, options.limits.slowConsumer), options, this);
-    this.dealer = new Dealer(ids.registrations, options, this);
+    const roles = options.auth[name]?.roles;
+    const permissions = roles === undefined ? null : new Permissions(roles);
+    this.broker = new Broker(
+      ids.subscriptions,
+      new Fanout(serializers, options.limits.slowConsumer),
+      options,
+      this,
+      permissions,
+    );
+    this.dealer = new Dealer(ids.registrations, options, this, permissions);
   }
 
   join(session: RouterSession): void {

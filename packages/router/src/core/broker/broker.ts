@@ -22,6 +22,7 @@ import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
 import { copyPassthru } from '../passthru.js';
+import type { Permissions } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
 import { EventHistory, type HistoryEntry, type HistoryQuery } from './history.js';
@@ -41,8 +42,8 @@ interface RetainedEvent {
 }
 
 /** EVENT details of a publication: the publisher when it disclosed itself, and payload passthru keys. */
-function eventDetails(session: RouterSession, options: PublishMessage[2]): EventDetails {
-  const disclose = options.disclose_me === true;
+function eventDetails(session: RouterSession, options: PublishMessage[2], forceDisclose: boolean): EventDetails {
+  const disclose = forceDisclose || options.disclose_me === true;
   if (!disclose && options.ppt_scheme === undefined) return NO_DETAILS;
   const details: EventDetails = {};
   if (disclose) {
@@ -83,6 +84,7 @@ export class Broker {
     private readonly fanout: Fanout,
     options: ResolvedOptions,
     private readonly meta: MetaEvents,
+    private readonly permissions: Permissions | null,
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
@@ -99,6 +101,10 @@ export class Broker {
     const match = options.match ?? 'exact';
     if (topic.length > this.limits.maxUriLength || !isValidPattern(topic, match, this.uriCheck)) {
       session.send(error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.INVALID_URI, [`invalid topic URI "${topic}"`]));
+      return;
+    }
+    if (this.permissions?.check(session, 'subscribe', topic) === 'deny') {
+      session.send(error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.NOT_AUTHORIZED));
       return;
     }
     let subscription = this.subscriptions.get(topic, match);
@@ -174,10 +180,15 @@ export class Broker {
       }
       return;
     }
+    const verdict = this.permissions?.check(session, 'publish', topic) ?? 'allow';
+    if (verdict === 'deny') {
+      if (acknowledge) session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.NOT_AUTHORIZED));
+      return;
+    }
     const publication = globalId();
     const excluded = options.exclude_me === false ? null : session;
     const filter = ReceiverFilter.from(options);
-    const details = eventDetails(session, options);
+    const details = eventDetails(session, options, verdict === 'allow-disclosed');
     if (this.history.enabled) this.history.record(topic, publication, message[4], message[5]);
     if (options.retain === true) {
       this.retained.set(topic, { publication, details, args: message[4], kwargs: message[5], filter });

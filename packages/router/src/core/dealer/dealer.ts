@@ -23,6 +23,7 @@ import type { ResolvedOptions } from '../../options.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
+import type { Permissions } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import { invocationDetails, resultDetails } from './details.js';
 import { type Invocation, track, untrack } from './invocations.js';
@@ -47,6 +48,7 @@ export class Dealer {
     private readonly registrationIds: ScopedIdGenerator,
     options: ResolvedOptions,
     private readonly meta: MetaEvents,
+    private readonly permissions: Permissions | null,
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
@@ -69,6 +71,10 @@ export class Dealer {
       session.send(
         error(MessageCode.REGISTER, request, {}, ErrorUri.INVALID_URI, [`invalid procedure URI "${procedure}"`]),
       );
+      return;
+    }
+    if (this.permissions?.check(session, 'register', procedure) === 'deny') {
+      session.send(error(MessageCode.REGISTER, request, {}, ErrorUri.NOT_AUTHORIZED));
       return;
     }
     if (session.registrations.size >= this.limits.maxRegistrationsPerSession) {
@@ -123,6 +129,11 @@ export class Dealer {
       else caller.abort(ErrorUri.PROTOCOL_VIOLATION, `CALL request ID ${request} is already in flight`);
       return;
     }
+    const verdict = this.permissions?.check(caller, 'call', procedure) ?? 'allow';
+    if (verdict === 'deny') {
+      caller.send(error(MessageCode.CALL, request, {}, ErrorUri.NOT_AUTHORIZED));
+      return;
+    }
     const registration = this.registrations.best(procedure);
     const callee = registration?.pickCallee();
     if (registration === undefined || callee === undefined) {
@@ -159,7 +170,7 @@ export class Dealer {
     });
     const timeout = options.timeout;
     if (typeof timeout === 'number' && timeout > 0) pending.timer = setTimeout(this.expire, timeout, pending);
-    const details = invocationDetails(registration, caller, callee, message);
+    const details = invocationDetails(registration, caller, callee, message, verdict === 'allow-disclosed');
     callee.send(invocation(id, registration.id, details, message[4], message[5]));
   }
 

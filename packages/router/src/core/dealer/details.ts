@@ -17,11 +17,12 @@ export function invocationDetails(
   caller: RouterSession,
   callee: RouterSession,
   message: CallMessage,
+  forceDisclose: boolean,
 ): InvocationDetails {
   const options = message[2];
   const pattern = registration.match !== 'exact';
   // The router's own callees (the meta API) always learn who calls them, e.g. to refuse killing the caller.
-  const disclose = options.disclose_me === true || callee.trusted;
+  const disclose = forceDisclose || options.disclose_me === true || callee.trusted;
   const receiveProgress = options.receive_progress === true;
   const progress = options.progress === true;
   const timeout =

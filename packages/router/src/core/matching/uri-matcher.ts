@@ -112,7 +112,9 @@ export class UriMatcher<T> {
   /** Walks `uri` down the character trie; `longestOnly` keeps just the deepest match. */
   private walkPrefixes(uri: string, out: T[], longestOnly: boolean): void {
     let node: CharNode<T> | undefined = this.prefixRoot;
-    let longest: T | undefined;
+    // The empty prefix matches every URI.
+    let longest: T | undefined = longestOnly ? node.value : undefined;
+    if (!longestOnly && node.value !== undefined) out.push(node.value);
     for (let i = 0; i < uri.length && node !== undefined; i++) {
       node = node.children?.get(uri.charCodeAt(i));
       if (node?.value === undefined) continue;
