@@ -1,6 +1,6 @@
 // Authentication with third-party clients: Autobahn|JS with ticket and WAMP-CRA (salted too), and @wamp/client
 // with ticket, against our router's static users.
-import { Session, ticketAuth } from '@wamp/client';
+import { cryptosignAuth, generateCryptosignKeyPair, Session, ticketAuth, wampcraAuth } from '@wamp/client';
 import { createRouter, type Router } from '@wamp/router';
 import autobahn from 'autobahn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,72 @@ describe('authentication with @wamp/client', () => {
     await session.close();
     await expect(
       Session.connect({ url, realm: 'secure', auth: ticketAuth('alice', 'nope'), reconnect: false }),
+    ).rejects.toMatchObject({
+      uri: 'wamp.error.authentication_failed',
+    });
+  });
+});
+
+describe('cryptosign and wampcra with @wamp/client', () => {
+  it('joins with a cryptosign key the realm knows and is refused with another', async () => {
+    const known = await generateCryptosignKeyPair();
+    const stranger = await generateCryptosignKeyPair();
+    const keyed = createRouter({
+      realms: ['keys'],
+      auth: { keys: { cryptosign: { carol: { role: 'device', pubkey: known.publicKey } } } },
+    });
+    const { url: keyedUrl } = await keyed.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const session = await Session.connect({
+        url: keyedUrl,
+        realm: 'keys',
+        auth: await cryptosignAuth(known.privateKey),
+        reconnect: false,
+      });
+      expect(session.welcome).toMatchObject({ authid: 'carol', authrole: 'device', authmethod: 'cryptosign' });
+      await session.close();
+      await expect(
+        Session.connect({
+          url: keyedUrl,
+          realm: 'keys',
+          auth: await cryptosignAuth(stranger.privateKey),
+          reconnect: false,
+        }),
+      ).rejects.toMatchObject({ uri: 'wamp.error.authentication_failed' });
+    } finally {
+      await keyed.close();
+    }
+  });
+
+  it('signs the spec test vector exactly', async () => {
+    // WAMP-Cryptosign test vector 1 from the spec: seed → signature over an all-ones challenge.
+    const auth = await cryptosignAuth('4d57d97a68f555696620a6d849c0ce582568518d729eb753dc7c732de2804510');
+    const answer = await auth.onChallenge!({ method: 'cryptosign', extra: { challenge: 'ff'.repeat(32) } });
+    expect(answer).toBe(
+      'b32675b221f08593213737bef8240e7c15228b07028e19595294678c90d11c0cae80a357331bfc5cc9fb71081464e6e75013517c2cf067ad566a6b7b728e5d03' +
+        'ff'.repeat(32),
+    );
+  });
+
+  it('joins with wampcraAuth, plain and salted', async () => {
+    const plain = await Session.connect({
+      url,
+      realm: 'secure',
+      auth: wampcraAuth('bob', 'bob-secret'),
+      reconnect: false,
+    });
+    expect(plain.welcome).toMatchObject({ authid: 'bob', authmethod: 'wampcra' });
+    await plain.close();
+    const salted = await Session.connect({
+      url,
+      realm: 'secure',
+      auth: wampcraAuth('carol', 'carol-password'),
+      reconnect: false,
+    });
+    expect(salted.welcome).toMatchObject({ authid: 'carol', authmethod: 'wampcra' });
+    await salted.close();
+    await expect(
+      Session.connect({ url, realm: 'secure', auth: wampcraAuth('bob', 'wrong'), reconnect: false }),
     ).rejects.toMatchObject({
       uri: 'wamp.error.authentication_failed',
     });

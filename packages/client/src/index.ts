@@ -1,5 +1,12 @@
 export { ErrorUri, isWampError, WampError } from '@wamp/protocol';
 export { jsonSerializer as json } from '@wamp/protocol/json';
+export {
+  type CryptosignKeyPair,
+  cryptosignAuth,
+  deriveCraKey,
+  generateCryptosignKeyPair,
+  wampcraAuth,
+} from './auth-helpers.js';
 export { exponentialBackoff, type RetryDelay } from './backoff.js';
 export { type RawHandler, type Registration, RUNTIME_ERROR_URI } from './callee.js';
 export type { CloseInfo, SessionEvents, SessionState } from './connection.js';

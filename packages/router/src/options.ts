@@ -134,8 +134,8 @@ function checkAuth(auth: unknown): Record<string, RealmAuth> {
   for (const [realm, config] of Object.entries(auth as Record<string, unknown>)) {
     const path = `auth.${realm}`;
     if (typeof config !== 'object' || config === null) throw invalid(path, '{ anonymous?, ticket?, wampcra? }', config);
-    knownKeys(`${path}.`, config, ['anonymous', 'ticket', 'wampcra', 'roles']);
-    const { anonymous, ticket, wampcra, roles } = config as RealmAuth;
+    knownKeys(`${path}.`, config, ['anonymous', 'ticket', 'wampcra', 'cryptosign', 'roles']);
+    const { anonymous, ticket, wampcra, cryptosign, roles } = config as RealmAuth;
     for (const [role, permissions] of Object.entries(roles ?? {})) {
       if (!Array.isArray(permissions)) throw invalid(`${path}.roles.${role}`, 'a list of permissions', permissions);
       for (const [index, permission] of permissions.entries()) {
@@ -155,8 +155,9 @@ function checkAuth(auth: unknown): Record<string, RealmAuth> {
     for (const [method, secretKey] of [
       ['ticket', 'ticket'],
       ['wampcra', 'secret'],
+      ['cryptosign', 'pubkey'],
     ] as const) {
-      const users = method === 'ticket' ? ticket : wampcra;
+      const users = method === 'ticket' ? ticket : method === 'wampcra' ? wampcra : cryptosign;
       if (users === undefined) continue;
       for (const [authid, user] of Object.entries(users)) {
         const userPath = `${path}.${method}.${authid}`;

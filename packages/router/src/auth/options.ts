@@ -18,6 +18,12 @@ export interface CraUser {
   keylen?: number;
 }
 
+/** A user of WAMP-Cryptosign: the role it gets and its Ed25519 public key (32 bytes, hex). */
+export interface CryptosignUser {
+  role: string;
+  pubkey: string;
+}
+
 /**
  * Who may join one realm, and how. A realm without an entry lets everyone in anonymously; a realm with one
  * accepts only the methods it lists.
@@ -36,6 +42,7 @@ export interface RealmAuth {
   anonymous?: { role: string };
   ticket?: Record<string, TicketUser>;
   wampcra?: Record<string, CraUser>;
+  cryptosign?: Record<string, CryptosignUser>;
   /**
    * Authorization: what each role may do. When present, everything not allowed is denied (including the meta
    * API's `wamp.*` procedures); when absent, every session may do everything.

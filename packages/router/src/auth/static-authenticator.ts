@@ -1,7 +1,16 @@
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPublicKey,
+  type KeyObject,
+  pbkdf2Sync,
+  randomBytes,
+  timingSafeEqual,
+  verify,
+} from 'node:crypto';
 import { type Dict, ErrorUri } from '@wamp/protocol';
 import type { AuthDenied, Authenticator, AuthGranted, AuthRequest, AuthStep } from '../core/auth.js';
-import type { CraUser, RealmAuth, TicketUser } from './options.js';
+import type { CraUser, CryptosignUser, RealmAuth, TicketUser } from './options.js';
 
 const FAILED: AuthDenied = {
   kind: 'deny',
@@ -70,6 +79,9 @@ export class StaticAuthenticator implements Authenticator {
       if (method === 'wampcra' && config.wampcra !== undefined && request.authid !== undefined) {
         return this.wampcra(config.wampcra, request);
       }
+      if (method === 'cryptosign' && config.cryptosign !== undefined) {
+        return this.cryptosign(config.cryptosign, request);
+      }
     }
     return {
       kind: 'deny',
@@ -86,6 +98,34 @@ export class StaticAuthenticator implements Authenticator {
       extra: {},
       verify: (signature) =>
         ticketMatches(user, signature) && user !== undefined ? granted(authid, user.role, 'ticket') : FAILED,
+    };
+  }
+
+  /**
+   * WAMP-Cryptosign: the client names its public key in `authextra.pubkey`; it must belong to a configured user
+   * (and to `authid`, when given). The answer is the Ed25519 signature of the 32-byte challenge, followed by the
+   * challenge itself. Channel binding is not supported yet.
+   */
+  private cryptosign(users: Record<string, CryptosignUser>, request: AuthRequest): AuthStep {
+    const pubkey =
+      typeof request.details.authextra?.pubkey === 'string' ? request.details.authextra.pubkey.toLowerCase() : '';
+    const entry = Object.entries(users).find(
+      ([authid, user]) =>
+        user.pubkey.toLowerCase() === pubkey && (request.authid === undefined || request.authid === authid),
+    );
+    const key = entry === undefined ? undefined : ed25519Key(entry[1].pubkey);
+    const challenge = randomBytes(32);
+    return {
+      kind: 'challenge',
+      method: 'cryptosign',
+      extra: { challenge: challenge.toString('hex'), channel_binding: null },
+      verify: (signature) => {
+        if (entry === undefined || key === undefined || !/^[0-9a-fA-F]{192}$/.test(signature)) return FAILED;
+        const bytes = Buffer.from(signature, 'hex');
+        const signed = bytes.subarray(64);
+        if (!timingSafeEqual(signed, challenge) || !verify(null, challenge, key, bytes.subarray(0, 64))) return FAILED;
+        return granted(entry[0], entry[1].role, 'cryptosign');
+      },
     };
   }
 
@@ -118,6 +158,19 @@ export class StaticAuthenticator implements Authenticator {
       verify: (signature) =>
         sameSecret(expected, signature) && user !== undefined ? granted(authid, user.role, 'wampcra') : FAILED,
     };
+  }
+}
+
+/** An Ed25519 public key from its 32 raw bytes in hex; undefined when it is not one. */
+function ed25519Key(hex: string): KeyObject | undefined {
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return undefined;
+  try {
+    return createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(hex, 'hex').toString('base64url') },
+      format: 'jwk',
+    });
+  } catch {
+    return undefined;
   }
 }
 
