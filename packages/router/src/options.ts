@@ -1,4 +1,4 @@
-import { isValidPattern, type MatchPolicy, type UriCheck } from '@wamp/protocol';
+import { isValidPattern, isValidUri, type MatchPolicy, type UriCheck } from '@wamp/protocol';
 import type { RealmAuth } from './auth/options.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -134,7 +134,11 @@ function checkAuth(auth: unknown): Record<string, RealmAuth> {
   for (const [realm, config] of Object.entries(auth as Record<string, unknown>)) {
     const path = `auth.${realm}`;
     if (typeof config !== 'object' || config === null) throw invalid(path, '{ anonymous?, ticket?, wampcra? }', config);
-    knownKeys(`${path}.`, config, ['anonymous', 'ticket', 'wampcra', 'cryptosign', 'roles']);
+    knownKeys(`${path}.`, config, ['anonymous', 'ticket', 'wampcra', 'cryptosign', 'ticketAuthenticator', 'roles']);
+    const dynamic = (config as RealmAuth).ticketAuthenticator;
+    if (dynamic !== undefined && (typeof dynamic?.procedure !== 'string' || !isValidUri(dynamic.procedure))) {
+      throw invalid(`${path}.ticketAuthenticator.procedure`, 'a procedure URI', dynamic?.procedure);
+    }
     const { anonymous, ticket, wampcra, cryptosign, roles } = config as RealmAuth;
     for (const [role, permissions] of Object.entries(roles ?? {})) {
       if (!Array.isArray(permissions)) throw invalid(`${path}.roles.${role}`, 'a list of permissions', permissions);

@@ -89,13 +89,24 @@ const AGENT = 'wamp-router';
 export function createRouter(options: RouterOptions = {}): Router {
   const resolved = resolveOptions(options);
   const serializers = serializersFor(resolved.serializers);
+  // The authenticator reaches dynamic authenticators through each realm's internal session, once the core exists.
+  let callRealm: (realm: string, procedure: string, args: unknown[], timeoutMs: number) => Promise<unknown[]> = () =>
+    Promise.reject(new Error('router not ready'));
   const core = new RouterCore(
     resolved,
     serializers,
     AGENT,
     () => createMemoryPair(serializers[0]!),
-    new StaticAuthenticator(resolved.auth),
+    new StaticAuthenticator(resolved.auth, (realm, procedure, args, timeoutMs) =>
+      callRealm(realm, procedure, args, timeoutMs),
+    ),
   );
+  callRealm = (realm, procedure, args, timeoutMs) => {
+    const meta = core.realm(realm)?.meta;
+    return meta === null || meta === undefined
+      ? Promise.reject(new Error(`no realm ${realm}`))
+      : meta.call(procedure, args, timeoutMs);
+  };
   const servers = new RouterServers(core);
   let closed = false;
 

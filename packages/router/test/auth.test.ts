@@ -104,3 +104,53 @@ describe('authentication', () => {
     );
   });
 });
+
+describe('dynamic ticket authentication', () => {
+  it('asks a procedure registered in the realm, and refuses on its error or its silence', async () => {
+    await using fixture = await startRouter({
+      realms: ['dyn'],
+      auth: {
+        dyn: { anonymous: { role: 'backend' }, ticketAuthenticator: { procedure: 'com.auth.check', timeoutMs: 200 } },
+      },
+    });
+    const backend = fixture.local();
+    await backend.join('dyn');
+    backend.send([MessageCode.REGISTER, 1, {}, 'com.auth.check']);
+    await backend.next();
+    const asked: unknown[] = [];
+    backend.transport.onmessage = (raw) => {
+      const message = raw as unknown[];
+      if (message[0] !== MessageCode.INVOCATION) return;
+      const [realm, authid, details] = message[4] as [string, string, { ticket: string }];
+      asked.push([realm, authid, details.ticket]);
+      if (details.ticket === 'good')
+        backend.send([MessageCode.YIELD, message[1], {}, [{ role: 'member', authextra: { tier: 'gold' } }]]);
+      else if (details.ticket === 'bad')
+        backend.send([MessageCode.ERROR, MessageCode.INVOCATION, message[1], {}, 'com.auth.denied']);
+      // any other ticket: no answer at all, so the router's timeout decides
+    };
+    const attempt = async (ticket: string) => {
+      const peer = fixture.local();
+      peer.send(hello('dyn', { roles: { caller: {} }, authmethods: ['ticket'], authid: 'dora' }));
+      expect((await peer.next())[0]).toBe(MessageCode.CHALLENGE);
+      peer.send([MessageCode.AUTHENTICATE, ticket, {}]);
+      return peer.next(3_000);
+    };
+    const welcome = await attempt('good');
+    expect(welcome[0]).toBe(MessageCode.WELCOME);
+    expect(welcome[2]).toMatchObject({
+      authid: 'dora',
+      authrole: 'member',
+      authmethod: 'ticket',
+      authprovider: 'dynamic',
+      authextra: { tier: 'gold' },
+    });
+    expect((await attempt('bad'))[2]).toBe(ErrorUri.AUTHENTICATION_FAILED);
+    expect((await attempt('silent'))[2]).toBe(ErrorUri.AUTHENTICATION_FAILED);
+    expect(asked).toEqual([
+      ['dyn', 'dora', 'good'],
+      ['dyn', 'dora', 'bad'],
+      ['dyn', 'dora', 'silent'],
+    ]);
+  });
+});

@@ -44,6 +44,12 @@ export interface RealmAuth {
   wampcra?: Record<string, CraUser>;
   cryptosign?: Record<string, CryptosignUser>;
   /**
+   * Dynamic ticket authentication: a procedure registered in this realm by a trusted backend decides. It is
+   * called with `[realm, authid, { ticket }]` and answers with the role (a string) or `{ role, authid?, authextra? }`;
+   * an error, or no answer within `timeoutMs` (default 5,000), refuses the session.
+   */
+  ticketAuthenticator?: { procedure: string; timeoutMs?: number };
+  /**
    * Authorization: what each role may do. When present, everything not allowed is denied (including the meta
    * API's `wamp.*` procedures); when absent, every session may do everything.
    */

@@ -48,8 +48,8 @@ export function craKey(user: CraUser): string {
   return pbkdf2Sync(user.secret, user.salt, user.iterations ?? 1000, user.keylen ?? 32, 'sha256').toString('base64');
 }
 
-function granted(authid: string, authrole: string, authmethod: string): AuthGranted {
-  return { kind: 'welcome', authid, authrole, authmethod, authprovider: 'static' };
+function granted(authid: string, authrole: string, authmethod: string, authprovider = 'static'): AuthGranted {
+  return { kind: 'welcome', authid, authrole, authmethod, authprovider };
 }
 
 /**
@@ -62,8 +62,14 @@ function granted(authid: string, authrole: string, authmethod: string): AuthGran
  * const authenticator = new StaticAuthenticator({ realm1: { ticket: { alice: { role: 'user', ticket: 'secret' } } } });
  * ```
  */
+/** Calls a procedure in a realm as the router: how a dynamic authenticator is reached. */
+export type RealmCaller = (realm: string, procedure: string, args: unknown[], timeoutMs: number) => Promise<unknown[]>;
+
 export class StaticAuthenticator implements Authenticator {
-  constructor(private readonly realms: Readonly<Record<string, RealmAuth>>) {}
+  constructor(
+    private readonly realms: Readonly<Record<string, RealmAuth>>,
+    private readonly callRealm?: RealmCaller,
+  ) {}
 
   start(request: AuthRequest): AuthStep {
     const config = this.realms[request.realm];
@@ -72,6 +78,9 @@ export class StaticAuthenticator implements Authenticator {
     for (const method of offered) {
       if (method === 'anonymous' && config.anonymous !== undefined) {
         return granted(anonymousId(request), config.anonymous.role, 'anonymous');
+      }
+      if (method === 'ticket' && config.ticketAuthenticator !== undefined && request.authid !== undefined) {
+        return this.dynamicTicket(config.ticketAuthenticator, request);
       }
       if (method === 'ticket' && config.ticket !== undefined && request.authid !== undefined) {
         return this.ticket(config.ticket, request.authid);
@@ -98,6 +107,47 @@ export class StaticAuthenticator implements Authenticator {
       extra: {},
       verify: (signature) =>
         ticketMatches(user, signature) && user !== undefined ? granted(authid, user.role, 'ticket') : FAILED,
+    };
+  }
+
+  /** Ticket checked by a procedure in the realm (a dynamic authenticator). */
+  private dynamicTicket(authenticator: { procedure: string; timeoutMs?: number }, request: AuthRequest): AuthStep {
+    const authid = request.authid!;
+    return {
+      kind: 'challenge',
+      method: 'ticket',
+      extra: {},
+      verify: async (ticket) => {
+        if (this.callRealm === undefined) return FAILED;
+        let answer: unknown[];
+        try {
+          answer = await this.callRealm(
+            request.realm,
+            authenticator.procedure,
+            [request.realm, authid, { ticket }],
+            authenticator.timeoutMs ?? 5_000,
+          );
+        } catch {
+          return FAILED; // refused, failed or timed out: the client learns nothing more
+        }
+        const decision = answer[0];
+        if (typeof decision === 'string') return granted(authid, decision, 'ticket', 'dynamic');
+        if (
+          typeof decision === 'object' &&
+          decision !== null &&
+          typeof (decision as { role?: unknown }).role === 'string'
+        ) {
+          const {
+            role,
+            authid: assigned,
+            authextra,
+          } = decision as { role: string; authid?: unknown; authextra?: unknown };
+          const result = granted(typeof assigned === 'string' ? assigned : authid, role, 'ticket', 'dynamic');
+          if (typeof authextra === 'object' && authextra !== null) result.authextra = authextra as Dict;
+          return result;
+        }
+        return FAILED;
+      },
     };
   }
 

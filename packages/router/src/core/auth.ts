@@ -33,7 +33,8 @@ export interface AuthChallenge {
   kind: 'challenge';
   method: string;
   extra: Dict;
-  verify(signature: string, extra: Dict): AuthGranted | AuthDenied;
+  /** Checks the answer; asynchronous for dynamic authenticators (a WAMP procedure decides). */
+  verify(signature: string, extra: Dict): AuthGranted | AuthDenied | Promise<AuthGranted | AuthDenied>;
 }
 
 /** One step of the handshake's authentication. */

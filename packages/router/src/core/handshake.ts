@@ -125,7 +125,25 @@ export function handleAuthenticate(core: RouterCore, session: RouterSession, mes
     session.abort(ErrorUri.PROTOCOL_VIOLATION, 'AUTHENTICATE without a CHALLENGE');
     return;
   }
-  proceed(core, session, pending.realm, pending.id, pending.challenge.verify(message[1], message[2]));
+  const outcome = pending.challenge.verify(message[1], message[2]);
+  if (!(outcome instanceof Promise)) {
+    proceed(core, session, pending.realm, pending.id, outcome);
+    return;
+  }
+  outcome.then(
+    (step) => {
+      // The session may have gone while the authenticator ran: only a session still waiting is admitted.
+      if (session.state === SessionState.AUTHENTICATING && session.pendingAuth === null) {
+        proceed(core, session, pending.realm, pending.id, step);
+      }
+    },
+    (error: unknown) => {
+      session.log.error({ err: error }, 'authenticator failed');
+      if (session.state === SessionState.AUTHENTICATING) {
+        session.abort(ErrorUri.AUTHENTICATION_FAILED, 'authentication failed', 1000);
+      }
+    },
+  );
 }
 
 function proceed(core: RouterCore, session: RouterSession, realmName: string, id: number, step: AuthStep): void {

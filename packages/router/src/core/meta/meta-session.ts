@@ -92,6 +92,11 @@ function matchOption(kwargsOrOptions: unknown): 'exact' | 'prefix' | 'wildcard' 
  */
 export class MetaSession {
   private readonly requests = new ScopedIdGenerator();
+  /** Calls the router makes itself (dynamic authentication), by request ID. */
+  private readonly calls = new Map<
+    number,
+    { resolve: (args: unknown[]) => void; reject: (error: WampError) => void }
+  >();
   /** Procedures by the request ID of their REGISTER, then by registration ID. */
   private readonly registering = new Map<number, MetaProcedure>();
   private readonly procedures = new Map<number, MetaProcedure>();
@@ -102,6 +107,31 @@ export class MetaSession {
   ) {
     transport.onmessage = this.onMessage;
     transport.send(hello(realm.name, { roles: { callee: {}, publisher: {} }, agent: 'wamp-router meta API' }));
+  }
+
+  /**
+   * Calls a procedure of the realm as the router (e.g. a dynamic authenticator); rejects with a `WampError` on an
+   * ERROR, and with `wamp.error.timeout` after `timeoutMs`.
+   */
+  call(procedure: string, args: unknown[], timeoutMs: number): Promise<unknown[]> {
+    const request = this.requests.next();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.calls.delete(request);
+        reject(new WampError(ErrorUri.TIMEOUT, [`${procedure} did not answer within ${timeoutMs} ms`]));
+      }, timeoutMs);
+      this.calls.set(request, {
+        resolve: (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        reject: (failure) => {
+          clearTimeout(timer);
+          reject(failure);
+        },
+      });
+      this.send([MessageCode.CALL, request, {}, procedure, args]);
+    });
   }
 
   /** Publishes `wamp.session.on_join` for a session that joined the realm. */
@@ -174,6 +204,19 @@ export class MetaSession {
             failure instanceof WampError ? failure : new WampError(ErrorUri.INVALID_ARGUMENT, [String(failure)]);
           this.send(error(MessageCode.INVOCATION, message[1], {}, wamp.uri, wamp.args, wamp.kwargs));
         }
+        return;
+      }
+      case MessageCode.RESULT: {
+        const pending = this.calls.get(message[1]);
+        this.calls.delete(message[1]);
+        pending?.resolve(message[3] ?? []);
+        return;
+      }
+      case MessageCode.ERROR: {
+        if (message[1] !== MessageCode.CALL) return;
+        const pending = this.calls.get(message[2]);
+        this.calls.delete(message[2]);
+        pending?.reject(new WampError(message[4], message[5] ?? [], { kwargs: message[6] ?? {} }));
         return;
       }
       case MessageCode.GOODBYE:
