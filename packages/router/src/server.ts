@@ -37,6 +37,8 @@ export interface ListenResult {
 export interface AttachOptions {
   /** WebSocket path on the server. Default `/ws`. */
   path?: string;
+  /** Origins allowed on this path; default: the router's `allowedOrigins`. */
+  allowedOrigins?: string[];
 }
 
 function answerPlainHttp(request: IncomingMessage, response: ServerResponse): void {
@@ -66,7 +68,8 @@ export class RouterServers {
   constructor(private readonly core: RouterCore) {}
 
   attach(server: HttpServer | HttpsServer, options: AttachOptions = {}): void {
-    const { limits, keepalive, allowedOrigins, perMessageDeflate } = this.core.options;
+    const { limits, keepalive, perMessageDeflate } = this.core.options;
+    const allowedOrigins = options.allowedOrigins ?? this.core.options.allowedOrigins;
     const webSocket = createWebSocketServer({
       serializers: this.core.serializers,
       path: options.path ?? '/ws',

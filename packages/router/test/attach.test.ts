@@ -33,4 +33,31 @@ describe('router.attach', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('takes an Origin allow-list per path', async () => {
+    const server = createServer();
+    const router = createRouter({ allowedOrigins: ['https://app.example.com'] });
+    router.attach(server, { path: '/app' });
+    router.attach(server, { path: '/admin', allowedOrigins: ['https://admin.example.com'] });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const open = (path: string, origin: string) =>
+      connect(`ws://127.0.0.1:${port}${path}`, { serializers: [jsonSerializer], headers: { Origin: origin } }).then(
+        (transport) => {
+          transport.close();
+          return 'open';
+        },
+        (error: Error) => (error.message.includes('403') ? 'forbidden' : error.message),
+      );
+    try {
+      expect(await open('/app', 'https://app.example.com')).toBe('open');
+      expect(await open('/app', 'https://admin.example.com')).toBe('forbidden');
+      expect(await open('/admin', 'https://admin.example.com')).toBe('open');
+      expect(await open('/admin', 'https://app.example.com')).toBe('forbidden');
+    } finally {
+      await router.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

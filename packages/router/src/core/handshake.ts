@@ -10,6 +10,7 @@ import {
   welcome,
 } from '@wamp/protocol';
 import type { AuthGranted, AuthStep } from './auth.js';
+import { addressOf } from './auth-failures.js';
 import { LIMIT_REACHED } from './limits.js';
 import type { RouterCore } from './router-core.js';
 import { type RouterSession, SessionState } from './session.js';
@@ -148,8 +149,14 @@ export function handleAuthenticate(core: RouterCore, session: RouterSession, mes
 
 function proceed(core: RouterCore, session: RouterSession, realmName: string, id: number, step: AuthStep): void {
   if (step.kind === 'deny') {
-    // Logged without the secret or which part was wrong; the client learns only the reason URI.
-    session.abort(step.reason, step.message, 1000);
+    // Logged without the secret or which part was wrong; the client learns only the reason URI, and only after
+    // a delay that grows with the failures from its address.
+    if (step.reason !== ErrorUri.AUTHENTICATION_FAILED) {
+      session.abort(step.reason, step.message, 1000);
+      return;
+    }
+    const delay = core.authFailures.failed(addressOf(session.transport.peer.remoteAddress));
+    setTimeout(() => session.abort(step.reason, step.message, 1000), delay).unref?.();
     return;
   }
   if (step.kind === 'challenge') {
@@ -158,7 +165,7 @@ function proceed(core: RouterCore, session: RouterSession, realmName: string, id
     session.send(challenge(step.method, step.extra));
     return;
   }
-  // The realm may have been full or gone meanwhile only if authentication were asynchronous; it is not (yet).
+  if (step.authmethod !== 'anonymous') core.authFailures.succeeded(addressOf(session.transport.peer.remoteAddress));
   admit(core, session, realmName, id, step);
 }
 

@@ -9,6 +9,7 @@ import type { Transport } from '@wamp/transport';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Authenticator } from './auth.js';
+import { AuthFailures } from './auth-failures.js';
 import { handleAuthenticate, handleHello } from './handshake.js';
 import { MetaSession } from './meta/meta-session.js';
 import { Realm, type RouterScopeIds } from './realm.js';
@@ -28,6 +29,8 @@ export class RouterCore {
   /** Every connection, established or not. */
   readonly connections = new Set<RouterSession>();
   readonly agent: string;
+  /** Authentication failures per address, to slow down guessing. */
+  readonly authFailures = new AuthFailures();
 
   private readonly realms = new Map<string, Realm>();
   private readonly ids: RouterScopeIds = {
