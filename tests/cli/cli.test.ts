@@ -113,4 +113,24 @@ describe('wamp-router CLI', () => {
     expect(cli.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/ws$/);
     expect(await roundTrip(cli.url, { tls: { ca: pems.cert } })).toEqual([5]);
   });
+
+  it('reloads its TLS certificate on SIGHUP without a restart', async () => {
+    const makeCert = () =>
+      generate([{ name: 'commonName', value: 'localhost' }], {
+        keySize: 2048,
+        notAfterDate: new Date(Date.now() + 86_400_000),
+        extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+      });
+    const [first, second] = [await makeCert(), await makeCert()];
+    const cert = file('reload-cert.pem', first.cert);
+    const key = file('reload-key.pem', first.private);
+    await using cli = await startCli('node', [BIN, '--port', '0', '--tls-cert', cert, '--tls-key', key]);
+    expect(await roundTrip(cli.url, { tls: { ca: first.cert } })).toEqual([5]);
+    writeFileSync(cert, second.cert);
+    writeFileSync(key, second.private);
+    cli.process.kill('SIGHUP');
+    await expect.poll(() => cli.stderr().includes('TLS certificate reloaded'), { timeout: 5_000 }).toBe(true);
+    expect(await roundTrip(cli.url, { tls: { ca: second.cert } })).toEqual([5]);
+    await expect(roundTrip(cli.url, { tls: { ca: first.cert } })).rejects.toThrow();
+  });
 });

@@ -63,6 +63,16 @@ export interface Router {
   /** Counts of the router's tables. */
   stats(): RouterStats;
   /**
+   * Replaces the certificate and key of the `wss://` servers started by `listen`, without a restart: new
+   * connections get the new certificate. Returns how many servers were updated.
+   *
+   * @example
+   * ```ts
+   * process.on('SIGHUP', () => router.reloadTls({ cert: readFileSync(certFile), key: readFileSync(keyFile) }));
+   * ```
+   */
+  reloadTls(tls: { cert: string | Buffer; key: string | Buffer }): number;
+  /**
    * GOODBYE (`wamp.close.system_shutdown`) to every session, close 1001, stop listening.
    *
    * @example
@@ -161,6 +171,10 @@ export function createRouter(options: RouterOptions = {}): Router {
         pendingCalls,
         droppedEvents,
       };
+    },
+    reloadTls(tls) {
+      ensureOpen();
+      return servers.reloadTls(tls);
     },
     async close() {
       if (closed) return;

@@ -114,6 +114,18 @@ export class RouterServers {
   }
 
   /** Stops accepting connections and closes the servers the router created itself. */
+  /** Swaps the certificate and key of every `wss://` server the router started; open connections keep theirs. */
+  reloadTls(tls: { cert: string | Buffer; key: string | Buffer }): number {
+    let reloaded = 0;
+    for (const server of this.owned) {
+      if ('setSecureContext' in server) {
+        server.setSecureContext({ cert: tls.cert, key: tls.key });
+        reloaded++;
+      }
+    }
+    return reloaded;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.webSockets.map((webSocket) => webSocket.close()));
     await Promise.all(

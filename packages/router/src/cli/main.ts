@@ -62,6 +62,7 @@ function merge(args: CliArgs, config: ConfigFile) {
       }),
       ...(staticDir !== undefined && { staticDir }),
     } as ListenOptions,
+    tlsFiles,
     level,
   };
 }
@@ -82,7 +83,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = args.config !== undefined ? loadConfigFile(args.config) : {};
-  const { options, listen, level } = merge(args, config);
+  const { options, listen, tlsFiles, level } = merge(args, config);
   // Logs go to stderr as JSON lines; stdout carries only the startup line.
   const logger = pino({ level, base: { name: 'wamp-router' } }, pino.destination(2));
   const router = createRouter({ ...options, logger });
@@ -114,6 +115,17 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // SIGHUP reloads the TLS certificate and key from their files (e.g. after a renewal), without a restart.
+  if (tlsFiles !== undefined) {
+    process.on('SIGHUP', () => {
+      try {
+        const count = router.reloadTls({ cert: readPem(tlsFiles.cert, 'cert'), key: readPem(tlsFiles.key, 'key') });
+        logger.info({ cert: tlsFiles.cert, servers: count }, 'TLS certificate reloaded');
+      } catch (error) {
+        logger.error({ err: error }, 'TLS certificate reload failed; the previous certificate stays in use');
+      }
+    });
+  }
 }
 
 /** Prints a one-line error that says what to change, and sets a failing exit code. */
