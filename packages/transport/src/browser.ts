@@ -1,6 +1,6 @@
 // The browser entry point: no Node built-ins and no `ws` are reachable from here.
 export { type BrowserConnectOptions as ConnectOptions, connect } from './browser/client.js';
-export { CloseCode, describeCloseCode } from './close-codes.js';
+export { CloseCode, clampCloseReason, describeCloseCode } from './close-codes.js';
 export { createMemoryPair, type MemoryPairOptions } from './memory.js';
 export { negotiate, parseProtocolHeader } from './negotiate.js';
 export { createOriginCheck } from './origin.js';

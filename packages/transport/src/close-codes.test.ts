@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloseCode, describeCloseCode } from './close-codes.js';
+import { CloseCode, clampCloseReason, describeCloseCode } from './close-codes.js';
 
 describe('close codes', () => {
   it.each([
@@ -16,5 +16,24 @@ describe('close codes', () => {
   it('describes application and unknown codes', () => {
     expect(describeCloseCode(4001)).toBe('application-defined');
     expect(describeCloseCode(1234)).toBe('unknown');
+  });
+});
+
+describe('clampCloseReason', () => {
+  const euro = '\u20ac'; // 3 bytes of UTF-8
+  const face = '\u{1f600}'; // 4 bytes, 2 UTF-16 units
+  it.each<[string, string, number]>([
+    ['short', 'bye', 3],
+    ['exactly 123 bytes', 'x'.repeat(123), 123],
+    ['124 ASCII bytes', 'x'.repeat(124), 123],
+    ['41 three-byte characters', euro.repeat(41), 123],
+    ['42 three-byte characters', euro.repeat(42), 123],
+    ['a cut inside a three-byte character', `x${euro.repeat(41)}`, 121],
+    ['a cut inside a surrogate pair', `xxx${face.repeat(40)}`, 123],
+    ['a cut inside a surrogate pair, off by one', `xx${face.repeat(40)}`, 122],
+  ])('%s', (_name, reason, bytes) => {
+    const clamped = clampCloseReason(reason);
+    expect(new TextEncoder().encode(clamped).length).toBe(bytes);
+    expect(reason.startsWith(clamped)).toBe(true);
   });
 });

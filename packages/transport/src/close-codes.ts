@@ -27,7 +27,14 @@ export const CloseCode = {
   INTERNAL_ERROR: 1011,
 } as const;
 
-/** One of {@link CloseCode}'s values. */
+/**
+ * One of {@link CloseCode}'s values.
+ *
+ * @example
+ * ```ts
+ * const code: CloseCode = CloseCode.MESSAGE_TOO_BIG;
+ * ```
+ */
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 const MEANINGS: Record<number, string> = {
@@ -52,4 +59,28 @@ const MEANINGS: Record<number, string> = {
  */
 export function describeCloseCode(code: number): string {
   return MEANINGS[code] ?? (code >= 4000 && code <= 4999 ? 'application-defined' : 'unknown');
+}
+
+const MAX_REASON_BYTES = 123;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Cuts a close reason to the 123 bytes of UTF-8 a close frame can carry (RFC 6455 §5.5), at a character
+ * boundary, so that an over-long reason is shortened rather than refused (ws and browsers throw on it).
+ *
+ * @example
+ * ```ts
+ * socket.close(1011, clampCloseReason(error.message));
+ * ```
+ */
+export function clampCloseReason(reason: string): string {
+  // A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair 4 for 2 units).
+  if (reason.length * 3 <= MAX_REASON_BYTES) return reason;
+  const bytes = encoder.encode(reason);
+  if (bytes.length <= MAX_REASON_BYTES) return reason;
+  let end = MAX_REASON_BYTES;
+  // Step back over continuation bytes (10xxxxxx) to the start of the character that does not fit.
+  while (((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return decoder.decode(bytes.subarray(0, end));
 }

@@ -4,7 +4,14 @@ import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } f
 
 const MEMORY_PEER: PeerInfo = Object.freeze({ remoteAddress: 'memory' });
 
-/** Options of {@link createMemoryPair}. */
+/**
+ * Options of {@link createMemoryPair}.
+ *
+ * @example
+ * ```ts
+ * const [client, server] = createMemoryPair(cborSerializer, { highWaterMark: 64 * 1024 });
+ * ```
+ */
 export interface MemoryPairOptions {
   /** Queued bytes (frames not yet delivered) above which `isWritable()` turns false. Default 1 MiB. */
   highWaterMark?: number;

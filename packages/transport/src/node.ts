@@ -1,10 +1,16 @@
 // The Node entry point: everything of the browser entry, plus the ws server and the ws-based client.
-export { CloseCode, describeCloseCode } from './close-codes.js';
+export { CloseCode, clampCloseReason, describeCloseCode } from './close-codes.js';
 export { createMemoryPair, type MemoryPairOptions } from './memory.js';
 export { negotiate, parseProtocolHeader } from './negotiate.js';
 export { connect, type NodeConnectOptions as ConnectOptions } from './node/client.js';
 export type { KeepaliveOptions } from './node/keepalive.js';
 export type { TransportLogger } from './node/logger.js';
-export { createWebSocketServer, type WebSocketServer, type WebSocketServerOptions } from './node/server.js';
+export {
+  createWebSocketServer,
+  type ListenOptions,
+  type ListenResult,
+  type WebSocketServer,
+  type WebSocketServerOptions,
+} from './node/server.js';
 export { createOriginCheck } from './origin.js';
 export { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from './transport.js';

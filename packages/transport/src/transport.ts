@@ -15,17 +15,40 @@ export const ReadyState = {
   CLOSED: 3,
 } as const;
 
-/** One of {@link ReadyState}'s values. */
+/**
+ * One of {@link ReadyState}'s values.
+ *
+ * @example
+ * ```ts
+ * const state: ReadyState = transport.readyState;
+ * ```
+ */
 export type ReadyState = (typeof ReadyState)[keyof typeof ReadyState];
 
-/** How a transport ended: the WebSocket close code and reason, and whether the closing handshake completed. */
+/**
+ * How a transport ended: the WebSocket close code and reason, and whether the closing handshake completed.
+ *
+ * @example
+ * ```ts
+ * transport.onclose = ({ code, reason, wasClean }) => {
+ *   if (!wasClean) log.warn({ code, meaning: describeCloseCode(code), reason }, 'connection lost');
+ * };
+ * ```
+ */
 export interface TransportCloseEvent {
   code: number;
   reason: string;
   wasClean: boolean;
 }
 
-/** What is known of the peer, for logs and (later) authentication. */
+/**
+ * What is known of the peer, for logs and (later) authentication.
+ *
+ * @example
+ * ```ts
+ * log.info({ peer: transport.peer.remoteAddress, origin: transport.peer.origin }, 'session opened');
+ * ```
+ */
 export interface PeerInfo {
   /** `ip:port` of the peer, or `'memory'` for an in-process transport. */
   remoteAddress: string;

@@ -1,7 +1,13 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Serializer } from '@wamp/protocol';
-import { createWebSocketServer, type Transport, type WebSocketServerOptions } from '../src/node.js';
+import WebSocket from 'ws';
+import {
+  createWebSocketServer,
+  type Transport,
+  type TransportCloseEvent,
+  type WebSocketServerOptions,
+} from '../src/node.js';
 
 /** Resolves with the value once `register` has been called back, failing after `timeoutMs`. */
 export function eventually<T>(
@@ -68,4 +74,53 @@ export async function startServer(
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   });
+}
+
+/** A raw handshake: resolves with the HTTP status and body of a refused upgrade, or 101. */
+export function handshake(
+  url: string,
+  protocols: string | undefined,
+  origin?: string,
+): Promise<{ status: number; body: string }> {
+  const { host, pathname } = new URL(url.replace('ws:', 'http:'));
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({
+      host: host.split(':')[0],
+      port: Number(host.split(':')[1]),
+      path: pathname,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...(protocols !== undefined && { 'Sec-WebSocket-Protocol': protocols }),
+        ...(origin !== undefined && { Origin: origin }),
+      },
+    });
+    request.on('upgrade', (response, socket) => {
+      socket.destroy();
+      resolve({ status: response.statusCode ?? 0, body: '' });
+    });
+    request.on('response', (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+export function closeOf(transport: Transport): Promise<TransportCloseEvent> {
+  return eventually((resolve) => {
+    transport.onclose = resolve;
+  }, 'close');
+}
+
+/** A bare `ws` client (no Transport around it), open. */
+export function openRaw(url: string, protocols: string[], options: WebSocket.ClientOptions = {}): Promise<WebSocket> {
+  const socket = new WebSocket(url, protocols, options);
+  return eventually((resolve) => socket.once('open', () => resolve(socket)), 'a raw connection');
 }

@@ -1,55 +1,12 @@
-import { request as httpRequest } from 'node:http';
+import type { Socket } from 'node:net';
 import { call, hello } from '@wamp/protocol';
 import { cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { msgpackSerializer } from '@wamp/protocol/msgpack';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { connect, type Transport, type TransportCloseEvent } from '../src/node.js';
-import { eventually, startServer } from './fixture.js';
-
-/** A raw handshake: resolves with the HTTP status and body of a refused upgrade, or 101. */
-function handshake(
-  url: string,
-  protocols: string | undefined,
-  origin?: string,
-): Promise<{ status: number; body: string }> {
-  const { host, pathname } = new URL(url.replace('ws:', 'http:'));
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({
-      host: host.split(':')[0],
-      port: Number(host.split(':')[1]),
-      path: pathname,
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-        ...(protocols !== undefined && { 'Sec-WebSocket-Protocol': protocols }),
-        ...(origin !== undefined && { Origin: origin }),
-      },
-    });
-    request.on('upgrade', (response, socket) => {
-      socket.destroy();
-      resolve({ status: response.statusCode ?? 0, body: '' });
-    });
-    request.on('response', (response) => {
-      let body = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => {
-        body += chunk;
-      });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
-
-function closeOf(transport: Transport): Promise<TransportCloseEvent> {
-  return eventually((resolve) => {
-    transport.onclose = resolve;
-  }, 'close');
-}
+import { connect } from '../src/node.js';
+import { closeOf, eventually, handshake, openRaw, startServer } from './fixture.js';
 
 describe('subprotocol negotiation', () => {
   it.each([
@@ -188,13 +145,15 @@ describe('backpressure', () => {
     client.onmessage = () => {
       received++;
     };
-    const tcp = (client as unknown as { socket: { _socket: import('node:net').Socket } }).socket._socket;
+    const tcp = (client as unknown as { socket: { _socket: Socket } }).socket._socket;
     tcp.pause();
     const payload = ['x'.repeat(16 * 1024)];
     let sent = 0;
-    // Bounded: the kernel buffers a few MiB at most before ws starts queueing.
-    while (transport.isWritable() && sent < 20_000) {
+    // One message per event-loop turn, so every write reaches the kernel (a burst in one turn is corked) until
+    // the reader's and the writer's socket buffers are full. Bounded: loopback buffers hold a few MiB at most.
+    while (transport.isWritable() && sent < 5_000) {
       transport.send(call(++sent, {}, 'com.example.flood', payload));
+      await new Promise(setImmediate);
     }
     expect(transport.isWritable()).toBe(false);
     expect(transport.bufferedAmount).toBeGreaterThan(transport.highWaterMark);
@@ -211,13 +170,83 @@ describe('backpressure', () => {
     expect(transport.isWritable()).toBe(true);
     await eventually<void>(
       (resolve) => {
-        const check = () => (received === sent ? resolve() : setImmediate(check));
-        check();
+        client.onmessage = () => {
+          if (++received === sent) resolve();
+        };
       },
       'every message',
       10_000,
     );
-    expect(received).toBe(sent);
+    client.close();
+  });
+
+  it("drains below the TCP socket's own 16 KiB mark too", async () => {
+    await using server = await startServer([jsonSerializer], { highWaterMark: 4096, lowWaterMark: 1024 });
+    const client = await connect(server.url, { serializers: [jsonSerializer] });
+    const { transport } = await server.nextTransport();
+    const payload = ['x'.repeat(1024)];
+    for (let i = 1; i <= 8; i++) transport.send(call(i, {}, 'com.example.burst', payload));
+    expect(transport.isWritable()).toBe(false);
+    await eventually<void>((resolve) => {
+      transport.ondrain = resolve;
+    }, 'drain');
+    expect(transport.bufferedAmount).toBeLessThanOrEqual(1024);
+    client.close();
+  });
+});
+
+describe('frames the peer gets wrong', () => {
+  it('closes on invalid UTF-8 with 1007, seen by both sides, and the process goes on', async () => {
+    await using server = await startServer([jsonSerializer]);
+    const raw = await openRaw(server.url, ['wamp.2.json']);
+    const { transport } = await server.nextTransport();
+    const rawClosed = eventually<number>((resolve) => raw.once('close', (code) => resolve(code)), 'raw close');
+    const serverClosed = closeOf(transport);
+    raw.send(Buffer.from([0x5b, 0xff, 0xfe, 0x5d]), { binary: false });
+    expect(await rawClosed).toBe(1007);
+    expect(await serverClosed).toMatchObject({ code: 1007, wasClean: false });
+  });
+
+  it.each([
+    ['a binary frame on wamp.2.json', jsonSerializer, Buffer.from('[1,"realm1",{}]'), true],
+    ['a text frame on wamp.2.cbor', cborSerializer, '[1,"realm1",{}]', false],
+  ] as const)('reports %s to ondecodeerror and keeps the connection', async (_name, serializer, frame, binary) => {
+    await using server = await startServer([serializer]);
+    const raw = await openRaw(server.url, [serializer.subprotocol]);
+    const { transport } = await server.nextTransport();
+    const failed = eventually<Error>((resolve) => {
+      transport.ondecodeerror = resolve;
+    }, 'decode error');
+    raw.send(frame, { binary });
+    expect((await failed).message).toContain(serializer.subprotocol);
+    const good = serializer.encode(hello('realm1', { roles: { caller: {} } }));
+    const arrived = eventually<unknown>((resolve) => {
+      transport.onmessage = resolve;
+    }, 'a good frame');
+    raw.send(good, { binary: serializer.binary });
+    expect(await arrived).toEqual([1, 'realm1', { roles: { caller: {} } }]);
+    raw.close();
+  });
+});
+
+describe('permessage-deflate', () => {
+  it.each([
+    ['off by default, even when the client offers it', undefined, ''],
+    ['negotiated when the server turns it on', true, 'permessage-deflate'],
+  ] as const)('is %s', async (_name, perMessageDeflate, extensions) => {
+    await using server = await startServer(
+      [jsonSerializer],
+      perMessageDeflate === undefined ? {} : { perMessageDeflate },
+    );
+    const client = await connect(server.url, { serializers: [jsonSerializer], perMessageDeflate: true });
+    const { transport } = await server.nextTransport();
+    expect((client as unknown as { socket: WebSocket }).socket.extensions).toBe(extensions);
+    const received = eventually<unknown>((resolve) => {
+      transport.onmessage = resolve;
+    }, 'a message');
+    const args = ['y'.repeat(100_000)];
+    client.send(call(1, {}, 'com.example.big', args));
+    expect(await received).toEqual([48, 1, {}, 'com.example.big', args]);
     client.close();
   });
 });

@@ -108,11 +108,12 @@ export function transportCases(name: string, serializers: Serializer[], createPa
       pair.client.send(call(9, {}, 'com.example.late'));
     });
 
-    it('terminates without a closing handshake: 1006 and not clean', async () => {
+    // The server end terminates: a browser client cannot drop a connection without a close frame.
+    it('terminates without a closing handshake: 1006 and not clean, on both ends', async () => {
       await using pair = await createPair(serializer);
       const serverClosed = closeOf(pair.server);
       const clientClosed = closeOf(pair.client);
-      pair.client.terminate();
+      pair.server.terminate();
       const [serverEvent] = await serverClosed;
       const [clientEvent] = await clientClosed;
       expect(serverEvent).toMatchObject({ code: 1006, wasClean: false });

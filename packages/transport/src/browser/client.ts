@@ -1,8 +1,18 @@
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
-import { CloseCode } from '../close-codes.js';
+import { CloseCode, clampCloseReason } from '../close-codes.js';
 import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from '../transport.js';
 
-/** Options of the browser {@link connect}. */
+/**
+ * Options of the browser {@link connect}.
+ *
+ * @example
+ * ```ts
+ * const options: BrowserConnectOptions = {
+ *   serializers: [cborSerializer, jsonSerializer],
+ *   signal: AbortSignal.timeout(5_000),
+ * };
+ * ```
+ */
 export interface BrowserConnectOptions {
   /** Serializers to offer, in order of preference. */
   serializers: readonly Serializer[];
@@ -72,7 +82,10 @@ class BrowserTransport implements Transport {
   close(code: number = CloseCode.NORMAL, reason = ''): void {
     if (this.socket.readyState >= ReadyState.CLOSING) return;
     // Browsers only let scripts send 1000 or 3000-4999.
-    this.socket.close(code === CloseCode.NORMAL || (code >= 3000 && code <= 4999) ? code : CloseCode.NORMAL, reason);
+    this.socket.close(
+      code === CloseCode.NORMAL || (code >= 3000 && code <= 4999) ? code : CloseCode.NORMAL,
+      clampCloseReason(reason),
+    );
   }
 
   terminate(): void {
@@ -90,9 +103,17 @@ class BrowserTransport implements Transport {
 
   private readonly onSocketMessage = (event: MessageEvent): void => {
     const data: unknown = event.data;
+    const isText = typeof data === 'string';
+    // The spec (Basic Profile, WebSocket Transport): JSON MUST travel in text frames, CBOR and MessagePack in binary.
+    if (isText === this.serializer.binary) {
+      this.ondecodeerror?.(
+        new TypeError(`a ${isText ? 'text' : 'binary'} frame on ${this.protocol}, which uses the other kind`),
+      );
+      return;
+    }
     let message: unknown;
     try {
-      message = this.serializer.decode(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
+      message = this.serializer.decode(isText ? data : new Uint8Array(data as ArrayBuffer));
     } catch (error) {
       this.ondecodeerror?.(error as Error);
       return;

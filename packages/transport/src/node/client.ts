@@ -1,9 +1,25 @@
 import type { Serializer } from '@wamp/protocol';
 import WebSocket from 'ws';
+import { CloseCode } from '../close-codes.js';
 import type { Transport } from '../transport.js';
 import { WsTransport } from './ws-transport.js';
 
-/** Options of the Node {@link connect}. */
+/** How much of a refused handshake's HTTP body goes into the error message. */
+const MAX_REFUSAL_BODY = 512;
+
+/**
+ * Options of the Node {@link connect}.
+ *
+ * @example
+ * ```ts
+ * const options: NodeConnectOptions = {
+ *   serializers: [cborSerializer, jsonSerializer],
+ *   signal: AbortSignal.timeout(5_000),
+ *   headers: { Authorization: `Bearer ${token}` },
+ *   tls: { ca: readFileSync('ca.pem') },
+ * };
+ * ```
+ */
 export interface NodeConnectOptions {
   /** Serializers to offer, in order of preference. */
   serializers: readonly Serializer[];
@@ -50,29 +66,46 @@ export function connect(url: string, options: NodeConnectOptions): Promise<Trans
         ...(options.tls?.rejectUnauthorized !== undefined && { rejectUnauthorized: options.tls.rejectUnauthorized }),
       },
     );
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    };
     const onAbort = () => {
+      fail(signal!.reason);
       socket.terminate();
-      reject(signal!.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    const fail = (error: Error) => {
-      signal?.removeEventListener('abort', onAbort);
-      reject(new Error(`cannot connect to ${url}: ${error.message}`, { cause: error }));
-    };
-    socket.once('error', fail);
+    const onError = (error: Error) => fail(new Error(`cannot connect to ${url}: ${error.message}`, { cause: error }));
+    socket.on('error', onError);
+    socket.once('unexpected-response', (request, response) => {
+      // A refused handshake: keep the server's explanation (e.g. which subprotocols it speaks) for the error.
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        if (body.length < MAX_REFUSAL_BODY) body += chunk;
+      });
+      response.once('close', () => {
+        const explanation = body.trim().slice(0, MAX_REFUSAL_BODY);
+        const status = `HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trimEnd();
+        fail(new Error(`cannot connect to ${url}: ${status}${explanation === '' ? '' : `: ${explanation}`}`));
+        request.destroy();
+        socket.terminate();
+      });
+    });
     socket.once('open', () => {
-      socket.off('error', fail);
-      signal?.removeEventListener('abort', onAbort);
       const serializer = serializers.find((candidate) => candidate.subprotocol === socket.protocol);
       if (serializer === undefined) {
-        socket.close(1002, 'no WAMP subprotocol negotiated');
-        reject(
-          new Error(
-            `cannot connect to ${url}: the server chose subprotocol "${socket.protocol}", which was not offered`,
-          ),
-        );
+        // ws already refuses a missing or unoffered subprotocol; this guards against that ever changing.
+        fail(new Error(`cannot connect to ${url}: the server chose subprotocol "${socket.protocol}", not one offered`));
+        socket.close(CloseCode.PROTOCOL_ERROR, 'no WAMP subprotocol negotiated');
         return;
       }
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      socket.off('error', onError);
       const highWaterMark = options.highWaterMark ?? 1 << 20;
       resolve(
         new WsTransport(

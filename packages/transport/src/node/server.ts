@@ -1,17 +1,35 @@
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Serializer } from '@wamp/protocol';
 import type WebSocket from 'ws';
-import { WebSocketServer as WsServer } from 'ws';
+import { type ServerOptions, WebSocketServer as WsServer } from 'ws';
+import { CloseCode } from '../close-codes.js';
 import { negotiate, parseProtocolHeader } from '../negotiate.js';
 import { createOriginCheck } from '../origin.js';
 import type { PeerInfo, Transport } from '../transport.js';
 import { Keepalive, type KeepaliveOptions } from './keepalive.js';
 import type { TransportLogger } from './logger.js';
+import { validateServerOptions } from './server-options.js';
 import { WsTransport } from './ws-transport.js';
 
-/** Options of {@link createWebSocketServer}. */
+/**
+ * Options of {@link createWebSocketServer}. Checked once, by `createWebSocketServer`, which throws a `TypeError`
+ * or `RangeError` naming the bad option.
+ *
+ * @example
+ * ```ts
+ * const options: WebSocketServerOptions = {
+ *   serializers: [cborSerializer, jsonSerializer],
+ *   path: '/ws',
+ *   allowedOrigins: ['https://app.example.com'],
+ *   maxMessageBytes: 256 * 1024,
+ *   keepalive: { intervalMs: 15_000, timeoutMs: 5_000 },
+ *   onTransport: (transport) => router.accept(transport),
+ * };
+ * ```
+ */
 export interface WebSocketServerOptions {
   /** Serializers the server speaks, in order of preference. */
   serializers: readonly Serializer[];
@@ -27,28 +45,87 @@ export interface WebSocketServerOptions {
   lowWaterMark?: number;
   /** Ping/pong keepalive, or `false`. Default: ping every 30 s, drop after 10 s without pong. */
   keepalive?: KeepaliveOptions | false;
-  /** Negotiate `permessage-deflate`. Default false. */
+  /** Negotiate `permessage-deflate`. Default false: compression costs CPU and memory on every connection. */
   perMessageDeflate?: boolean;
-  /** Where handshake refusals and socket errors are reported. */
+  /** How long a closing handshake may take before the connection is dropped. Default 5 s (ws's own is 30 s). */
+  closeTimeoutMs?: number;
+  /** Where handshake refusals (debug) and socket errors (warn) are reported. */
   logger?: TransportLogger;
   /** Receives every accepted connection. */
   onTransport(transport: Transport, request: IncomingMessage): void;
 }
 
-/** A WAMP WebSocket endpoint, attachable to any number of HTTP(S) servers. */
+/**
+ * Options of {@link WebSocketServer.listen}.
+ *
+ * @example
+ * ```ts
+ * await wss.listen({ host: '0.0.0.0', port: 8080 });
+ * ```
+ */
+export interface ListenOptions {
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** Address to bind. Default `127.0.0.1`. */
+  host?: string;
+}
+
+/**
+ * Where {@link WebSocketServer.listen} ended up listening.
+ *
+ * @example
+ * ```ts
+ * const { url } = await wss.listen({ port: 0 }); // 'ws://127.0.0.1:41234/ws'
+ * ```
+ */
+export interface ListenResult {
+  /** The URL clients connect to, with the path. */
+  url: string;
+  host: string;
+  port: number;
+}
+
+/**
+ * A WAMP WebSocket endpoint on one path: listening on a port of its own, attached to any number of the
+ * application's HTTP(S) servers, or both.
+ *
+ * @example
+ * ```ts
+ * const wss = createWebSocketServer({ serializers: [jsonSerializer], path: '/ws', onTransport });
+ * const { url } = await wss.listen({ port: 8080 });
+ * console.log(url, wss.transports.size);
+ * await wss.close(); // every connection sees 1001
+ * ```
+ */
 export interface WebSocketServer {
   /**
-   * Handles WebSocket upgrades for the configured path on `server`. Upgrades for other paths are left to other
-   * `upgrade` listeners, or refused with 404 when there are none.
+   * Starts a plain HTTP server of its own on `host:port` (answering 426 to anything but a WebSocket upgrade).
+   * For `wss://`, create an `https.Server` with the certificate and {@link WebSocketServer.attach} to it.
+   */
+  listen(options: ListenOptions): Promise<ListenResult>;
+  /**
+   * Handles WebSocket upgrades for the configured path on `server`. Upgrades for other paths are left to the
+   * server's other `upgrade` listeners; when the only listeners are WAMP endpoints and none serves the path, the
+   * last of them answers 404.
    */
   attach(server: HttpServer | HttpsServer): void;
-  /** Stops accepting upgrades and detaches from every server. Open connections stay open. */
-  close(): Promise<void>;
-  /** Connections accepted and not yet closed. */
+  /**
+   * Stops accepting upgrades, closes every open connection with `code` (default 1001) and `reason`, resolves
+   * once they are all closed (at most `closeTimeoutMs` later), and stops the servers `listen` started.
+   */
+  close(code?: number, reason?: string): Promise<void>;
+  /** The connections accepted and not yet closed. */
+  readonly transports: ReadonlySet<Transport>;
+  /** `transports.size`. */
   readonly connectionCount: number;
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
+
+// Module-level on purpose: several endpoints (one per path) may share an HTTP server, and each must know
+// whether another one already took a request, or whether anyone other than a WAMP endpoint listens.
+const endpointListeners = new WeakSet<(...args: never[]) => unknown>();
+const claimed = new WeakSet<IncomingMessage>();
 
 /** Answers an upgrade request with a plain HTTP error and closes the socket. */
 function refuse(socket: Duplex, status: number, reason: string): void {
@@ -59,6 +136,23 @@ function refuse(socket: Duplex, status: number, reason: string): void {
     );
   }
   socket.destroy();
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
+function answerPlainHttp(_request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
+  response.end('This is a WAMP WebSocket endpoint: connect with a WebSocket client.\n');
+}
+
+/** True when `listener` is the server's last `upgrade` listener and every other one is a WAMP endpoint. */
+function isLastEndpoint(server: HttpServer | HttpsServer, listener: (...args: never[]) => unknown): boolean {
+  const listeners = server.listeners('upgrade');
+  if (listeners[listeners.length - 1] !== listener) return false;
+  for (const other of listeners) if (!endpointListeners.has(other as (...args: never[]) => unknown)) return false;
+  return true;
 }
 
 function peerOf(request: IncomingMessage): PeerInfo {
@@ -78,20 +172,24 @@ function pathOf(url: string | undefined): string {
 
 /**
  * A WebSocket server for WAMP on `ws`. Before any WebSocket exists it checks, in order, the path (404), the
- * `Origin` (403) and the offered subprotocols (400 when none is ours), so a refused handshake never reaches the
- * layer above; then it picks the subprotocol itself, by the server's preference, never by `ws`'s default.
+ * `Origin` (403) and the offered subprotocols (400 when none is ours), so a refused handshake never reaches
+ * `onTransport`; then it picks the subprotocol itself, by the server's preference, never by `ws`'s default.
  *
  * @example
  * ```ts
+ * import { createServer } from 'node:https';
+ * const https = createServer({ cert, key });
  * const wss = createWebSocketServer({
- *   serializers: [jsonSerializer, cborSerializer],
+ *   serializers: [cborSerializer, jsonSerializer],
  *   path: '/ws',
  *   onTransport: (transport) => router.accept(transport),
  * });
- * wss.attach(httpServer);
+ * wss.attach(https); // wss://host:8443/ws
+ * https.listen(8443);
  * ```
  */
 export function createWebSocketServer(options: WebSocketServerOptions): WebSocketServer {
+  validateServerOptions(options);
   const highWaterMark = options.highWaterMark ?? 1 << 20;
   const marks = { highWaterMark, lowWaterMark: options.lowWaterMark ?? highWaterMark >>> 2 };
   const originAllowed = options.allowedOrigins !== undefined ? createOriginCheck(options.allowedOrigins) : undefined;
@@ -99,62 +197,136 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
   const chosen = new WeakMap<IncomingMessage, Serializer>();
   const keepalive =
     options.keepalive === false ? null : new Keepalive(options.keepalive ?? { intervalMs: 30_000, timeoutMs: 10_000 });
-  const transports = new Set<WsTransport>();
+  const transports = new Set<Transport>();
   const attached = new Set<HttpServer | HttpsServer>();
+  const owned: HttpServer[] = [];
   const logger = options.logger;
+  let closing: Promise<void> | null = null;
+  let closeCode: number = CloseCode.GOING_AWAY;
+  let closeReason = '';
+  let onLastClosed: (() => void) | null = null;
 
-  const wss = new WsServer({
+  // `closeTimeout` exists in ws ≥ 8.23 but not yet in @types/ws.
+  const wsOptions: ServerOptions & { closeTimeout: number } = {
     noServer: true,
     clientTracking: false,
     maxPayload: options.maxMessageBytes ?? 1 << 20,
     perMessageDeflate: options.perMessageDeflate ?? false,
+    closeTimeout: options.closeTimeoutMs ?? 5_000,
     handleProtocols: (_offered: Set<string>, request: IncomingMessage) => chosen.get(request)?.subprotocol ?? false,
-  });
+  };
+  const wss = new WsServer(wsOptions);
 
   function accept(socket: WebSocket, request: IncomingMessage): void {
-    const serializer = chosen.get(request)!;
-    const transport = new WsTransport(socket, serializer, peerOf(request), marks, logger);
+    const transport = new WsTransport(socket, chosen.get(request)!, peerOf(request), marks, logger);
+    if (closing !== null) {
+      // The handshake finished while the server was shutting down.
+      transport.close(closeCode, closeReason);
+      return;
+    }
     transports.add(transport);
-    socket.once('close', () => transports.delete(transport));
+    socket.once('close', () => {
+      transports.delete(transport);
+      if (transports.size === 0) onLastClosed?.();
+    });
     keepalive?.track(socket);
-    options.onTransport(transport, request);
+    try {
+      options.onTransport(transport, request);
+    } catch (error) {
+      // Thrown from inside the HTTP server's upgrade event, it would take the process down.
+      logger?.error({ peer: transport.peer.remoteAddress, error }, 'onTransport threw; closing the connection');
+      transport.close(CloseCode.INTERNAL_ERROR, 'internal error');
+    }
   }
 
   function onUpgrade(this: HttpServer | HttpsServer, request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    // Errors on the raw socket before the handshake completes must not become uncaught exceptions.
-    socket.on('error', () => socket.destroy());
-    if (pathOf(request.url) !== options.path) {
-      if (this.listenerCount('upgrade') === 1) refuse(socket, 404, `no WebSocket endpoint at ${pathOf(request.url)}`);
+    if (claimed.has(request)) return;
+    const path = pathOf(request.url);
+    if (path !== options.path) {
+      if (isLastEndpoint(this, onUpgrade)) {
+        socket.on('error', destroyOnError);
+        refuse(socket, 404, `no WebSocket endpoint at ${path}`);
+      }
       return;
     }
+    claimed.add(request);
+    // Errors on the raw socket before the handshake completes must not become uncaught exceptions.
+    socket.on('error', destroyOnError);
     const peer = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
     if (originAllowed !== undefined && !originAllowed(request.headers.origin)) {
-      logger?.info({ peer, origin: request.headers.origin }, 'handshake refused: origin not allowed');
+      logger?.debug({ peer, origin: request.headers.origin }, 'handshake refused: origin not allowed');
       refuse(socket, 403, `origin ${request.headers.origin} is not allowed`);
       return;
     }
     const offered = parseProtocolHeader(request.headers['sec-websocket-protocol']);
     const serializer = negotiate(offered, options.serializers);
     if (serializer === null) {
-      logger?.info({ peer, offered }, 'handshake refused: no WAMP subprotocol in common');
+      logger?.debug({ peer, offered }, 'handshake refused: no WAMP subprotocol in common');
       refuse(socket, 400, `offer one of the WAMP subprotocols ${supported} in Sec-WebSocket-Protocol`);
       return;
     }
     chosen.set(request, serializer);
     wss.handleUpgrade(request, socket, head, accept);
   }
+  endpointListeners.add(onUpgrade);
+
+  function attach(server: HttpServer | HttpsServer): void {
+    if (closing !== null) throw new Error('attach: this WebSocket server was closed; create a new one');
+    if (attached.has(server)) return;
+    server.on('upgrade', onUpgrade);
+    attached.add(server);
+  }
+
+  async function shutDown(): Promise<void> {
+    for (const server of attached) server.off('upgrade', onUpgrade);
+    attached.clear();
+    if (transports.size > 0) {
+      const allClosed = new Promise<void>((resolve) => {
+        onLastClosed = resolve;
+      });
+      for (const transport of transports) transport.close(closeCode, closeReason);
+      await allClosed;
+    }
+    keepalive?.stop();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await Promise.all(
+      owned.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+  }
 
   return {
-    attach(server) {
-      server.on('upgrade', onUpgrade);
-      attached.add(server);
+    async listen({ port, host = '127.0.0.1' }) {
+      if (closing !== null) throw new Error('listen: this WebSocket server was closed; create a new one');
+      const server = createServer(answerPlainHttp);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      owned.push(server);
+      attach(server);
+      const address = server.address() as AddressInfo;
+      const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return { url: `ws://${urlHost}:${address.port}${options.path}`, host: address.address, port: address.port };
     },
-    async close() {
-      for (const server of attached) server.off('upgrade', onUpgrade);
-      attached.clear();
-      keepalive?.stop();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    attach,
+    close(code = CloseCode.GOING_AWAY, reason = '') {
+      if (closing === null) {
+        closeCode = code;
+        closeReason = reason;
+        closing = shutDown();
+      }
+      return closing;
     },
+    transports,
     get connectionCount() {
       return transports.size;
     },

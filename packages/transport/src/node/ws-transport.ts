@@ -1,12 +1,13 @@
 import type { Socket } from 'node:net';
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
 import type WebSocket from 'ws';
-import { CloseCode, describeCloseCode } from '../close-codes.js';
+import { CloseCode, clampCloseReason, describeCloseCode } from '../close-codes.js';
 import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from '../transport.js';
 import type { TransportLogger } from './logger.js';
 
 const BINARY_FRAME = Object.freeze({ binary: true });
 const TEXT_FRAME = Object.freeze({ binary: false });
+const EMPTY = Buffer.alloc(0);
 
 // Writes are corked for the rest of the event-loop turn and flushed together in setImmediate: a burst of frames
 // to one peer (a fan-out, a batch of results) leaves in one syscall rather than one per frame. Process-wide on
@@ -18,7 +19,14 @@ function uncorkAll(): void {
   corkedThisTurn.length = 0;
 }
 
-/** Water marks of one connection's outbound queue, in bytes. */
+/**
+ * Water marks of one connection's outbound queue, in bytes.
+ *
+ * @example
+ * ```ts
+ * const marks: WaterMarks = { highWaterMark: 1 << 20, lowWaterMark: 1 << 18 };
+ * ```
+ */
 export interface WaterMarks {
   highWaterMark: number;
   lowWaterMark: number;
@@ -31,30 +39,31 @@ function isSendableCode(code: number): boolean {
   );
 }
 
-/** The close code ws sends after a protocol error of the peer, from the error's code. */
-function closeCodeOf(error: Error & { code?: string }): number {
-  switch (error.code) {
-    case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
-    case 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH':
-      return CloseCode.MESSAGE_TOO_BIG;
-    case 'WS_ERR_INVALID_UTF8':
-      return CloseCode.INVALID_DATA;
-    default:
-      return CloseCode.PROTOCOL_ERROR;
+/**
+ * The close code ws sent after the peer's error, from the error's code; null for an error of our own side (e.g. a
+ * failed compression on send), after which ws just drops the socket and its own close event says so.
+ */
+function closeCodeOf(error: Error & { code?: string }): number | null {
+  const code = error.code;
+  if (code === undefined) return null;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') {
+    return CloseCode.MESSAGE_TOO_BIG;
   }
-}
-
-/** Close reasons are limited to 123 bytes of UTF-8; longer ones are cut rather than refused. */
-function clampReason(reason: string): string {
-  if (reason.length <= 41) return reason;
-  const bytes = new TextEncoder().encode(reason);
-  if (bytes.length <= 123) return reason;
-  return new TextDecoder().decode(bytes.subarray(0, 120)).replace(/\uFFFD$/, '');
+  if (code === 'WS_ERR_INVALID_UTF8') return CloseCode.INVALID_DATA;
+  if (code.startsWith('WS_ERR_')) return CloseCode.PROTOCOL_ERROR;
+  // zlib's codes (Z_DATA_ERROR, …): a compressed message that does not inflate.
+  if (code.startsWith('Z_')) return CloseCode.INVALID_DATA;
+  return null;
 }
 
 /**
  * A `ws` socket (server or client side) as a {@link Transport}. It decodes frames with the negotiated serializer
  * but does not parse them. Its listeners are bound once per connection, never per message.
+ *
+ * @example
+ * ```ts
+ * const transport = new WsTransport(socket, jsonSerializer, { remoteAddress: '10.0.0.7:51234' }, marks, logger);
+ * ```
  */
 export class WsTransport implements Transport {
   readonly protocol: Subprotocol;
@@ -124,7 +133,7 @@ export class WsTransport implements Transport {
 
   close(code: number = CloseCode.NORMAL, reason = ''): void {
     if (this.socket.readyState >= ReadyState.CLOSING) return;
-    this.socket.close(isSendableCode(code) ? code : CloseCode.NORMAL, clampReason(reason));
+    this.socket.close(isSendableCode(code) ? code : CloseCode.NORMAL, clampCloseReason(reason));
   }
 
   terminate(): void {
@@ -138,11 +147,14 @@ export class WsTransport implements Transport {
   }
 
   private waitForDrain(): void {
-    // The TCP socket under ws (untyped by ws): its `drain` event is the backpressure signal.
+    // The TCP socket under ws (untyped by ws) carries the backpressure signal. Its 'drain' only comes after a
+    // write crossed the socket's own high-water mark (16 KiB), so below that an empty write stands in: its
+    // callback runs once every byte queued before it has been handed to the OS.
     const tcp = this.tcpSocket;
-    if (tcp === undefined || tcp.destroyed) return;
-    if (tcp.writableLength > 0) tcp.once('drain', this.onTcpDrain);
-    else setImmediate(this.onTcpDrain); // bytes still sit in ws's own queue (compression): look again soon
+    if (tcp === undefined || !tcp.writable) return;
+    if (tcp.writableNeedDrain) tcp.once('drain', this.onTcpDrain);
+    else if (tcp.writableLength > 0) tcp.write(EMPTY, this.onTcpDrain);
+    else setImmediate(this.onTcpDrain); // the bytes still sit in ws's own queue (compression): look again soon
   }
 
   private readonly onTcpDrain = (): void => {
@@ -156,11 +168,17 @@ export class WsTransport implements Transport {
   };
 
   private readonly onSocketMessage = (data: Buffer, isBinary: boolean): void => {
+    // The spec (Basic Profile, WebSocket Transport): JSON MUST travel in text frames, CBOR and MessagePack in binary.
+    if (isBinary !== this.serializer.binary) {
+      this.ondecodeerror?.(
+        new TypeError(`a ${isBinary ? 'binary' : 'text'} frame on ${this.protocol}, which uses the other kind`),
+      );
+      return;
+    }
     let message: unknown;
     try {
-      // JSON arrives as text frames; ws hands every frame over as bytes.
-      message =
-        this.serializer.binary || isBinary ? this.serializer.decode(data) : this.serializer.decode(data.toString());
+      // ws hands every frame over as bytes; only JSON wants a string.
+      message = isBinary ? this.serializer.decode(data) : this.serializer.decode(data.toString());
     } catch (error) {
       this.ondecodeerror?.(error as Error);
       return;
@@ -171,7 +189,8 @@ export class WsTransport implements Transport {
   private readonly onSocketError = (error: Error & { code?: string }): void => {
     // ws follows a protocol error (bad frame, oversize message, invalid UTF-8) with a close frame carrying the
     // code, but then stops reading, so its own close event would say 1006; keep the real code for onclose.
-    this.failure = { code: closeCodeOf(error), reason: error.message };
+    const code = closeCodeOf(error);
+    if (code !== null) this.failure = { code, reason: error.message };
     this.logger?.warn(
       { peer: this.peer.remoteAddress, code: error.code, error: error.message },
       'websocket error, closing the connection',
