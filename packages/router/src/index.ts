@@ -1,3 +1,6 @@
+export type { CraUser, CryptosignUser, RealmAuth, TicketUser } from './auth/options.js';
+export type { DynamicAuthorization } from './core/dynamic-authorizer.js';
+export type { Action, Permission, RoleAuthorization } from './core/permissions.js';
 export { RouterError, RouterErrorCode } from './errors.js';
 export { type LogFn, type Logger, silentLogger } from './logger.js';
 export type {

@@ -1,5 +1,7 @@
 import { isValidPattern, isValidUri, type MatchPolicy, type UriCheck } from '@wamp/protocol';
 import type { RealmAuth } from './auth/options.js';
+import type { DynamicAuthorization } from './core/dynamic-authorizer.js';
+import type { Permission } from './core/permissions.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 
@@ -141,8 +143,11 @@ function checkAuth(auth: unknown): Record<string, RealmAuth> {
     }
     const { anonymous, ticket, wampcra, cryptosign, roles } = config as RealmAuth;
     for (const [role, permissions] of Object.entries(roles ?? {})) {
-      if (!Array.isArray(permissions)) throw invalid(`${path}.roles.${role}`, 'a list of permissions', permissions);
-      for (const [index, permission] of permissions.entries()) {
+      if (!Array.isArray(permissions)) {
+        checkDynamicAuthorization(`${path}.roles.${role}`, permissions);
+        continue;
+      }
+      for (const [index, permission] of (permissions as readonly Permission[]).entries()) {
         const where = `${path}.roles.${role}[${index}]`;
         const match = oneOf(`${where}.match`, permission?.match, ['exact', 'prefix', 'wildcard'], 'exact');
         if (typeof permission?.uri !== 'string' || (permission.uri !== '' && !isValidPattern(permission.uri, match))) {
@@ -174,6 +179,26 @@ function checkAuth(auth: unknown): Record<string, RealmAuth> {
     }
   }
   return auth as Record<string, RealmAuth>;
+}
+
+/** Checks a role decided by a procedure: `{ authorizer, timeoutMs?, cache?: { maxEntries?, ttlMs? } }`. */
+function checkDynamicAuthorization(path: string, role: unknown): void {
+  if (typeof role !== 'object' || role === null) {
+    throw invalid(path, 'a list of permissions, or { authorizer: <procedure URI> }', role);
+  }
+  knownKeys(`${path}.`, role, ['authorizer', 'timeoutMs', 'cache']);
+  const { authorizer, timeoutMs, cache } = role as DynamicAuthorization;
+  if (typeof authorizer !== 'string' || !isValidUri(authorizer)) {
+    throw invalid(`${path}.authorizer`, 'a procedure URI', authorizer);
+  }
+  positiveInteger(`${path}.timeoutMs`, timeoutMs, 1);
+  if (cache === undefined) return;
+  if (typeof cache !== 'object' || cache === null) throw invalid(`${path}.cache`, '{ maxEntries?, ttlMs? }', cache);
+  knownKeys(`${path}.cache.`, cache, ['maxEntries', 'ttlMs']);
+  if (cache.maxEntries !== undefined && cache.maxEntries !== 0) {
+    positiveInteger(`${path}.cache.maxEntries`, cache.maxEntries, 1);
+  }
+  positiveInteger(`${path}.cache.ttlMs`, cache.ttlMs, 1);
 }
 
 /** Refuses keys nobody reads, so a typo in a config file is an error rather than a silently ignored setting. */

@@ -1,4 +1,4 @@
-import type { Permission } from '../core/permissions.js';
+import type { RoleAuthorization } from '../core/permissions.js';
 
 /** A user of the ticket method: the role it gets and its ticket (plain, or `sha256:<hex>` of the ticket). */
 export interface TicketUser {
@@ -50,8 +50,9 @@ export interface RealmAuth {
    */
   ticketAuthenticator?: { procedure: string; timeoutMs?: number };
   /**
-   * Authorization: what each role may do. When present, everything not allowed is denied (including the meta
-   * API's `wamp.*` procedures); when absent, every session may do everything.
+   * Authorization: what each role may do, as a list of permissions or as a dynamic authorizer (a procedure of this
+   * realm that decides each action, with a bounded cache). When present, everything not allowed is denied
+   * (including the meta API's `wamp.*` procedures); when absent, every session may do everything.
    */
-  roles?: Record<string, Permission[]>;
+  roles?: Record<string, RoleAuthorization>;
 }

@@ -175,6 +175,8 @@ function admit(core: RouterCore, session: RouterSession, realmName: string, id: 
   session.authid = granted.authid;
   session.authrole = granted.authrole;
   session.authmethod = granted.authmethod;
+  session.authprovider = granted.authprovider;
+  session.authextra = granted.authextra;
   session.establish(realm, id);
   core.sessionsById.set(id, session);
   realm.join(session);

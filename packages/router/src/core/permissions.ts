@@ -1,4 +1,5 @@
 import type { MatchPolicy } from '@wamp/protocol';
+import { type AuthorizerCall, type DynamicAuthorization, DynamicAuthorizer } from './dynamic-authorizer.js';
 import { UriMatcher } from './matching/uri-matcher.js';
 import type { RouterSession } from './session.js';
 
@@ -14,34 +15,47 @@ export interface Permission {
   disclose?: boolean;
 }
 
+/** A role: its list of permissions, or a procedure that decides each action (a dynamic authorizer). */
+export type RoleAuthorization = readonly Permission[] | DynamicAuthorization;
+
 /** The outcome of a check: denied, or allowed (and whether identity must be disclosed). */
 export type Verdict = 'deny' | 'allow' | 'allow-disclosed';
 
 /**
- * The roles of one realm and what each may do. The most specific permission for a URI decides (exact, then the
- * longest prefix, then wildcard, as for calls); a role without a matching permission, or an unknown role, is
- * denied. The router's own sessions are always allowed.
+ * The roles of one realm and what each may do. For a role with permissions, the most specific permission for a URI
+ * decides (exact, then the longest prefix, then wildcard, as for calls); for a role with a dynamic authorizer, its
+ * procedure decides (and the answer may come later: a promise). A role without a matching permission, or an unknown
+ * role, is denied. The router's own sessions are always allowed.
  *
  * @example
  * ```ts
- * const permissions = new Permissions({ user: [{ uri: 'com.app.', match: 'prefix', allow: ['call'] }] });
+ * const permissions = new Permissions({ user: [{ uri: 'com.app.', match: 'prefix', allow: ['call'] }] }, callRealm);
  * permissions.check(session, 'call', 'com.app.add'); // 'allow' for a session with authrole 'user'
  * ```
  */
 export class Permissions {
-  private readonly roles = new Map<string, UriMatcher<Permission>>();
+  private readonly roles = new Map<string, UriMatcher<Permission> | DynamicAuthorizer>();
 
-  constructor(roles: Readonly<Record<string, readonly Permission[]>>) {
-    for (const [role, permissions] of Object.entries(roles)) {
+  constructor(roles: Readonly<Record<string, RoleAuthorization>>, callProcedure: AuthorizerCall) {
+    for (const [role, authorization] of Object.entries(roles)) {
+      if (!Array.isArray(authorization)) {
+        this.roles.set(role, new DynamicAuthorizer(authorization as DynamicAuthorization, callProcedure));
+        continue;
+      }
       const matcher = new UriMatcher<Permission>();
-      for (const permission of permissions) matcher.set(permission.uri, permission.match ?? 'exact', permission);
+      for (const permission of authorization as readonly Permission[]) {
+        matcher.set(permission.uri, permission.match ?? 'exact', permission);
+      }
       this.roles.set(role, matcher);
     }
   }
 
-  check(session: RouterSession, action: Action, uri: string): Verdict {
+  check(session: RouterSession, action: Action, uri: string): Verdict | Promise<Verdict> {
     if (session.trusted) return 'allow';
-    const permission = this.roles.get(session.authrole)?.best(uri);
+    const role = this.roles.get(session.authrole);
+    if (role === undefined) return 'deny';
+    if (role instanceof DynamicAuthorizer) return role.check(session, action, uri);
+    const permission = role.best(uri);
     if (permission === undefined || !permission.allow.includes(action)) return 'deny';
     return permission.disclose === true ? 'allow-disclosed' : 'allow';
   }

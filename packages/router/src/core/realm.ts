@@ -25,6 +25,8 @@ export class Realm implements MetaEvents {
   readonly dealer: Dealer;
   /** The realm's meta API session, once the router started it. */
   meta: MetaSession | null = null;
+  /** What each role may do; null when the realm configures no roles, and every session may do everything. */
+  readonly authorizer: Permissions | null;
   /** Sessions that are the router's own (the meta API), left out of counts and limits. */
   private trustedCount = 0;
 
@@ -35,15 +37,17 @@ export class Realm implements MetaEvents {
     ids: RouterScopeIds,
   ) {
     const roles = options.auth[name]?.roles;
-    const permissions = roles === undefined ? null : new Permissions(roles);
-    this.broker = new Broker(
-      ids.subscriptions,
-      new Fanout(serializers, options.limits.slowConsumer),
-      options,
-      this,
-      permissions,
-    );
-    this.dealer = new Dealer(ids.registrations, options, this, permissions);
+    // Dynamic authorizers are procedures of this realm, called through its meta session.
+    this.authorizer =
+      roles === undefined
+        ? null
+        : new Permissions(roles, (procedure, args, timeoutMs) =>
+            this.meta === null
+              ? Promise.reject(new Error(`realm ${name} has no meta session`))
+              : this.meta.call(procedure, args, timeoutMs),
+          );
+    this.broker = new Broker(ids.subscriptions, new Fanout(serializers, options.limits.slowConsumer), options, this);
+    this.dealer = new Dealer(ids.registrations, options, this);
   }
 
   join(session: RouterSession): void {

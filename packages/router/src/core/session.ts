@@ -1,6 +1,8 @@
 import {
   abort,
+  type CallMessage,
   CloseUri,
+  type Dict,
   ErrorUri,
   goodbye,
   type HelloDetails,
@@ -8,8 +10,11 @@ import {
   MessageCode,
   messageName,
   ProtocolViolation,
+  type PublishMessage,
   parseMessage,
+  type RegisterMessage,
   ScopedIdGenerator,
+  type SubscribeMessage,
 } from '@wamp/protocol';
 import type { Transport, TransportCloseEvent } from '@wamp/transport';
 import type { Logger } from '../logger.js';
@@ -17,7 +22,9 @@ import type { AuthChallenge } from './auth.js';
 import type { Subscription } from './broker/subscriptions.js';
 import type { Invocation } from './dealer/invocations.js';
 import type { Registration } from './dealer/registrations.js';
+import { LIMIT_REACHED } from './limits.js';
 import type { Testaments } from './meta/testaments.js';
+import type { Action, Verdict } from './permissions.js';
 import type { Realm } from './realm.js';
 import type { RouterCore } from './router-core.js';
 
@@ -39,6 +46,16 @@ const CLOSE_PROTOCOL_ERROR = 1002;
 const CLOSE_NORMAL = 1000;
 /** WebSocket close code for an unexpected condition in the router (RFC 6455: "internal error"). */
 const CLOSE_INTERNAL_ERROR = 1011;
+/** WebSocket close code for a peer that breaks the router's policy (RFC 6455: "policy violation"). */
+const CLOSE_POLICY_VIOLATION = 1008;
+/**
+ * How many messages a session may send while a dynamic authorizer decides on an earlier one. They wait, in order,
+ * rather than overtake it; a session that floods a slow authorizer is dropped instead of growing the queue.
+ */
+const MAX_HELD_MESSAGES = 10_000;
+
+/** The messages an authorizer decides on: each names its URI at index 3. */
+type AuthorizedMessage = PublishMessage | SubscribeMessage | CallMessage | RegisterMessage;
 
 /**
  * One client connection and the WAMP session on it. It owns the session's state machine, its outbound request
@@ -55,6 +72,9 @@ export class RouterSession {
   authid = '';
   authrole = '';
   authmethod = '';
+  authprovider = '';
+  /** WELCOME's `authextra`, when the authenticator gave one. */
+  authextra: Dict | undefined = undefined;
   /** Events not sent because the session's outbound queue was past the high-water mark. */
   droppedEvents = 0;
   /** Testaments to publish when the session ends (`wamp.session.add_testament`); null until one is added. */
@@ -80,6 +100,8 @@ export class RouterSession {
   private readonly core: RouterCore;
   /** Set while the router shuts down: the GOODBYE reply (or the grace period) ends the connection with 1001. */
   private closeCodeAfterGoodbye = CLOSE_NORMAL;
+  /** Messages that arrived while a dynamic authorizer decides on an earlier one; null when none is pending. */
+  private held: Message[] | null = null;
 
   /**
    * @param trusted - the router's own internal session (the meta API): it may register and publish `wamp.` URIs,
@@ -154,19 +176,34 @@ export class RouterSession {
   }
 
   private readonly onMessage = (raw: unknown): void => {
+    let message: Message;
     try {
-      this.handle(parseMessage(raw));
+      message = parseMessage(raw);
     } catch (error) {
-      if (error instanceof ProtocolViolation) {
-        this.abort(ErrorUri.PROTOCOL_VIOLATION, error.message);
-        return;
-      }
-      // A bug of ours must cost this one session, never the process.
-      // The spec has no ABORT reason for that, so the close code (1011) says it.
-      this.log.error({ session: this.id, err: error }, 'internal error while handling a message');
-      this.closeQuietly(CLOSE_INTERNAL_ERROR, 'internal error');
+      this.fail(error);
+      return;
     }
+    this.handleSafely(message);
   };
+
+  private handleSafely(message: Message): void {
+    try {
+      this.handle(message);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** A malformed message aborts the session; a bug of ours costs this one session, never the process. */
+  private fail(error: unknown): void {
+    if (error instanceof ProtocolViolation) {
+      this.abort(ErrorUri.PROTOCOL_VIOLATION, error.message);
+      return;
+    }
+    // The spec has no ABORT reason for an internal error, so the close code (1011) says it.
+    this.log.error({ session: this.id, err: error }, 'internal error while handling a message');
+    this.closeQuietly(CLOSE_INTERNAL_ERROR, 'internal error');
+  }
 
   private handle(message: Message): void {
     switch (this.state) {
@@ -175,7 +212,8 @@ export class RouterSession {
         else this.abort(ErrorUri.PROTOCOL_VIOLATION, `${messageName(message[0])} received before HELLO`);
         return;
       case SessionState.ESTABLISHED:
-        this.dispatch(message);
+        if (this.held === null) this.dispatch(message);
+        else this.hold(message);
         return;
       case SessionState.AUTHENTICATING:
         if (message[0] === MessageCode.AUTHENTICATE) this.core.authenticate(this, message);
@@ -198,19 +236,21 @@ export class RouterSession {
     const realm = this.realm!;
     switch (message[0]) {
       case MessageCode.PUBLISH:
-        realm.broker.publish(this, message);
+        this.authorize(realm, message, 'publish');
         return;
       case MessageCode.SUBSCRIBE:
-        realm.broker.subscribe(this, message);
+        this.authorize(realm, message, 'subscribe');
         return;
       case MessageCode.UNSUBSCRIBE:
         realm.broker.unsubscribe(this, message);
         return;
       case MessageCode.CALL:
-        realm.dealer.call(this, message);
+        // Further input of a progressive call invocation was authorized with its first CALL.
+        if (this.calls.has(message[1])) realm.dealer.call(this, message, 'allow');
+        else this.authorize(realm, message, 'call');
         return;
       case MessageCode.REGISTER:
-        realm.dealer.register(this, message);
+        this.authorize(realm, message, 'register');
         return;
       case MessageCode.UNREGISTER:
         realm.dealer.unregister(this, message);
@@ -250,6 +290,81 @@ export class RouterSession {
         this.abort(ErrorUri.PROTOCOL_VIOLATION, `${messageName(message[0])} may not be sent by a client`);
         return;
     }
+  }
+
+  /**
+   * Asks the realm's authorizer about the message's URI, then routes it. When a dynamic authorizer must be asked,
+   * the session's later messages are held until it answers, so nothing overtakes the message (publication order
+   * and call order stay as the client sent them).
+   */
+  private authorize(realm: Realm, message: AuthorizedMessage, action: Action): void {
+    const authorizer = realm.authorizer;
+    if (authorizer === null) {
+      this.route(realm, message, 'allow');
+      return;
+    }
+    const verdict = authorizer.check(this, action, message[3]);
+    if (typeof verdict === 'string') {
+      this.route(realm, message, verdict);
+      return;
+    }
+    this.held = [];
+    verdict.then(
+      (decided) => this.resume(realm, message, decided),
+      () => this.resume(realm, message, 'deny'),
+    );
+  }
+
+  private route(realm: Realm, message: AuthorizedMessage, verdict: Verdict): void {
+    switch (message[0]) {
+      case MessageCode.PUBLISH:
+        realm.broker.publish(this, message, verdict);
+        return;
+      case MessageCode.SUBSCRIBE:
+        realm.broker.subscribe(this, message, verdict);
+        return;
+      case MessageCode.CALL:
+        realm.dealer.call(this, message, verdict);
+        return;
+      case MessageCode.REGISTER:
+        realm.dealer.register(this, message, verdict);
+        return;
+    }
+  }
+
+  /** Routes the message the authorizer decided on, then the ones held behind it, until one must wait again. */
+  private resume(realm: Realm, message: AuthorizedMessage, verdict: Verdict): void {
+    const held = this.held;
+    this.held = null;
+    // The session may have left the realm (or the connection closed) while the authorizer decided.
+    if (held === null || this.state !== SessionState.ESTABLISHED || this.realm !== realm) return;
+    try {
+      this.route(realm, message, verdict);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    for (let i = 0; i < held.length; i++) {
+      // Routing may have started a new wait (TypeScript cannot see that `this.held` changes under it).
+      const waiting = this.held as Message[] | null;
+      if (waiting !== null) {
+        // The rest stays behind the new decision, in order.
+        for (let j = i; j < held.length; j++) waiting.push(held[j]!);
+        return;
+      }
+      this.handleSafely(held[i]!);
+    }
+  }
+
+  private hold(message: Message): void {
+    const held = this.held!;
+    if (held.length >= MAX_HELD_MESSAGES) {
+      this.log.warn({ session: this.id, held: held.length }, 'too many messages awaiting authorization');
+      this.send(abort({ message: `more than ${MAX_HELD_MESSAGES} messages awaiting authorization` }, LIMIT_REACHED));
+      this.closeQuietly(CLOSE_POLICY_VIOLATION, LIMIT_REACHED);
+      return;
+    }
+    held.push(message);
   }
 
   private closeQuietly(code = CLOSE_NORMAL, reason = ''): void {

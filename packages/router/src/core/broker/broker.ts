@@ -22,7 +22,7 @@ import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
 import { copyPassthru } from '../passthru.js';
-import type { Permissions } from '../permissions.js';
+import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
 import { EventHistory, type HistoryEntry, type HistoryQuery } from './history.js';
@@ -84,7 +84,6 @@ export class Broker {
     private readonly fanout: Fanout,
     options: ResolvedOptions,
     private readonly meta: MetaEvents,
-    private readonly permissions: Permissions | null,
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
@@ -96,14 +95,15 @@ export class Broker {
     return this.byId.size;
   }
 
-  subscribe(session: RouterSession, message: SubscribeMessage): void {
+  /** `verdict` is the realm authorizer's answer for this subscription (the session asked it before). */
+  subscribe(session: RouterSession, message: SubscribeMessage, verdict: Verdict): void {
     const [, request, options, topic] = message;
     const match = options.match ?? 'exact';
     if (topic.length > this.limits.maxUriLength || !isValidPattern(topic, match, this.uriCheck)) {
       session.send(error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.INVALID_URI, [`invalid topic URI "${topic}"`]));
       return;
     }
-    if (this.permissions?.check(session, 'subscribe', topic) === 'deny') {
+    if (verdict === 'deny') {
       session.send(error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.NOT_AUTHORIZED));
       return;
     }
@@ -157,7 +157,8 @@ export class Broker {
     session.send(unsubscribed(request));
   }
 
-  publish(session: RouterSession, message: PublishMessage): void {
+  /** `verdict` is the realm authorizer's answer for this publication (the session asked it before). */
+  publish(session: RouterSession, message: PublishMessage, verdict: Verdict): void {
     // Index access rather than destructuring: this runs for every publication.
     const request = message[1];
     const options = message[2];
@@ -180,7 +181,6 @@ export class Broker {
       }
       return;
     }
-    const verdict = this.permissions?.check(session, 'publish', topic) ?? 'allow';
     if (verdict === 'deny') {
       if (acknowledge) session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.NOT_AUTHORIZED));
       return;

@@ -23,7 +23,7 @@ import type { ResolvedOptions } from '../../options.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
-import type { Permissions } from '../permissions.js';
+import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import { invocationDetails, resultDetails } from './details.js';
 import { type Invocation, track, untrack } from './invocations.js';
@@ -48,7 +48,6 @@ export class Dealer {
     private readonly registrationIds: ScopedIdGenerator,
     options: ResolvedOptions,
     private readonly meta: MetaEvents,
-    private readonly permissions: Permissions | null,
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
@@ -59,7 +58,8 @@ export class Dealer {
     return this.byId.size;
   }
 
-  register(session: RouterSession, message: RegisterMessage): void {
+  /** `verdict` is the realm authorizer's answer for this registration (the session asked it before). */
+  register(session: RouterSession, message: RegisterMessage, verdict: Verdict): void {
     const [, request, options, procedure] = message;
     const match = options.match ?? 'exact';
     const invoke = options.invoke ?? 'single';
@@ -73,7 +73,7 @@ export class Dealer {
       );
       return;
     }
-    if (this.permissions?.check(session, 'register', procedure) === 'deny') {
+    if (verdict === 'deny') {
       session.send(error(MessageCode.REGISTER, request, {}, ErrorUri.NOT_AUTHORIZED));
       return;
     }
@@ -119,7 +119,11 @@ export class Dealer {
     session.send(unregistered(request));
   }
 
-  call(caller: RouterSession, message: CallMessage): void {
+  /**
+   * `verdict` is the realm authorizer's answer for this call (the session asked it before); it is not consulted
+   * for the further input of a progressive call invocation, which the first CALL was authorized for.
+   */
+  call(caller: RouterSession, message: CallMessage, verdict: Verdict): void {
     const request = message[1];
     const procedure = message[3];
     const ongoing = caller.calls.get(request);
@@ -129,7 +133,6 @@ export class Dealer {
       else caller.abort(ErrorUri.PROTOCOL_VIOLATION, `CALL request ID ${request} is already in flight`);
       return;
     }
-    const verdict = this.permissions?.check(caller, 'call', procedure) ?? 'allow';
     if (verdict === 'deny') {
       caller.send(error(MessageCode.CALL, request, {}, ErrorUri.NOT_AUTHORIZED));
       return;

@@ -33,7 +33,7 @@ function describeSession(session: RouterSession): Record<string, unknown> {
     authid: session.authid,
     authrole: session.authrole,
     authmethod: session.authmethod,
-    authprovider: 'static',
+    authprovider: session.authprovider,
     transport: { peer: session.transport.peer.remoteAddress, protocol: session.transport.protocol },
   };
 }
