@@ -56,6 +56,11 @@ export interface PeerInfo {
   origin?: string;
   /** The `User-Agent` header of the handshake, when the peer sent one. */
   userAgent?: string;
+  /**
+   * The `tls-unique` channel binding data of a TLS connection (RFC 5929: the first Finished message of its handshake,
+   * the client's), for authentication bound to this very connection. Absent without TLS, and in browsers.
+   */
+  tlsUnique?: Uint8Array;
 }
 
 /**

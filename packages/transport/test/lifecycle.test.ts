@@ -133,6 +133,12 @@ describe('attach', () => {
     }, 'a message over TLS');
     client.send(hello('realm1', { roles: { caller: {} } }));
     expect(await received).toEqual([1, 'realm1', { roles: { caller: {} } }]);
+    // Both ends know the same tls-unique channel binding data, and another connection has other data.
+    expect(client.peer.tlsUnique?.length).toBeGreaterThanOrEqual(12);
+    expect(Buffer.from(transport.peer.tlsUnique!)).toEqual(Buffer.from(client.peer.tlsUnique!));
+    const second = await connect(url, { serializers: [jsonSerializer], tls: { ca: pems.cert } });
+    expect(Buffer.from(second.peer.tlsUnique!)).not.toEqual(Buffer.from(client.peer.tlsUnique!));
+    second.close();
     await expect(connect(url, { serializers: [jsonSerializer] })).rejects.toThrow(/self-signed/);
     client.close();
   });

@@ -1,7 +1,8 @@
+import { TLSSocket } from 'node:tls';
 import type { Serializer } from '@wamp/protocol';
 import WebSocket from 'ws';
 import { CloseCode } from '../close-codes.js';
-import type { Transport } from '../transport.js';
+import type { PeerInfo, Transport } from '../transport.js';
 import { WsTransport } from './ws-transport.js';
 
 /** How much of a refused handshake's HTTP body goes into the error message. */
@@ -107,13 +108,16 @@ export function connect(url: string, options: NodeConnectOptions): Promise<Trans
       signal?.removeEventListener('abort', onAbort);
       socket.off('error', onError);
       const highWaterMark = options.highWaterMark ?? 1 << 20;
+      const peer: PeerInfo = { remoteAddress: url };
+      // `_socket` is ws's underlying TCP/TLS socket; the client's Finished is the one this end sent.
+      const tcp = (socket as unknown as { _socket: unknown })._socket;
+      const finished = tcp instanceof TLSSocket ? tcp.getFinished() : undefined;
+      if (finished !== undefined) peer.tlsUnique = finished;
       resolve(
-        new WsTransport(
-          socket,
-          serializer,
-          { remoteAddress: url },
-          { highWaterMark, lowWaterMark: options.lowWaterMark ?? highWaterMark >>> 2 },
-        ),
+        new WsTransport(socket, serializer, peer, {
+          highWaterMark,
+          lowWaterMark: options.lowWaterMark ?? highWaterMark >>> 2,
+        }),
       );
     });
   });

@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer, type IncomingMessage, type Ser
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import type { Serializer } from '@wamp/protocol';
 import type WebSocket from 'ws';
 import { type ServerOptions, WebSocketServer as WsServer } from 'ws';
@@ -161,6 +162,9 @@ function peerOf(request: IncomingMessage): PeerInfo {
   const userAgent = request.headers['user-agent'];
   if (origin !== undefined) peer.origin = origin;
   if (userAgent !== undefined) peer.userAgent = userAgent;
+  // The client's Finished is the one this end received.
+  const finished = request.socket instanceof TLSSocket ? request.socket.getPeerFinished() : undefined;
+  if (finished !== undefined) peer.tlsUnique = finished;
   return peer;
 }
 
