@@ -112,26 +112,60 @@ export async function generateCryptosignKeyPair(): Promise<CryptosignKeyPair> {
   return { privateKey, publicKey };
 }
 
+/** Options of {@link cryptosignAuth}. */
+export interface CryptosignOptions {
+  /**
+   * Bind the signature to this TLS connection (`tls-unique`, Node only): the router must confirm the binding, and
+   * the signature is over the challenge XORed with SHA-256 of the connection's channel binding data, so it is
+   * worthless on any other connection. The join fails if the router does not confirm it.
+   */
+  channelBinding?: 'tls-unique';
+}
+
+/** SHA-256 of the connection's tls-unique data: the channel ID the spec XORs the challenge with. */
+async function channelIdOf(tlsUnique: Uint8Array | undefined): Promise<Uint8Array> {
+  if (tlsUnique === undefined) {
+    throw new Error('tls-unique channel binding needs a TLS connection (wss://) in Node; this connection has none');
+  }
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', tlsUnique as Uint8Array<ArrayBuffer>));
+}
+
 /**
  * WAMP-Cryptosign authentication: announces the public key of `privateKey` (a 32-byte Ed25519 seed in hex) in
- * HELLO and answers the challenge with the signature followed by the challenge, as the spec requires.
+ * HELLO and answers the challenge with the signature followed by the signed bytes, as the spec requires.
  * Asynchronous because the public key is derived with WebCrypto.
  *
  * @example
  * ```ts
  * await Session.connect({ url, realm: 'app', auth: await cryptosignAuth(privateKeyHex, 'carol') });
+ * // bound to the TLS connection:
+ * await cryptosignAuth(privateKeyHex, 'carol', { channelBinding: 'tls-unique' });
  * ```
  */
-export async function cryptosignAuth(privateKey: string, authid?: string): Promise<AuthOptions> {
+export async function cryptosignAuth(
+  privateKey: string,
+  authid?: string,
+  options: CryptosignOptions = {},
+): Promise<AuthOptions> {
   const { key, publicKey } = await importSeed(privateKey);
+  const { channelBinding } = options;
   return {
     ...(authid !== undefined && { authid }),
     authmethods: ['cryptosign'],
-    authextra: { pubkey: publicKey },
-    async onChallenge({ extra }) {
-      const challenge = fromHex(String(extra.challenge));
-      const signature = new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, challenge));
-      return toHex(signature) + toHex(challenge);
+    authextra:
+      channelBinding === undefined ? { pubkey: publicKey } : { pubkey: publicKey, channel_binding: channelBinding },
+    async onChallenge({ extra, tlsUnique }) {
+      const message = fromHex(String(extra.challenge));
+      if (channelBinding !== undefined) {
+        // The spec: the client MUST check that the binding in use is the one it asked for.
+        if (extra.channel_binding !== channelBinding) {
+          throw new Error(`the router did not confirm ${channelBinding} channel binding`);
+        }
+        const channelId = await channelIdOf(tlsUnique);
+        for (let i = 0; i < message.length; i++) message[i] = message[i]! ^ channelId[i]!;
+      }
+      const signature = new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, message));
+      return toHex(signature) + toHex(message);
     },
   };
 }

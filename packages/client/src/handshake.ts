@@ -12,7 +12,7 @@ import {
 } from '@wamp/protocol';
 import type { Transport, TransportCloseEvent } from '@wamp/transport';
 import { abortReason, ConnectionClosedError } from './errors.js';
-import type { AuthOptions } from './options.js';
+import type { AuthOptions, Challenge } from './options.js';
 
 /**
  * What the client announces in HELLO: every role, with the advanced features it implements.
@@ -151,7 +151,7 @@ export function handshake(
         );
         return;
       }
-      new Promise<Awaited<ReturnType<typeof answer>>>((done) => done(answer({ method: message[1], extra: message[2] })))
+      new Promise<Awaited<ReturnType<typeof answer>>>((done) => done(answer(challengeOf(message, transport))))
         .then((reply) => {
           if (settled) return;
           if (typeof reply === 'string') transport.send(authenticate(reply, {}));
@@ -202,4 +202,11 @@ export function handshake(
     if (signal?.aborted) onAbort();
     else transport.send(hello(realm, helloDetails(auth)));
   });
+}
+
+/** What `onChallenge` gets: the CHALLENGE, and the connection's channel binding data where there is some. */
+function challengeOf(message: ChallengeMessage, transport: Transport): Challenge {
+  const challenge: Challenge = { method: message[1], extra: message[2] };
+  if (transport.peer.tlsUnique !== undefined) challenge.tlsUnique = transport.peer.tlsUnique;
+  return challenge;
 }

@@ -2,6 +2,7 @@ export { ErrorUri, isWampError, WampError } from '@wamp/protocol';
 export { jsonSerializer as json } from '@wamp/protocol/json';
 export {
   type CryptosignKeyPair,
+  type CryptosignOptions,
   cryptosignAuth,
   deriveCraKey,
   generateCryptosignKeyPair,

@@ -31,6 +31,8 @@ export interface Challenge {
   method: string;
   /** `CHALLENGE.Extra|dict`: what the method needs, e.g. a nonce. */
   extra: Dict;
+  /** The connection's `tls-unique` channel binding data, on a TLS connection in Node (not in browsers). */
+  tlsUnique?: Uint8Array;
 }
 
 /**

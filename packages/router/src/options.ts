@@ -136,10 +136,18 @@ function checkAuth(auth: unknown): Record<string, RealmAuth> {
   for (const [realm, config] of Object.entries(auth as Record<string, unknown>)) {
     const path = `auth.${realm}`;
     if (typeof config !== 'object' || config === null) throw invalid(path, '{ anonymous?, ticket?, wampcra? }', config);
-    knownKeys(`${path}.`, config, ['anonymous', 'ticket', 'wampcra', 'cryptosign', 'ticketAuthenticator', 'roles']);
-    const dynamic = (config as RealmAuth).ticketAuthenticator;
-    if (dynamic !== undefined && (typeof dynamic?.procedure !== 'string' || !isValidUri(dynamic.procedure))) {
-      throw invalid(`${path}.ticketAuthenticator.procedure`, 'a procedure URI', dynamic?.procedure);
+    const authenticators = ['ticketAuthenticator', 'wampcraAuthenticator', 'cryptosignAuthenticator'] as const;
+    knownKeys(`${path}.`, config, ['anonymous', 'ticket', 'wampcra', 'cryptosign', ...authenticators, 'roles']);
+    for (const key of authenticators) {
+      const dynamic = (config as RealmAuth)[key];
+      if (dynamic === undefined) continue;
+      if (typeof dynamic !== 'object' || dynamic === null)
+        throw invalid(`${path}.${key}`, '{ procedure, timeoutMs? }', dynamic);
+      knownKeys(`${path}.${key}.`, dynamic, ['procedure', 'timeoutMs']);
+      if (typeof dynamic.procedure !== 'string' || !isValidUri(dynamic.procedure)) {
+        throw invalid(`${path}.${key}.procedure`, 'a procedure URI', dynamic.procedure);
+      }
+      positiveInteger(`${path}.${key}.timeoutMs`, dynamic.timeoutMs, 1);
     }
     const { anonymous, ticket, wampcra, cryptosign, roles } = config as RealmAuth;
     for (const [role, permissions] of Object.entries(roles ?? {})) {

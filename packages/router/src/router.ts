@@ -1,6 +1,6 @@
 import type { Transport } from '@wamp/transport';
 import { createMemoryPair } from '@wamp/transport/node';
-import { StaticAuthenticator } from './auth/static-authenticator.js';
+import { RealmAuthenticator } from './auth/realm-authenticator.js';
 import { RouterCore } from './core/router-core.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { type ResolvedOptions, type RouterOptions, resolveOptions } from './options.js';
@@ -107,7 +107,7 @@ export function createRouter(options: RouterOptions = {}): Router {
     serializers,
     AGENT,
     () => createMemoryPair(serializers[0]!),
-    new StaticAuthenticator(resolved.auth, (realm, procedure, args, timeoutMs) =>
+    new RealmAuthenticator(resolved.auth, (realm, procedure, args, timeoutMs) =>
       callRealm(realm, procedure, args, timeoutMs),
     ),
   );

@@ -12,13 +12,13 @@ import {
   yieldResult,
 } from '@wamp/protocol';
 import { describe, expect, it } from 'vitest';
-import type { RouterOptions } from '../src/index.js';
+import type { DynamicAuthorization, RealmAuth } from '../src/index.js';
 import { type RouterFixture, startRouter } from './support/fixture.js';
 import type { RawPeer } from './support/raw-peer.js';
 
 const AUTHORIZER = 'com.app.authorize';
 
-function authOptions(frontend: Record<string, unknown> = {}): RouterOptions['auth'] {
+function authOptions(frontend: Omit<DynamicAuthorization, 'authorizer'> = {}): Record<string, RealmAuth> {
   return {
     app: {
       ticket: {

@@ -1,4 +1,6 @@
 import type { RoleAuthorization } from '../core/permissions.js';
+import type { DynamicAuthenticator } from './dynamic.js';
+import type { CraSecret } from './wampcra.js';
 
 /** A user of the ticket method: the role it gets and its ticket (plain, or `sha256:<hex>` of the ticket). */
 export interface TicketUser {
@@ -10,12 +12,8 @@ export interface TicketUser {
  * A user of WAMP-CRA: the role it gets and its secret. With `salt` (and optionally `iterations`, default 1000, and
  * `keylen`, default 32), `secret` is the password and the key is derived with PBKDF2-SHA256 as the spec describes.
  */
-export interface CraUser {
+export interface CraUser extends CraSecret {
   role: string;
-  secret: string;
-  salt?: string;
-  iterations?: number;
-  keylen?: number;
 }
 
 /** A user of WAMP-Cryptosign: the role it gets and its Ed25519 public key (32 bytes, hex). */
@@ -45,10 +43,21 @@ export interface RealmAuth {
   cryptosign?: Record<string, CryptosignUser>;
   /**
    * Dynamic ticket authentication: a procedure registered in this realm by a trusted backend decides. It is
-   * called with `[realm, authid, { ticket }]` and answers with the role (a string) or `{ role, authid?, authextra? }`;
-   * an error, or no answer within `timeoutMs` (default 5,000), refuses the session.
+   * called with `[realm, authid, details]` (`details.ticket` is the ticket) and answers with the role (a string) or
+   * `{ role, authid?, authextra? }`; an error, or no answer within `timeoutMs` (default 5,000), refuses the session.
+   * Takes the method over from `ticket` users.
    */
-  ticketAuthenticator?: { procedure: string; timeoutMs?: number };
+  ticketAuthenticator?: DynamicAuthenticator;
+  /**
+   * Dynamic WAMP-CRA: the procedure is called with `[realm, authid, details]` before the challenge and answers
+   * `{ role, secret, salt?, iterations?, keylen?, authid?, authextra? }`; the router then challenges and checks.
+   */
+  wampcraAuthenticator?: DynamicAuthenticator;
+  /**
+   * Dynamic WAMP-Cryptosign: once the signature holds for the announced key, the procedure is called with
+   * `[realm, authid | null, details]` (`details.pubkey` is the key in hex) and answers as for tickets.
+   */
+  cryptosignAuthenticator?: DynamicAuthenticator;
   /**
    * Authorization: what each role may do, as a list of permissions or as a dynamic authorizer (a procedure of this
    * realm that decides each action, with a bounded cache). When present, everything not allowed is denied

@@ -1,4 +1,5 @@
 import type { Dict, HelloDetails } from '@wamp/protocol';
+import type { PeerInfo } from '@wamp/transport';
 
 /** What a HELLO asks of authentication. */
 export interface AuthRequest {
@@ -9,6 +10,10 @@ export interface AuthRequest {
   details: HelloDetails;
   /** The session ID the session will get, which WAMP-CRA challenges name. */
   session: number;
+  /** The connection: its address, and its TLS channel binding data for WAMP-Cryptosign. */
+  peer: PeerInfo;
+  /** The negotiated WebSocket subprotocol, e.g. `wamp.2.json`. */
+  protocol: string;
 }
 
 /** A successful authentication: what WELCOME says about the session. */
@@ -45,5 +50,6 @@ export type AuthStep = AuthGranted | AuthDenied | AuthChallenge;
  * users from the config, later dynamic authenticators) live outside the core, with the crypto they need.
  */
 export interface Authenticator {
-  start(request: AuthRequest): AuthStep;
+  /** The first step; a promise when a dynamic authenticator must be asked before the CHALLENGE. */
+  start(request: AuthRequest): AuthStep | Promise<AuthStep>;
 }

@@ -106,7 +106,7 @@ export function handleHello(core: RouterCore, session: RouterSession, message: H
   let id = globalId();
   while (core.sessionsById.has(id)) id = globalId();
   // The router's own sessions are trusted as they are; everyone else goes through the authenticator.
-  const step: AuthStep = session.trusted
+  const step: AuthStep | Promise<AuthStep> = session.trusted
     ? { kind: 'welcome', authid: 'router', authrole: 'trusted', authmethod: 'internal', authprovider: 'router' }
     : core.authenticator.start({
         realm: realmName,
@@ -114,7 +114,15 @@ export function handleHello(core: RouterCore, session: RouterSession, message: H
         authid: typeof details.authid === 'string' ? details.authid : undefined,
         details,
         session: id,
+        peer: session.transport.peer,
+        protocol: session.transport.protocol,
       });
+  if (step instanceof Promise) {
+    // A dynamic authenticator is asked before the CHALLENGE; an AUTHENTICATE meanwhile is a protocol violation.
+    session.state = SessionState.AUTHENTICATING;
+    proceedLater(core, session, realmName, id, step);
+    return;
+  }
   proceed(core, session, realmName, id, step);
 }
 
@@ -131,11 +139,22 @@ export function handleAuthenticate(core: RouterCore, session: RouterSession, mes
     proceed(core, session, pending.realm, pending.id, outcome);
     return;
   }
-  outcome.then(
-    (step) => {
+  proceedLater(core, session, pending.realm, pending.id, outcome);
+}
+
+/** Goes on once an asynchronous step is known, if the session is still waiting for it. */
+function proceedLater(
+  core: RouterCore,
+  session: RouterSession,
+  realmName: string,
+  id: number,
+  step: Promise<AuthStep>,
+): void {
+  step.then(
+    (known) => {
       // The session may have gone while the authenticator ran: only a session still waiting is admitted.
       if (session.state === SessionState.AUTHENTICATING && session.pendingAuth === null) {
-        proceed(core, session, pending.realm, pending.id, step);
+        proceed(core, session, realmName, id, known);
       }
     },
     (error: unknown) => {
