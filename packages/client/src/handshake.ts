@@ -3,6 +3,7 @@ import {
   authenticate,
   type ChallengeMessage,
   ErrorUri,
+  goodbye,
   type HelloDetails,
   hello,
   MessageCode,
@@ -92,7 +93,8 @@ function helloDetails(auth: AuthOptions | undefined): HelloDetails {
   if (auth.authmethods !== undefined) details.authmethods = auth.authmethods;
   if (auth.authid !== undefined) details.authid = auth.authid;
   if (auth.authrole !== undefined) details.authrole = auth.authrole;
-  if (auth.authextra !== undefined) details.authextra = auth.authextra;
+  const authextra = auth.authextra; // read once: it may be a getter with fresh data for each HELLO
+  if (authextra !== undefined) details.authextra = authextra;
   return details;
 }
 
@@ -108,8 +110,9 @@ export type OnWelcome = (session: number, details: WelcomeDetails) => void;
 
 /**
  * Opens a WAMP session over an open transport: HELLO, an optional CHALLENGE/AUTHENTICATE round, then WELCOME or
- * ABORT. `onWelcome` runs synchronously on WELCOME so the caller can take over the transport's handler slots
- * without a gap; the promise then resolves. It rejects with the ABORT as a `WampError`, a
+ * ABORT. `auth.onWelcome` may refuse the WELCOME (GOODBYE, then the join fails with its error). `onWelcome` runs
+ * synchronously on WELCOME so the caller can take over the transport's handler slots without a gap; the promise
+ * then resolves. It rejects with the ABORT as a `WampError`, a
  * `ConnectionClosedError`, or the signal's reason, and the transport is closed.
  *
  * @example
@@ -171,6 +174,15 @@ export function handshake(
       switch (message[0]) {
         case MessageCode.WELCOME:
           if (settled) return;
+          try {
+            auth?.onWelcome?.(message[2]);
+          } catch (error) {
+            // The router has opened the session already: leave it with GOODBYE rather than ABORT.
+            const text = error instanceof Error ? error.message : String(error);
+            transport.send(goodbye({ message: text }, ErrorUri.AUTHENTICATION_FAILED));
+            fail(error);
+            return;
+          }
           settled = true;
           signal?.removeEventListener('abort', onAbort);
           onWelcome(message[1], message[2]);

@@ -6,6 +6,8 @@ export {
   cryptosignAuth,
   deriveCraKey,
   generateCryptosignKeyPair,
+  type ScramOptions,
+  scramAuth,
   wampcraAuth,
 } from './auth-helpers.js';
 export { exponentialBackoff, type RetryDelay } from './backoff.js';

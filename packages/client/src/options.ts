@@ -1,4 +1,4 @@
-import type { Dict, Serializer } from '@wamp/protocol';
+import type { Dict, Serializer, WelcomeDetails } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import type { Transport } from '@wamp/transport';
 import { exponentialBackoff, type RetryDelay } from './backoff.js';
@@ -50,7 +50,10 @@ export interface AuthOptions {
   authid?: string;
   /** The role it asks for. */
   authrole?: string;
-  /** Method-specific data for HELLO, e.g. a public key. */
+  /**
+   * Method-specific data for HELLO, e.g. a public key. Read once per HELLO, so a getter can give each join fresh
+   * data (WAMP-SCRAM's client nonce).
+   */
   authextra?: Dict;
   /**
    * Answers a CHALLENGE with the AUTHENTICATE signature (and optional extra). Called on every join, so a fresh
@@ -59,6 +62,18 @@ export interface AuthOptions {
   onChallenge?: (
     challenge: Challenge,
   ) => string | { signature: string; extra?: Dict } | Promise<string | { signature: string; extra?: Dict }>;
+  /**
+   * Checks WELCOME before the session opens, e.g. the router's proof of the shared secret (WAMP-SCRAM's server
+   * signature): mutual authentication. Called on every join, also when there was no CHALLENGE. A throw refuses
+   * the router: the client sends GOODBYE (`wamp.error.authentication_failed`), closes the connection, and the
+   * join fails with the thrown error.
+   *
+   * @example
+   * ```ts
+   * onWelcome: (welcome) => { if (welcome.authmethod !== 'wamp-scram') throw new Error('not authenticated'); }
+   * ```
+   */
+  onWelcome?: (welcome: WelcomeDetails) => void;
 }
 
 /**
@@ -143,6 +158,9 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
   if (!Array.isArray(serializers) || serializers.length === 0) throw invalid('serializers', 'a non-empty array');
   if (auth !== undefined && auth.onChallenge !== undefined && typeof auth.onChallenge !== 'function') {
     throw invalid('auth.onChallenge', 'a function');
+  }
+  if (auth !== undefined && auth.onWelcome !== undefined && typeof auth.onWelcome !== 'function') {
+    throw invalid('auth.onWelcome', 'a function');
   }
   let resolvedReconnect: ResolvedOptions['reconnect'] = false;
   if (reconnect !== false) {

@@ -11,6 +11,7 @@ export { globalId, MAX_ID, ScopedIdGenerator } from './ids.js';
 export * from './messages.js';
 export type * from './options.js';
 export { parseMessage } from './parse.js';
+export { saslprep } from './saslprep.js';
 export type { Serializer, Subprotocol } from './serializer.js';
 export {
   isReservedUri,

@@ -1,4 +1,13 @@
-export type { CraUser, CryptosignUser, RealmAuth, TicketUser } from './auth/options.js';
+export type {
+  CraUser,
+  CryptosignUser,
+  RealmAuth,
+  ScramPasswordUser,
+  ScramStoredUser,
+  ScramUser,
+  TicketUser,
+} from './auth/options.js';
+export { type ScramCredentials, scramCredentials } from './auth/scram.js';
 export type { DynamicAuthorization } from './core/dynamic-authorizer.js';
 export type { Action, Permission, RoleAuthorization } from './core/permissions.js';
 export { RouterError, RouterErrorCode } from './errors.js';

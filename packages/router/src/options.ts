@@ -1,5 +1,7 @@
-import { isValidPattern, isValidUri, type MatchPolicy, type UriCheck } from '@wamp/protocol';
+import { hostname } from 'node:os';
+import { isValidPattern, isValidUri, type MatchPolicy, saslprep, type UriCheck } from '@wamp/protocol';
 import type { RealmAuth } from './auth/options.js';
+import { canonicalBase64, SCRAM_MIN_ITERATIONS, SCRAM_MIN_SALT_BYTES } from './auth/scram.js';
 import type { DynamicAuthorization } from './core/dynamic-authorizer.js';
 import type { Permission } from './core/permissions.js';
 import { RouterError, RouterErrorCode } from './errors.js';
@@ -72,6 +74,25 @@ export interface RouterOptions {
   eventHistory?: EventHistoryOptions[];
   /** Authentication per realm; realms not listed let everyone in anonymously. See {@link RealmAuth}. */
   auth?: Record<string, RealmAuth>;
+  /** Make this router one node of a cluster that meets on NATS. Absent: a router on its own. */
+  cluster?: ClusterOptions;
+}
+
+/**
+ * One realm across many router processes and machines: the nodes meet on NATS.
+ *
+ * @example
+ * ```ts
+ * createRouter({ cluster: { nats: { servers: ['nats://127.0.0.1:4222'], name: 'node-1' } } });
+ * ```
+ */
+export interface ClusterOptions {
+  nats: {
+    /** NATS server URLs (`nats://host:port`); one is enough, more give failover. */
+    servers: string | string[];
+    /** This node's name: unique in the cluster, shown in NATS and in logs. Default `<hostname>-<pid>`. */
+    name?: string;
+  };
 }
 
 /** One topic (or pattern) whose events the broker keeps, and how many of them. */
@@ -97,6 +118,7 @@ export interface ResolvedOptions {
   perMessageDeflate: boolean;
   eventHistory: Required<EventHistoryOptions>[];
   auth: Record<string, RealmAuth>;
+  cluster: { servers: string[]; name: string } | null;
 }
 
 const SERIALIZER_NAMES: readonly SerializerName[] = ['json', 'cbor', 'msgpack'];
@@ -112,6 +134,7 @@ const OPTION_KEYS = [
   'perMessageDeflate',
   'eventHistory',
   'auth',
+  'cluster',
 ];
 const LIMIT_KEYS = [
   'maxMessageBytes',
@@ -128,7 +151,34 @@ const LIMIT_KEYS = [
   'shutdownGraceMs',
 ];
 
-/** Checks the `auth` section: per realm, the known methods, each user with a role and its secret. */
+/** Checks the `cluster` section: NATS server URLs and a node name. */
+function checkCluster(cluster: ClusterOptions | undefined): ResolvedOptions['cluster'] {
+  if (cluster === undefined) return null;
+  if (typeof cluster !== 'object' || cluster === null)
+    throw invalid('cluster', '{ nats: { servers, name? } }', cluster);
+  knownKeys('cluster.', cluster, ['nats']);
+  const nats = cluster.nats;
+  if (typeof nats !== 'object' || nats === null) throw invalid('cluster.nats', '{ servers, name? }', nats);
+  knownKeys('cluster.nats.', nats, ['servers', 'name']);
+  const servers = typeof nats.servers === 'string' ? [nats.servers] : stringList('cluster.nats.servers', nats.servers);
+  if (servers === undefined || servers.length === 0) {
+    throw invalid('cluster.nats.servers', 'NATS URLs such as "nats://127.0.0.1:4222"', nats.servers);
+  }
+  for (const [index, server] of servers.entries()) {
+    if (!/^(nats|tls|ws|wss):\/\/[^\s/]+$|^[^\s:/]+:\d+$/.test(server)) {
+      throw invalid(`cluster.nats.servers[${index}]`, 'a NATS URL such as "nats://127.0.0.1:4222"', server);
+    }
+  }
+  if (nats.name !== undefined && (typeof nats.name !== 'string' || nats.name === '')) {
+    throw invalid('cluster.nats.name', 'a non-empty node name', nats.name);
+  }
+  return { servers, name: nats.name ?? `${hostname()}-${process.pid}` };
+}
+
+/**
+ * Checks the `auth` section: per realm, the known methods, each user with a role and its secret (for WAMP-SCRAM, a
+ * password or the stored keys, with a usable salt and iteration count, and the pbkdf2 KDF).
+ */
 function checkAuth(auth: unknown): Record<string, RealmAuth> {
   if (auth === undefined) return {};
   if (typeof auth !== 'object' || auth === null || Array.isArray(auth))
@@ -137,7 +187,15 @@ function checkAuth(auth: unknown): Record<string, RealmAuth> {
     const path = `auth.${realm}`;
     if (typeof config !== 'object' || config === null) throw invalid(path, '{ anonymous?, ticket?, wampcra? }', config);
     const authenticators = ['ticketAuthenticator', 'wampcraAuthenticator', 'cryptosignAuthenticator'] as const;
-    knownKeys(`${path}.`, config, ['anonymous', 'ticket', 'wampcra', 'cryptosign', ...authenticators, 'roles']);
+    knownKeys(`${path}.`, config, [
+      'anonymous',
+      'ticket',
+      'wampcra',
+      'cryptosign',
+      'scram',
+      ...authenticators,
+      'roles',
+    ]);
     for (const key of authenticators) {
       const dynamic = (config as RealmAuth)[key];
       if (dynamic === undefined) continue;
@@ -183,6 +241,81 @@ function checkAuth(auth: unknown): Record<string, RealmAuth> {
         // Secrets never appear in errors: only whether one is there.
         if (typeof record[secretKey] !== 'string')
           throw invalid(`${userPath}.${secretKey}`, 'a string', '(not a string)');
+      }
+    }
+    const scram = (config as RealmAuth).scram as unknown;
+    if (scram !== undefined) {
+      if (typeof scram !== 'object' || scram === null || Array.isArray(scram)) {
+        throw invalid(`${path}.scram`, 'a map of authids to users', scram);
+      }
+      const names = new Map<string, string>();
+      for (const [authid, user] of Object.entries(scram as Record<string, unknown>)) {
+        const userPath = `${path}.scram.${authid}`;
+        if (typeof user !== 'object' || user === null) {
+          throw invalid(userPath, '{ role, password } or { role, kdf, salt, iterations, storedKey, serverKey }', user);
+        }
+        const record = user as Record<string, unknown>;
+        // The KDF first: an Argon2id user (with its `memory`) gets the reason, not an unknown-key error.
+        if (record.kdf !== undefined && record.kdf !== 'pbkdf2') {
+          const argon = typeof record.kdf === 'string' && record.kdf.startsWith('argon2');
+          throw invalid(
+            `${userPath}.kdf`,
+            argon
+              ? '"pbkdf2" (Argon2id is not available in Node\'s crypto, so this router cannot check argon2id13 users; store the user with scramCredentials(), which uses pbkdf2)'
+              : '"pbkdf2"',
+            record.kdf,
+          );
+        }
+        knownKeys(`${userPath}.`, record, ['role', 'password', 'kdf', 'salt', 'iterations', 'storedKey', 'serverKey']);
+        if (typeof record.role !== 'string') throw invalid(`${userPath}.role`, 'a role name', record.role);
+        let name: string;
+        try {
+          name = saslprep(authid);
+        } catch (error) {
+          throw invalid(userPath, `an authid SASLprep accepts (${(error as Error).message})`, authid);
+        }
+        if (names.has(name)) {
+          throw invalid(userPath, `an authid other than "${names.get(name)}" once SASLprep-normalized`, authid);
+        }
+        names.set(name, authid);
+        const stored = record.password === undefined;
+        if (stored && (record.storedKey === undefined || record.serverKey === undefined)) {
+          throw invalid(userPath, 'either password, or kdf, salt, iterations, storedKey and serverKey', '(neither)');
+        }
+        if (!stored && (record.storedKey !== undefined || record.serverKey !== undefined)) {
+          throw invalid(userPath, 'either password, or kdf, salt, iterations, storedKey and serverKey', '(both)');
+        }
+        // Secrets never appear in errors: only whether one is there and has the right form.
+        if (!stored) {
+          let usable = typeof record.password === 'string' && record.password !== '';
+          try {
+            if (usable) saslprep(record.password as string);
+          } catch {
+            usable = false;
+          }
+          if (!usable) throw invalid(`${userPath}.password`, 'a non-empty string SASLprep accepts', '(not one)');
+        }
+        if (stored && record.kdf === undefined) throw invalid(`${userPath}.kdf`, '"pbkdf2"', record.kdf);
+        for (const key of ['storedKey', 'serverKey']) {
+          if (stored && canonicalBase64(record[key])?.length !== 32) {
+            throw invalid(`${userPath}.${key}`, '32 bytes in canonical base64', '(not that)');
+          }
+        }
+        if (record.salt !== undefined || stored) {
+          if ((canonicalBase64(record.salt)?.length ?? 0) < SCRAM_MIN_SALT_BYTES) {
+            throw invalid(
+              `${userPath}.salt`,
+              `at least ${SCRAM_MIN_SALT_BYTES} random bytes in canonical base64`,
+              record.salt,
+            );
+          }
+        }
+        if (record.iterations !== undefined || stored) {
+          const { iterations } = record;
+          if (typeof iterations !== 'number' || !Number.isInteger(iterations) || iterations < SCRAM_MIN_ITERATIONS) {
+            throw invalid(`${userPath}.iterations`, `an integer of at least ${SCRAM_MIN_ITERATIONS}`, iterations);
+          }
+        }
       }
     }
   }
@@ -322,6 +455,7 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
     allowedOrigins: stringList('allowedOrigins', options.allowedOrigins),
     perMessageDeflate: booleanOption('perMessageDeflate', options.perMessageDeflate, false),
     auth: checkAuth(options.auth),
+    cluster: checkCluster(options.cluster),
     eventHistory: (options.eventHistory ?? []).map((entry, index) => {
       const path = `eventHistory[${index}]`;
       if (typeof entry !== 'object' || entry === null || typeof entry.topic !== 'string') {

@@ -1,5 +1,6 @@
 import type { RoleAuthorization } from '../core/permissions.js';
 import type { DynamicAuthenticator } from './dynamic.js';
+import type { ScramCredentials } from './scram.js';
 import type { CraSecret } from './wampcra.js';
 
 /** A user of the ticket method: the role it gets and its ticket (plain, or `sha256:<hex>` of the ticket). */
@@ -23,6 +24,31 @@ export interface CryptosignUser {
 }
 
 /**
+ * A WAMP-SCRAM user kept in the config by its password: the router derives the stored keys once at startup
+ * (PBKDF2-HMAC-SHA256 of the SASLprep'd password). Without `salt` (base64, at least 8 bytes) a random one is made
+ * at each start, so it changes on restart; `iterations` is at least 4096, default 100,000. Prefer
+ * {@link ScramStoredUser}, which keeps the password out of the config.
+ */
+export interface ScramPasswordUser {
+  role: string;
+  password: string;
+  kdf?: 'pbkdf2';
+  salt?: string;
+  iterations?: number;
+}
+
+/**
+ * A WAMP-SCRAM user in the stored form the spec describes (`kdf`, `salt`, `iterations`, `storedKey`, `serverKey`,
+ * base64), e.g. from `scramCredentials(password)`: the password is neither in the config nor recoverable from it.
+ */
+export interface ScramStoredUser extends ScramCredentials {
+  role: string;
+}
+
+/** A user of WAMP-SCRAM (PBKDF2 only: Argon2id is not available in Node's crypto). */
+export type ScramUser = ScramPasswordUser | ScramStoredUser;
+
+/**
  * Who may join one realm, and how. A realm without an entry lets everyone in anonymously; a realm with one
  * accepts only the methods it lists.
  *
@@ -32,6 +58,7 @@ export interface CryptosignUser {
  *   anonymous: { role: 'guest' },
  *   ticket: { alice: { role: 'user', ticket: 'sha256:…' } },
  *   wampcra: { bob: { role: 'admin', secret: 'hunter2', salt: 'pepper' } },
+ *   scram: { dana: { role: 'user', ...scramCredentials('dana-password') } },
  * };
  * ```
  */
@@ -41,6 +68,8 @@ export interface RealmAuth {
   ticket?: Record<string, TicketUser>;
   wampcra?: Record<string, CraUser>;
   cryptosign?: Record<string, CryptosignUser>;
+  /** WAMP-SCRAM (`wamp-scram`, PBKDF2-HMAC-SHA256) users, by authid. */
+  scram?: Record<string, ScramUser>;
   /**
    * Dynamic ticket authentication: a procedure registered in this realm by a trusted backend decides. It is
    * called with `[realm, authid, details]` (`details.ticket` is the ticket) and answers with the role (a string) or

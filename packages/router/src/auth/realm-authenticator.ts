@@ -4,6 +4,7 @@ import type { AuthDenied, Authenticator, AuthGranted, AuthRequest, AuthStep } fr
 import { announcedPubkey, cryptosignChallenge } from './cryptosign.js';
 import { askAuthenticator, type DynamicAuthenticator, type DynamicPrincipal, type RealmCaller } from './dynamic.js';
 import type { CraUser, CryptosignUser, RealmAuth, TicketUser } from './options.js';
+import { ScramUsers, scramChallenge } from './scram.js';
 import { sameSecret } from './secrets.js';
 import { craChallenge } from './wampcra.js';
 
@@ -45,9 +46,10 @@ function commonRole(users: Record<string, CraUser>): string {
 }
 
 /**
- * Authentication from the router's configuration, per realm: anonymous access with a role; ticket, WAMP-CRA and
- * WAMP-Cryptosign users listed in the config; and for each of those methods, optionally, a dynamic authenticator (a
- * procedure registered in the realm by a trusted backend) that takes the method over. Comparisons are timing-safe,
+ * Authentication from the router's configuration, per realm: anonymous access with a role; ticket, WAMP-CRA,
+ * WAMP-Cryptosign and WAMP-SCRAM users listed in the config; and for ticket, WAMP-CRA and WAMP-Cryptosign,
+ * optionally, a dynamic authenticator (a procedure registered in the realm by a trusted backend) that takes the
+ * method over. WAMP-SCRAM users' keys are derived from their passwords once, here. Comparisons are timing-safe,
  * unknown users get the same challenge and the same refusal as wrong secrets, and no secret is ever logged.
  *
  * @example
@@ -56,10 +58,17 @@ function commonRole(users: Record<string, CraUser>): string {
  * ```
  */
 export class RealmAuthenticator implements Authenticator {
+  /** Per realm with a `scram` section, its users with their keys ready. */
+  private readonly scramUsers = new Map<string, ScramUsers>();
+
   constructor(
     private readonly realms: Readonly<Record<string, RealmAuth>>,
     private readonly callRealm?: RealmCaller,
-  ) {}
+  ) {
+    for (const [realm, config] of Object.entries(realms)) {
+      if (config.scram !== undefined) this.scramUsers.set(realm, new ScramUsers(config.scram));
+    }
+  }
 
   start(request: AuthRequest): AuthStep | Promise<AuthStep> {
     const config = this.realms[request.realm];
@@ -87,6 +96,10 @@ export class RealmAuthenticator implements Authenticator {
       }
       if (method === 'cryptosign' && config.cryptosign !== undefined) {
         return this.cryptosign(config.cryptosign, request);
+      }
+      const scram = this.scramUsers.get(request.realm);
+      if (method === 'wamp-scram' && hasAuthid && scram !== undefined) {
+        return scramChallenge(request, scram, (user) => granted(user.authid, user.role, 'wamp-scram'));
       }
     }
     return {
