@@ -65,6 +65,7 @@ describe('churn', () => {
       registrations: 1,
       pendingCalls: 0,
       droppedEvents: 0,
+      cluster: null,
     });
     const growth = after.heapUsed - before.heapUsed;
     console.info(

@@ -11,6 +11,8 @@ export const RouterErrorCode = {
   LISTEN_FAILED: 'ROUTER_ERR_LISTEN_FAILED',
   /** The router was used after `close()`. */
   CLOSED: 'ROUTER_ERR_CLOSED',
+  /** A cluster node could not reach NATS when it started. */
+  CLUSTER_UNAVAILABLE: 'ROUTER_ERR_CLUSTER_UNAVAILABLE',
 } as const;
 
 /** One of {@link RouterErrorCode}'s values. */

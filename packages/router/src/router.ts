@@ -1,6 +1,7 @@
 import type { Transport } from '@wamp/transport';
 import { createMemoryPair } from '@wamp/transport/node';
 import { RealmAuthenticator } from './auth/realm-authenticator.js';
+import { type FabricStats, NatsFabric } from './cluster/nats-fabric.js';
 import { RouterCore } from './core/router-core.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { type ResolvedOptions, type RouterOptions, resolveOptions } from './options.js';
@@ -19,6 +20,8 @@ export interface RouterStats {
   pendingCalls: number;
   /** Events not sent to slow subscribers (the `drop` policy), summed over the open sessions. */
   droppedEvents: number;
+  /** What this node exchanged with the cluster; null for a router on its own. */
+  cluster: FabricStats | null;
 }
 
 /**
@@ -63,6 +66,17 @@ export interface Router {
   /** Counts of the router's tables. */
   stats(): RouterStats;
   /**
+   * Resolves once the router routes: at once for a router on its own; for a cluster node, once it joined the
+   * cluster (rejects with `ROUTER_ERR_CLUSTER_UNAVAILABLE` when NATS cannot be reached). `listen` waits for it.
+   *
+   * @example
+   * ```ts
+   * const router = createRouter({ cluster: { nats: { servers: 'nats://127.0.0.1:4222' } } });
+   * await router.ready();
+   * ```
+   */
+  ready(): Promise<void>;
+  /**
    * Replaces the certificate and key of the `wss://` servers started by `listen`, without a restart: new
    * connections get the new certificate. Returns how many servers were updated.
    *
@@ -102,6 +116,10 @@ export function createRouter(options: RouterOptions = {}): Router {
   // The authenticator reaches dynamic authenticators through each realm's internal session, once the core exists.
   let callRealm: (realm: string, procedure: string, args: unknown[], timeoutMs: number) => Promise<unknown[]> = () =>
     Promise.reject(new Error('router not ready'));
+  const fabric =
+    resolved.cluster === null
+      ? null
+      : new NatsFabric({ ...resolved.cluster, maxMessageBytes: resolved.limits.maxMessageBytes }, resolved.logger);
   const core = new RouterCore(
     resolved,
     serializers,
@@ -110,7 +128,17 @@ export function createRouter(options: RouterOptions = {}): Router {
     new RealmAuthenticator(resolved.auth, (realm, procedure, args, timeoutMs) =>
       callRealm(realm, procedure, args, timeoutMs),
     ),
+    fabric,
   );
+  fabric?.attach(core);
+  // A cluster node joins at once; `ready()` and `listen()` report a failure, and it is logged in any case.
+  const joined: Promise<void> =
+    fabric === null
+      ? Promise.resolve()
+      : fabric.start().catch((error: Error) => {
+          throw new RouterError(RouterErrorCode.CLUSTER_UNAVAILABLE, error.message, { cause: error });
+        });
+  joined.catch((error: Error) => resolved.logger.error({ err: error }, 'cannot join the cluster'));
   callRealm = (realm, procedure, args, timeoutMs) => {
     const meta = core.realm(realm)?.meta;
     return meta === null || meta === undefined
@@ -131,7 +159,10 @@ export function createRouter(options: RouterOptions = {}): Router {
     },
     listen(listenOptions) {
       ensureOpen();
-      return servers.listen(listenOptions);
+      return fabric === null ? servers.listen(listenOptions) : joined.then(() => servers.listen(listenOptions));
+    },
+    ready() {
+      return joined;
     },
     attach(server, attachOptions) {
       ensureOpen();
@@ -170,6 +201,7 @@ export function createRouter(options: RouterOptions = {}): Router {
         registrations,
         pendingCalls,
         droppedEvents,
+        cluster: fabric === null ? null : fabric.stats(),
       };
     },
     reloadTls(tls) {
@@ -180,6 +212,7 @@ export function createRouter(options: RouterOptions = {}): Router {
       if (closed) return;
       closed = true;
       await core.close();
+      await fabric?.close();
       await servers.close();
     },
   };

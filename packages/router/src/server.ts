@@ -113,7 +113,6 @@ export class RouterServers {
     return { url: `${scheme}://${urlHost}:${address.port}${path}`, host: address.address, port: address.port };
   }
 
-  /** Stops accepting connections and closes the servers the router created itself. */
   /** Swaps the certificate and key of every `wss://` server the router started; open connections keep theirs. */
   reloadTls(tls: { cert: string | Buffer; key: string | Buffer }): number {
     let reloaded = 0;
@@ -126,6 +125,7 @@ export class RouterServers {
     return reloaded;
   }
 
+  /** Stops accepting connections and closes the servers the router created itself. */
   async close(): Promise<void> {
     await Promise.all(this.webSockets.map((webSocket) => webSocket.close()));
     await Promise.all(

@@ -17,6 +17,9 @@ export interface CliArgs {
   tlsKey?: string;
   staticDir?: string;
   logLevel?: string;
+  cluster?: string[];
+  nodeName?: string;
+  workers?: number;
 }
 
 export const USAGE = `Usage: wamp-router [options]
@@ -34,13 +37,17 @@ Options:
   --tls-cert FILE         PEM certificate: serve wss:// (needs --tls-key)
   --tls-key FILE          PEM private key for --tls-cert
   --static DIR            also serve the files in DIR over HTTP on the same port (e.g. a web app)
+  --cluster URL           join a cluster of routers that meet on NATS at URL (nats://host:4222); repeatable
+  --node-name NAME        this router's name in the cluster (default <hostname>-<pid>)
+  --workers N             run N router processes on this port, joined through --cluster, to use N cores
   --config FILE           JSON or YAML config file; command-line options win over it
   --log-level LEVEL       trace, debug, info, warn, error, fatal or silent (default info)
   -h, --help              show this help
   -v, --version           print the version
 
-Example:
+Examples:
   wamp-router --port 8080 --realm realm1 --realm admin
+  wamp-router --port 8080 --cluster nats://127.0.0.1:4222 --workers 4
 `;
 
 function usageError(message: string): RouterError {
@@ -92,6 +99,15 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   if (values.static !== undefined) args.staticDir = values.static;
   if (values['log-level'] !== undefined) args.logLevel = values['log-level'];
+  if (values.cluster !== undefined) args.cluster = values.cluster;
+  if (values['node-name'] !== undefined) args.nodeName = values['node-name'];
+  if (values.workers !== undefined) {
+    const workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+      throw usageError(`--workers must be 1-256, got "${values.workers}"`);
+    }
+    args.workers = workers;
+  }
   return args;
 }
 
@@ -115,6 +131,9 @@ function parse(argv: string[]) {
       'tls-key': { type: 'string' },
       static: { type: 'string' },
       'log-level': { type: 'string' },
+      cluster: { type: 'string', multiple: true },
+      'node-name': { type: 'string' },
+      workers: { type: 'string' },
     },
   });
 }

@@ -6,6 +6,7 @@ import { createRouter } from '../router.js';
 import type { ListenOptions } from '../server.js';
 import { type CliArgs, parseCliArgs, USAGE } from './args.js';
 import { type ConfigFile, loadConfigFile } from './config-file.js';
+import { reportListening, runWorkers, workerNumber } from './workers.js';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 /** How long shutdown may take before the process exits anyway. */
@@ -42,6 +43,16 @@ function merge(args: CliArgs, config: ConfigFile) {
   if (args.autoCreateRealms !== undefined) options.autoCreateRealms = args.autoCreateRealms;
   if (args.allowedOrigins !== undefined) options.allowedOrigins = args.allowedOrigins;
   if (args.serializers !== undefined) options.serializers = args.serializers as SerializerName[];
+  const servers = args.cluster ?? options.cluster?.nats.servers;
+  const nodeName = args.nodeName ?? options.cluster?.nats.name;
+  if (servers !== undefined) {
+    options.cluster = { nats: nodeName === undefined ? { servers } : { servers, name: nodeName } };
+  } else if (args.nodeName !== undefined || args.workers !== undefined) {
+    throw new RouterError(
+      RouterErrorCode.INVALID_OPTION,
+      `${args.nodeName !== undefined ? '--node-name' : '--workers'} needs --cluster nats://HOST:PORT (the workers meet on NATS)`,
+    );
+  }
   const staticDir = args.staticDir ?? staticFromFile;
   const tlsFiles = args.tlsCert !== undefined ? { cert: args.tlsCert, key: args.tlsKey! } : tls;
   const level = args.logLevel ?? logLevel ?? 'info';
@@ -84,13 +95,28 @@ export async function main(argv: string[]): Promise<void> {
   }
   const config = args.config !== undefined ? loadConfigFile(args.config) : {};
   const { options, listen, tlsFiles, level } = merge(args, config);
+  const worker = workerNumber();
   // Logs go to stderr as JSON lines; stdout carries only the startup line.
-  const logger = pino({ level, base: { name: 'wamp-router' } }, pino.destination(2));
+  const logger = pino(
+    { level, base: worker === undefined ? { name: 'wamp-router' } : { name: 'wamp-router', worker } },
+    pino.destination(2),
+  );
+  if (args.workers !== undefined && worker === undefined) {
+    process.exitCode = await runWorkers(args.workers, logger);
+    return;
+  }
+  if (worker !== undefined && options.cluster?.nats.name !== undefined) {
+    options.cluster.nats.name = `${options.cluster.nats.name}-w${worker}`;
+  }
   const router = createRouter({ ...options, logger });
   const { url } = await router.listen(listen);
   const realms = router.realms.join(', ') || 'created on demand';
-  const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(url)}` : '';
-  process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}\n`);
+  if (worker !== undefined) {
+    reportListening({ type: 'listening', url, realms });
+  } else {
+    const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(url)}` : '';
+    process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -106,6 +132,8 @@ export async function main(argv: string[]): Promise<void> {
         logger.info({}, 'stopped');
         logger.flush();
         process.exitCode = 0;
+        // A worker's IPC channel to the primary would keep it alive.
+        if (worker !== undefined) process.disconnect?.();
       },
       (error: unknown) => {
         logger.error({ err: error }, 'error while shutting down');

@@ -5,6 +5,7 @@ import { Fanout } from './broker/fanout.js';
 import type { Subscription } from './broker/subscriptions.js';
 import { Dealer } from './dealer/dealer.js';
 import type { Registration } from './dealer/registrations.js';
+import type { Fabric } from './fabric.js';
 import type { MetaEvents } from './meta/meta-events.js';
 import type { MetaSession } from './meta/meta-session.js';
 import { Permissions } from './permissions.js';
@@ -35,6 +36,7 @@ export class Realm implements MetaEvents {
     options: ResolvedOptions,
     serializers: readonly Serializer[],
     ids: RouterScopeIds,
+    fabric: Fabric | null,
   ) {
     const roles = options.auth[name]?.roles;
     // Dynamic authorizers are procedures of this realm, called through its meta session.
@@ -46,7 +48,8 @@ export class Realm implements MetaEvents {
               ? Promise.reject(new Error(`realm ${name} has no meta session`))
               : this.meta.call(procedure, args, timeoutMs),
           );
-    this.broker = new Broker(ids.subscriptions, new Fanout(serializers, options.limits.slowConsumer), options, this);
+    const fanout = new Fanout(serializers, options.limits.slowConsumer);
+    this.broker = new Broker(ids.subscriptions, fanout, options, this, name, fabric);
     this.dealer = new Dealer(ids.registrations, options, this);
   }
 

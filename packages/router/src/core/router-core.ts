@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Authenticator } from './auth.js';
 import { AuthFailures } from './auth-failures.js';
+import type { Fabric, FabricReceiver, Publication } from './fabric.js';
 import { handleAuthenticate, handleHello } from './handshake.js';
 import { MetaSession } from './meta/meta-session.js';
 import { Realm, type RouterScopeIds } from './realm.js';
@@ -22,7 +23,7 @@ const CLOSE_GOING_AWAY = 1001;
  * The transport-independent router: realms, the sessions on every connection, and the handshake. It does no
  * I/O of its own: connections arrive as {@link Transport}s from a WebSocket server or an in-memory pair.
  */
-export class RouterCore {
+export class RouterCore implements FabricReceiver {
   readonly log: Logger;
   /** Every established session in every realm, by ID; session IDs are unique router-wide. */
   readonly sessionsById = new Map<number, RouterSession>();
@@ -43,6 +44,7 @@ export class RouterCore {
   /**
    * @param internalPair - makes a connected pair of in-memory transports for the router's own sessions (the meta
    * API of each realm); the core does no I/O and imports no transport itself.
+   * @param fabric - the cluster this router is a node of, or null for a router on its own.
    */
   constructor(
     readonly options: ResolvedOptions,
@@ -50,6 +52,7 @@ export class RouterCore {
     agent: string,
     private readonly internalPair: () => [client: Transport, server: Transport],
     readonly authenticator: Authenticator,
+    private readonly fabric: Fabric | null = null,
   ) {
     this.log = options.logger;
     this.agent = agent;
@@ -67,6 +70,11 @@ export class RouterCore {
   /** Names of the realms that exist now. */
   realmNames(): string[] {
     return [...this.realms.keys()];
+  }
+
+  /** A publication from another node: delivered to this node's subscribers, if the realm exists here. */
+  deliverPublication(realm: string, publication: Publication): void {
+    this.realms.get(realm)?.broker.deliver(publication);
   }
 
   /** Takes a new connection; its serializer must be one of the router's. */
@@ -133,7 +141,7 @@ export class RouterCore {
   }
 
   private addRealm(name: string): Realm {
-    const realm = new Realm(name, this.options, this.serializers, this.ids);
+    const realm = new Realm(name, this.options, this.serializers, this.ids, this.fabric);
     this.realms.set(name, realm);
     const [client, server] = this.internalPair();
     this.accept(server, true);

@@ -49,8 +49,9 @@ const CLOSE_INTERNAL_ERROR = 1011;
 /** WebSocket close code for a peer that breaks the router's policy (RFC 6455: "policy violation"). */
 const CLOSE_POLICY_VIOLATION = 1008;
 /**
- * How many messages a session may send while a dynamic authorizer decides on an earlier one. They wait, in order,
- * rather than overtake it; a session that floods a slow authorizer is dropped instead of growing the queue.
+ * How many messages a session may send while an earlier one waits (for a dynamic authorizer, or for the cluster to
+ * route a new subscription's topic here). They wait, in order, rather than overtake it; a session that floods a
+ * slow authorizer is dropped instead of growing the queue.
  */
 const MAX_HELD_MESSAGES = 10_000;
 
@@ -100,7 +101,7 @@ export class RouterSession {
   private readonly core: RouterCore;
   /** Set while the router shuts down: the GOODBYE reply (or the grace period) ends the connection with 1001. */
   private closeCodeAfterGoodbye = CLOSE_NORMAL;
-  /** Messages that arrived while a dynamic authorizer decides on an earlier one; null when none is pending. */
+  /** Messages that arrived while an earlier one waits (authorizer, cluster); null when none is waiting. */
   private held: Message[] | null = null;
 
   /**
@@ -299,11 +300,7 @@ export class RouterSession {
    */
   private authorize(realm: Realm, message: AuthorizedMessage, action: Action): void {
     const authorizer = realm.authorizer;
-    if (authorizer === null) {
-      this.route(realm, message, 'allow');
-      return;
-    }
-    const verdict = authorizer.check(this, action, message[3]);
+    const verdict = authorizer === null ? 'allow' : authorizer.check(this, action, message[3]);
     if (typeof verdict === 'string') {
       this.route(realm, message, verdict);
       return;
@@ -315,14 +312,20 @@ export class RouterSession {
     );
   }
 
+  /**
+   * Hands the message to the broker or dealer. A subscription to a topic new to this node first waits for the
+   * cluster to route its publications here; the session's later messages wait behind it.
+   */
   private route(realm: Realm, message: AuthorizedMessage, verdict: Verdict): void {
     switch (message[0]) {
       case MessageCode.PUBLISH:
         realm.broker.publish(this, message, verdict);
         return;
-      case MessageCode.SUBSCRIBE:
-        realm.broker.subscribe(this, message, verdict);
+      case MessageCode.SUBSCRIBE: {
+        const pending = realm.broker.subscribe(this, message, verdict);
+        if (pending !== undefined) this.waitFor(pending);
         return;
+      }
       case MessageCode.CALL:
         realm.dealer.call(this, message, verdict);
         return;
@@ -344,11 +347,28 @@ export class RouterSession {
       this.fail(error);
       return;
     }
+    this.handleHeld(held);
+  }
+
+  /** Holds the session's next messages until `pending` settles, then handles them in order. */
+  private waitFor(pending: Promise<void>): void {
+    this.held = [];
+    pending.then(
+      () => {
+        const held = this.held;
+        this.held = null;
+        if (held !== null && this.state === SessionState.ESTABLISHED) this.handleHeld(held);
+      },
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  /** Handles held messages in order, until one starts a new wait: the rest then waits behind it. */
+  private handleHeld(held: Message[]): void {
     for (let i = 0; i < held.length; i++) {
-      // Routing may have started a new wait (TypeScript cannot see that `this.held` changes under it).
+      // Handling may have started a new wait (TypeScript cannot see that `this.held` changes under it).
       const waiting = this.held as Message[] | null;
       if (waiting !== null) {
-        // The rest stays behind the new decision, in order.
         for (let j = i; j < held.length; j++) waiting.push(held[j]!);
         return;
       }
@@ -359,8 +379,13 @@ export class RouterSession {
   private hold(message: Message): void {
     const held = this.held!;
     if (held.length >= MAX_HELD_MESSAGES) {
-      this.log.warn({ session: this.id, held: held.length }, 'too many messages awaiting authorization');
-      this.send(abort({ message: `more than ${MAX_HELD_MESSAGES} messages awaiting authorization` }, LIMIT_REACHED));
+      this.log.warn({ session: this.id, held: held.length }, 'too many messages waiting');
+      this.send(
+        abort(
+          { message: `more than ${MAX_HELD_MESSAGES} messages waiting for authorization or the cluster` },
+          LIMIT_REACHED,
+        ),
+      );
       this.closeQuietly(CLOSE_POLICY_VIOLATION, LIMIT_REACHED);
       return;
     }

@@ -18,6 +18,7 @@ import {
   unsubscribed,
 } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
+import type { Fabric, Publication } from '../fabric.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
@@ -26,7 +27,7 @@ import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
 import { EventHistory, type HistoryEntry, type HistoryQuery } from './history.js';
-import { ReceiverFilter } from './receivers.js';
+import { ReceiverFilter, type ReceiverLists } from './receivers.js';
 import { Subscription } from './subscriptions.js';
 
 /** Shared by every EVENT without details; never mutated, and encoded synchronously. */
@@ -53,6 +54,28 @@ function eventDetails(session: RouterSession, options: PublishMessage[2], forceD
   }
   copyPassthru(options, details);
   return details;
+}
+
+/** The subscriber lists a PUBLISH names, for other nodes; null (no allocation) when it names none. */
+function receiverLists(options: PublishMessage[2]): ReceiverLists | null {
+  if (
+    options.exclude === undefined &&
+    options.exclude_authid === undefined &&
+    options.exclude_authrole === undefined &&
+    options.eligible === undefined &&
+    options.eligible_authid === undefined &&
+    options.eligible_authrole === undefined
+  ) {
+    return null;
+  }
+  const lists: ReceiverLists = {};
+  if (options.exclude !== undefined) lists.exclude = options.exclude;
+  if (options.exclude_authid !== undefined) lists.exclude_authid = options.exclude_authid;
+  if (options.exclude_authrole !== undefined) lists.exclude_authrole = options.exclude_authrole;
+  if (options.eligible !== undefined) lists.eligible = options.eligible;
+  if (options.eligible_authid !== undefined) lists.eligible_authid = options.eligible_authid;
+  if (options.eligible_authrole !== undefined) lists.eligible_authrole = options.eligible_authrole;
+  return lists;
 }
 
 /** EVENT details for a pattern subscription: the publication's details plus the concrete topic. */
@@ -84,6 +107,9 @@ export class Broker {
     private readonly fanout: Fanout,
     options: ResolvedOptions,
     private readonly meta: MetaEvents,
+    private readonly realmName: string,
+    /** The cluster, when this router is one node of several; null for a router on its own. */
+    private readonly fabric: Fabric | null,
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
@@ -95,19 +121,22 @@ export class Broker {
     return this.byId.size;
   }
 
-  /** `verdict` is the realm authorizer's answer for this subscription (the session asked it before). */
-  subscribe(session: RouterSession, message: SubscribeMessage, verdict: Verdict): void {
+  /**
+   * `verdict` is the realm authorizer's answer for this subscription (the session asked it before). Returns a
+   * promise when the subscription must wait for the cluster (a topic new to this node); SUBSCRIBED follows then.
+   */
+  subscribe(session: RouterSession, message: SubscribeMessage, verdict: Verdict): Promise<void> | undefined {
     const [, request, options, topic] = message;
     const match = options.match ?? 'exact';
     if (topic.length > this.limits.maxUriLength || !isValidPattern(topic, match, this.uriCheck)) {
       session.send(error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.INVALID_URI, [`invalid topic URI "${topic}"`]));
-      return;
+      return undefined;
     }
     if (verdict === 'deny') {
       session.send(error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.NOT_AUTHORIZED));
-      return;
+      return undefined;
     }
-    let subscription = this.subscriptions.get(topic, match);
+    const subscription = this.subscriptions.get(topic, match);
     if (
       (subscription === undefined || !session.subscriptions.has(subscription)) &&
       session.subscriptions.size >= this.limits.maxSubscriptionsPerSession
@@ -117,8 +146,34 @@ export class Broker {
           `limit of ${this.limits.maxSubscriptionsPerSession} subscriptions per session reached`,
         ]),
       );
-      return;
+      return undefined;
     }
+    const fabric = this.fabric;
+    if (subscription !== undefined || fabric === null) {
+      this.addSubscriber(session, request, topic, match, options.get_retained === true);
+      return undefined;
+    }
+    // A topic new to this node: other nodes' publications must come here before SUBSCRIBED says they will.
+    return fabric.prepareInterest(this.realmName, topic, match).then(() => {
+      try {
+        // The session may have left while the cluster was asked.
+        if (session.realm?.broker === this) {
+          this.addSubscriber(session, request, topic, match, options.get_retained === true);
+        }
+      } finally {
+        fabric.releaseInterest(this.realmName, topic, match);
+      }
+    });
+  }
+
+  private addSubscriber(
+    session: RouterSession,
+    request: number,
+    topic: string,
+    match: MatchPolicy,
+    getRetained: boolean,
+  ): void {
+    let subscription = this.subscriptions.get(topic, match);
     const created = subscription === undefined;
     if (subscription === undefined) {
       subscription = new Subscription(this.subscriptionIds.next(), topic, match);
@@ -130,9 +185,12 @@ export class Broker {
     subscription.subscribers.add(session);
     session.subscriptions.add(subscription);
     session.send(subscribed(request, subscription.id));
-    if (created) this.meta.subscriptionCreated(session, subscription);
+    if (created) {
+      this.meta.subscriptionCreated(session, subscription);
+      this.fabric?.subscriptionCreated(this.realmName, topic, match);
+    }
     if (added) this.meta.subscribed(session, subscription);
-    if (options.get_retained === true) this.sendRetained(session, subscription);
+    if (getRetained) this.sendRetained(session, subscription);
   }
 
   /** Sends a new subscriber the retained events its subscription matches, marked `retained`. */
@@ -186,21 +244,57 @@ export class Broker {
       return;
     }
     const publication = globalId();
-    const excluded = options.exclude_me === false ? null : session;
+    const excluded = options.exclude_me === false ? 0 : session.id;
     const filter = ReceiverFilter.from(options);
     const details = eventDetails(session, options, verdict === 'allow-disclosed');
     if (this.history.enabled) this.history.record(topic, publication, message[4], message[5]);
     if (options.retain === true) {
       this.retained.set(topic, { publication, details, args: message[4], kwargs: message[5], filter });
     }
+    this.route(publication, topic, details, message[4], message[5], excluded, filter);
+    if (this.fabric !== null) {
+      this.fabric.publish(this.realmName, {
+        id: publication,
+        topic,
+        args: message[4],
+        kwargs: message[5],
+        details,
+        excludedSession: excluded,
+        receivers: receiverLists(options),
+      });
+    }
+    if (acknowledge) session.send(published(request, publication));
+  }
+
+  /** Delivers a publication made on another node to this node's matching subscribers. */
+  deliver(publication: Publication): void {
+    const filter = publication.receivers === null ? null : ReceiverFilter.from(publication.receivers);
+    if (this.history.enabled)
+      this.history.record(publication.topic, publication.id, publication.args, publication.kwargs);
+    this.route(
+      publication.id,
+      publication.topic,
+      publication.details,
+      publication.args,
+      publication.kwargs,
+      publication.excludedSession,
+      filter,
+    );
+  }
+
+  /** Sends a publication's EVENT to every local subscriber of every matching subscription. */
+  private route(
+    publication: number,
+    topic: string,
+    details: EventDetails,
+    args: unknown[] | undefined,
+    kwargs: Record<string, unknown> | undefined,
+    excluded: number,
+    filter: ReceiverFilter | null,
+  ): void {
     const exact = this.subscriptions.get(topic, 'exact');
     if (exact !== undefined) {
-      this.fanout.send(
-        event(exact.id, publication, details, message[4], message[5]),
-        exact.subscribers,
-        excluded,
-        filter,
-      );
+      this.fanout.send(event(exact.id, publication, details, args, kwargs), exact.subscribers, excluded, filter);
     }
     if (this.subscriptions.hasPatterns) {
       const matched = this.matched;
@@ -209,7 +303,7 @@ export class Broker {
       // event once per subscription, as the spec says.
       for (const subscription of matched) {
         this.fanout.send(
-          event(subscription.id, publication, withTopic(details, topic), message[4], message[5]),
+          event(subscription.id, publication, withTopic(details, topic), args, kwargs),
           subscription.subscribers,
           excluded,
           filter,
@@ -217,7 +311,6 @@ export class Broker {
       }
       matched.length = 0;
     }
-    if (acknowledge) session.send(published(request, publication));
   }
 
   /** Drops every subscription of a leaving session; O(its own subscriptions). */
@@ -233,6 +326,7 @@ export class Broker {
       this.subscriptions.delete(subscription.topic, subscription.match);
       this.byId.delete(subscription.id);
       this.meta.subscriptionDeleted(session, subscription);
+      this.fabric?.subscriptionDeleted(this.realmName, subscription.topic, subscription.match);
     }
   }
 

@@ -22,21 +22,22 @@ export class Fanout {
   }
 
   /**
-   * Delivers `event` to every session in `subscribers` except `excluded` and those `filter` refuses. A subscriber whose transport is
+   * Delivers `event` to every session in `subscribers` except the one with ID `excluded` (0: none) and those
+   * `filter` refuses. A subscriber whose transport is
    * past its high-water mark gets the slow-consumer policy instead: the event is dropped and counted, or the
    * session is disconnected. Returns the number of sessions the event was sent to.
    */
   send(
     event: EventMessage,
     subscribers: ReadonlySet<RouterSession>,
-    excluded: RouterSession | null,
+    excluded: number,
     filter: ReceiverFilter | null,
   ): number {
     const frames = this.frames;
     frames.fill(undefined);
     let sent = 0;
     for (const subscriber of subscribers) {
-      if (subscriber === excluded || (filter !== null && !filter.accepts(subscriber))) continue;
+      if (subscriber.id === excluded || (filter !== null && !filter.accepts(subscriber))) continue;
       const transport = subscriber.transport;
       if (!transport.isWritable()) {
         this.onSlowConsumer(subscriber);

@@ -1,5 +1,14 @@
-import type { PublishOptions } from '@wamp/protocol';
 import type { RouterSession } from '../session.js';
+
+/** The subscriber black- and whitelists of a publication, as its PUBLISH options name them. */
+export interface ReceiverLists {
+  exclude?: number[];
+  exclude_authid?: string[];
+  exclude_authrole?: string[];
+  eligible?: number[];
+  eligible_authid?: string[];
+  eligible_authrole?: string[];
+}
 
 function setOf<T>(values: T[] | undefined): Set<T> | null {
   return values === undefined ? null : new Set(values);
@@ -18,7 +27,7 @@ export class ReceiverFilter {
   private readonly eligibleAuthid: Set<string> | null;
   private readonly eligibleAuthrole: Set<string> | null;
 
-  private constructor(options: PublishOptions) {
+  private constructor(options: ReceiverLists) {
     this.exclude = setOf(options.exclude);
     this.excludeAuthid = setOf(options.exclude_authid);
     this.excludeAuthrole = setOf(options.exclude_authrole);
@@ -35,7 +44,7 @@ export class ReceiverFilter {
    * ReceiverFilter.from({ exclude: [42] })?.accepts(session);
    * ```
    */
-  static from(options: PublishOptions): ReceiverFilter | null {
+  static from(options: ReceiverLists): ReceiverFilter | null {
     if (
       options.exclude === undefined &&
       options.exclude_authid === undefined &&

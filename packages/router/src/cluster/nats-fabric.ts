@@ -1,0 +1,257 @@
+import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { MatchPolicy } from '@wamp/protocol';
+import type { Fabric, FabricReceiver, Publication } from '../core/fabric.js';
+import type { Logger } from '../logger.js';
+import { RecentIds } from './recent-ids.js';
+import { eventSubject, interestSubject } from './subjects.js';
+import { decodePublication, encodePublication, MalformedFabricMessage } from './wire.js';
+
+/** Where the cluster's NATS is, and who this node is. */
+export interface NatsFabricOptions {
+  /** NATS server URLs, e.g. `['nats://127.0.0.1:4222']`; the client fails over between them. */
+  servers: string[];
+  /** This node's name in the cluster: the NATS connection's name, and in logs. */
+  name: string;
+  /** Fabric messages larger than this are neither sent nor accepted (the router's `maxMessageBytes`). */
+  maxMessageBytes: number;
+}
+
+/** What a node's fabric did so far, for monitoring and tests. */
+export interface FabricStats {
+  node: string;
+  /** NATS subjects this node listens on for publications. */
+  subjects: number;
+  /** Publications sent to the cluster. */
+  publicationsOut: number;
+  /** Publications from other nodes delivered here (copies from overlapping subjects not counted). */
+  publicationsIn: number;
+  /** Malformed or oversize fabric messages dropped. */
+  rejected: number;
+}
+
+/** The node's interest in one subject: who needs it, the NATS subscription, and when NATS confirmed it. */
+interface Interest {
+  realm: string;
+  /** Subscriptions of this node that need the subject. */
+  count: number;
+  /** Subscriptions being made, waiting for `confirmed`. */
+  pending: number;
+  subscription: Subscription | null;
+  /** Resolves once the NATS server has the subscription (a flush round trip after SUB). */
+  confirmed: Promise<void>;
+}
+
+/** Copies of one message arrive back to back; 4,096 is far more than a node's overlapping subjects. */
+const DUPLICATE_WINDOW = 4_096;
+
+/**
+ * The clustered {@link Fabric}: the router's nodes meet on NATS. Pub/sub is interest-routed: a node subscribes to
+ * the subject of each (topic, policy) its own sessions subscribe to (see {@link interestSubject}) and publishes each
+ * local publication once on the topic's subject, so a node only receives publications it has subscribers for,
+ * exactly once (copies from overlapping subjects are dropped), in each publisher's order (NATS keeps the order of
+ * one connection's messages). The NATS client reconnects on its own and re-subscribes its subjects.
+ *
+ * @example
+ * ```ts
+ * const fabric = new NatsFabric({ servers: ['nats://127.0.0.1:4222'], name: 'node-1', maxMessageBytes: 1 << 20 }, log);
+ * const core = new RouterCore(options, serializers, agent, pair, authenticator, fabric);
+ * fabric.attach(core);
+ * await fabric.start();
+ * ```
+ */
+export class NatsFabric implements Fabric {
+  private connection: NatsConnection | null = null;
+  private receiver: FabricReceiver | null = null;
+  private readonly interests = new Map<string, Interest>();
+  private readonly recent = new RecentIds(DUPLICATE_WINDOW);
+  /** Malformed or oversize messages dropped; logged when the count reaches a power of two. */
+  private rejected = 0;
+  private publicationsOut = 0;
+  private publicationsIn = 0;
+  private closed = false;
+
+  constructor(
+    private readonly options: NatsFabricOptions,
+    private readonly log: Logger,
+  ) {}
+
+  get nodeName(): string {
+    return this.options.name;
+  }
+
+  /** Sets what receives other nodes' messages (the router core, which is made after the fabric). */
+  attach(receiver: FabricReceiver): void {
+    this.receiver = receiver;
+  }
+
+  /**
+   * Connects to NATS and subscribes to the subjects this node needs so far. Rejects, with what to do, when no NATS
+   * server answers; after that, outages are handled by reconnecting.
+   */
+  async start(): Promise<void> {
+    const { servers, name } = this.options;
+    let connection: NatsConnection;
+    try {
+      connection = await connect({
+        servers,
+        name,
+        noEcho: true, // this node delivered its own publications already
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+        pingInterval: 5_000,
+        maxPingOut: 3,
+      });
+    } catch (error) {
+      throw new Error(
+        `cannot reach NATS at ${servers.join(', ')} (${(error as Error).message}): start nats-server there, or fix --cluster`,
+      );
+    }
+    if (this.closed) {
+      await connection.close();
+      return;
+    }
+    this.connection = connection;
+    for (const [subject, interest] of this.interests) {
+      interest.subscription = this.subscribe(subject, interest.realm);
+      interest.confirmed = this.confirm(interest.subscription);
+    }
+    this.log.info({ node: name, nats: connection.getServer() }, 'joined the cluster');
+    void this.watchStatus(connection);
+  }
+
+  prepareInterest(realm: string, pattern: string, match: MatchPolicy): Promise<void> {
+    const interest = this.interest(realm, interestSubject(realm, pattern, match));
+    interest.pending++;
+    return interest.confirmed;
+  }
+
+  releaseInterest(realm: string, pattern: string, match: MatchPolicy): void {
+    const subject = interestSubject(realm, pattern, match);
+    const interest = this.interests.get(subject);
+    if (interest === undefined) return;
+    interest.pending--;
+    this.dropIfUnused(subject, interest);
+  }
+
+  subscriptionCreated(realm: string, pattern: string, match: MatchPolicy): void {
+    this.interest(realm, interestSubject(realm, pattern, match)).count++;
+  }
+
+  subscriptionDeleted(realm: string, pattern: string, match: MatchPolicy): void {
+    const subject = interestSubject(realm, pattern, match);
+    const interest = this.interests.get(subject);
+    if (interest === undefined) return;
+    interest.count--;
+    this.dropIfUnused(subject, interest);
+  }
+
+  /** The node's interest in `subject`, subscribed on NATS (once connected) when new. */
+  private interest(realm: string, subject: string): Interest {
+    let interest = this.interests.get(subject);
+    if (interest === undefined) {
+      const subscription = this.connection === null ? null : this.subscribe(subject, realm);
+      interest = { realm, count: 0, pending: 0, subscription, confirmed: this.confirm(subscription) };
+      this.interests.set(subject, interest);
+    }
+    return interest;
+  }
+
+  private dropIfUnused(subject: string, interest: Interest): void {
+    if (interest.count > 0 || interest.pending > 0) return;
+    this.interests.delete(subject);
+    interest.subscription?.unsubscribe();
+  }
+
+  /**
+   * Resolves once the NATS server has processed the subscription: a flush is a PING after the SUB, and its PONG
+   * comes after the server handled both. Before the node joined, or when NATS is unreachable, it resolves at once:
+   * the subscription works locally, and NATS gets it on (re)connect.
+   */
+  private confirm(subscription: Subscription | null): Promise<void> {
+    if (subscription === null || this.connection === null) return Promise.resolve();
+    return this.connection.flush().catch((error: unknown) => {
+      this.log.warn({ err: error }, 'NATS did not confirm a subscription; it applies once reconnected');
+    });
+  }
+
+  publish(realm: string, publication: Publication): void {
+    const connection = this.connection;
+    if (connection === null || connection.isClosed()) return;
+    const data = encodePublication(publication);
+    if (data.length > this.options.maxMessageBytes) {
+      this.reject(`publication to ${publication.topic} is ${data.length} bytes, over the limit`);
+      return;
+    }
+    connection.publish(eventSubject(realm, publication.topic), data);
+    this.publicationsOut++;
+  }
+
+  stats(): FabricStats {
+    return {
+      node: this.options.name,
+      subjects: this.interests.size,
+      publicationsOut: this.publicationsOut,
+      publicationsIn: this.publicationsIn,
+      rejected: this.rejected,
+    };
+  }
+
+  /** Leaves the cluster: pending messages are flushed, subscriptions dropped, the connection closed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const connection = this.connection;
+    this.connection = null;
+    if (connection !== null && !connection.isClosed()) await connection.drain();
+  }
+
+  private subscribe(subject: string, realm: string): Subscription {
+    return this.connection!.subscribe(subject, {
+      callback: (error, message) => this.onPublication(realm, error, message),
+    });
+  }
+
+  private onPublication(realm: string, error: Error | null, message: Msg): void {
+    if (error !== null) {
+      this.log.warn({ err: error, node: this.options.name }, 'NATS subscription error');
+      return;
+    }
+    if (message.data.length > this.options.maxMessageBytes) {
+      this.reject(`a ${message.data.length}-byte message on ${message.subject}, over the limit`);
+      return;
+    }
+    let publication: Publication;
+    try {
+      publication = decodePublication(message.data);
+    } catch (failure) {
+      if (!(failure instanceof MalformedFabricMessage)) throw failure;
+      this.reject(`malformed message on ${message.subject}: ${failure.message}`);
+      return;
+    }
+    if (!this.recent.firstTime(publication.id)) return;
+    this.publicationsIn++;
+    try {
+      this.receiver?.deliverPublication(realm, publication);
+    } catch (failure) {
+      // A bug of ours in delivery must not stop this subscription's callback for the messages after it.
+      this.log.error(
+        { err: failure, realm, topic: publication.topic },
+        'delivering a publication from the cluster failed',
+      );
+    }
+  }
+
+  private reject(why: string): void {
+    const rejected = ++this.rejected;
+    if ((rejected & (rejected - 1)) === 0) {
+      this.log.warn({ node: this.options.name, rejected, why }, 'fabric message dropped');
+    }
+  }
+
+  private async watchStatus(connection: NatsConnection): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect') this.log.warn({ nats: status.server }, 'lost the connection to NATS');
+      else if (status.type === 'reconnect') this.log.info({ nats: status.server }, 'reconnected to NATS');
+      else if (status.type === 'error') this.log.warn({ err: status.error }, 'NATS error');
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import type { Dict, EventDetails } from '@wamp/protocol';
+import { Encoder, type Options } from 'cbor-x';
+import type { ReceiverLists } from '../core/broker/receivers.js';
+import type { Publication } from '../core/fabric.js';
+
+// What nodes send each other over NATS, as CBOR arrays whose first element names the kind. CBOR keeps binary
+// payload (byte strings) as it is, which JSON could not. Every message from NATS is checked before use: a node
+// never trusts the fabric blindly, and a malformed message is dropped, never thrown into the router.
+
+const cbor = new Encoder({
+  useRecords: false,
+  mapsAsObjects: true,
+  tagUint8Array: false,
+  int64AsNumber: true,
+} as Options);
+
+/** Kinds of fabric message. */
+export const WireKind = { PUBLICATION: 1 } as const;
+
+/**
+ * Encodes a publication for other nodes.
+ *
+ * @example
+ * ```ts
+ * decodePublication(encodePublication(publication)); // an equal publication
+ * ```
+ */
+export function encodePublication(publication: Publication): Uint8Array {
+  return cbor.encode([
+    WireKind.PUBLICATION,
+    publication.id,
+    publication.topic,
+    publication.details,
+    publication.excludedSession,
+    publication.receivers,
+    publication.args ?? null,
+    publication.kwargs ?? null,
+  ]);
+}
+
+function isDict(value: unknown): value is Dict {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+}
+
+function isId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 2 ** 53;
+}
+
+function isListOf(value: unknown, type: 'number' | 'string'): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== type) return false;
+  return true;
+}
+
+function isReceiverLists(value: unknown): value is ReceiverLists {
+  if (!isDict(value)) return false;
+  for (const key in value) {
+    const type = key === 'exclude' || key === 'eligible' ? 'number' : 'string';
+    if (!(key in RECEIVER_KEYS) || !isListOf(value[key], type)) return false;
+  }
+  return true;
+}
+
+const RECEIVER_KEYS = {
+  exclude: 1,
+  exclude_authid: 1,
+  exclude_authrole: 1,
+  eligible: 1,
+  eligible_authid: 1,
+  eligible_authrole: 1,
+};
+
+/** Thrown for a fabric message that is not what a node of this version sends. */
+export class MalformedFabricMessage extends Error {}
+
+/**
+ * Decodes and checks a publication from another node; throws {@link MalformedFabricMessage} for anything else.
+ *
+ * @example
+ * ```ts
+ * try { deliver(decodePublication(msg.data)); } catch { log.warn('dropped a malformed fabric message'); }
+ * ```
+ */
+export function decodePublication(data: Uint8Array): Publication {
+  let message: unknown;
+  try {
+    message = cbor.decode(data);
+  } catch (error) {
+    throw new MalformedFabricMessage(`not CBOR: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(message) || message.length !== 8 || message[0] !== WireKind.PUBLICATION) {
+    throw new MalformedFabricMessage('not a publication');
+  }
+  const [, id, topic, details, excludedSession, receivers, args, kwargs] = message as unknown[];
+  if (!isId(id) || id === 0) throw new MalformedFabricMessage('bad publication ID');
+  if (typeof topic !== 'string' || topic === '') throw new MalformedFabricMessage('bad topic');
+  if (!isDict(details)) throw new MalformedFabricMessage('bad details');
+  if (!isId(excludedSession)) throw new MalformedFabricMessage('bad excluded session');
+  if (receivers !== null && !isReceiverLists(receivers)) throw new MalformedFabricMessage('bad receiver lists');
+  if (args !== null && !Array.isArray(args)) throw new MalformedFabricMessage('bad arguments');
+  if (kwargs !== null && !isDict(kwargs)) throw new MalformedFabricMessage('bad keyword arguments');
+  return {
+    id,
+    topic,
+    details: details as EventDetails,
+    excludedSession,
+    receivers,
+    args: args ?? undefined,
+    kwargs: (kwargs as Dict | null) ?? undefined,
+  };
+}

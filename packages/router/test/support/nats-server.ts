@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+/** A real nats-server (Debian's package) on 127.0.0.1 with a free port, for the cluster tests. */
+export interface NatsServer extends AsyncDisposable {
+  /** `nats://127.0.0.1:<port>` for clients. */
+  url: string;
+  /** The route URL other servers of a NATS cluster join, when started with `cluster`. */
+  routeUrl: string | undefined;
+  /** Stops the server (SIGKILL for a crash, SIGTERM for a clean stop) and waits for it to exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface NatsServerOptions {
+  /** Join (or found) a NATS cluster of this name, with routes to these route URLs. */
+  cluster?: { name: string; routes: string[] };
+  /** Listen on this client port (to restart a server where its clients expect it); default a free one. */
+  port?: number;
+}
+
+const STARTUP_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts `nats-server` and resolves once it listens, with the ports it picked. The suites install it with apt
+ * (scripts/ensure-debian-packages.sh); without it this fails with what to do.
+ */
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
+  const args = ['-a', '127.0.0.1', '-p', String(options.port ?? -1)];
+  if (options.cluster !== undefined) {
+    args.push('--cluster_name', options.cluster.name, '--cluster', 'nats://127.0.0.1:-1');
+    if (options.cluster.routes.length > 0) args.push('--routes', options.cluster.routes.join(','));
+  }
+  const child = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { url, routeUrl } = await listening(child, options.cluster !== undefined);
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return { url, routeUrl, stop, [Symbol.asyncDispose]: () => stop('SIGKILL') };
+}
+
+/** Reads the server's log until it says where it listens (and, in a cluster, where routes connect). */
+function listening(child: ChildProcess, routes: boolean): Promise<{ url: string; routeUrl: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    let url: string | undefined;
+    let routeUrl: string | undefined;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`nats-server did not start within ${STARTUP_TIMEOUT_MS} ms:\n${log}`));
+    }, STARTUP_TIMEOUT_MS);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run nats-server (${error.message}): install it with 'apt-get install nats-server'`));
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      log += chunk;
+      url ??= /Listening for client connections on ([\d.]+:\d+)/.exec(log)?.[1];
+      routeUrl ??= /Listening for route connections on ([\d.]+:\d+)/.exec(log)?.[1];
+      if (url !== undefined && (!routes || routeUrl !== undefined) && log.includes('Server is ready')) {
+        clearTimeout(timer);
+        child.stderr!.removeAllListeners('data');
+        child.stderr!.resume();
+        resolve({ url: `nats://${url}`, routeUrl: routeUrl === undefined ? undefined : `nats://${routeUrl}` });
+      }
+    });
+  });
+}
