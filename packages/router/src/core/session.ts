@@ -128,6 +128,11 @@ export class RouterSession {
     this.transport.send(message);
   }
 
+  /** False while the session's outbound queue is past the high-water mark. */
+  isWritable(): boolean {
+    return this.transport.isWritable();
+  }
+
   /** True when the client announced `feature` for `role` in HELLO. */
   supports(role: keyof HelloDetails['roles'], feature: string): boolean {
     return this.roles[role]?.features?.[feature] === true;

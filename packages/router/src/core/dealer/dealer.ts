@@ -26,6 +26,7 @@ import type { MetaEvents } from '../meta/meta-events.js';
 import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import { invocationDetails, resultDetails } from './details.js';
+import type { CalleeEnd } from './ends.js';
 import { type Invocation, track, untrack } from './invocations.js';
 import { Registration } from './registrations.js';
 
@@ -215,7 +216,7 @@ export class Dealer {
   }
 
   /** Why a call cannot be routed now (its URI and a message), or undefined when it can. */
-  private refuseCall(caller: RouterSession, callee: RouterSession, message: CallMessage): [string, string] | undefined {
+  private refuseCall(caller: RouterSession, callee: CalleeEnd, message: CallMessage): [string, string] | undefined {
     const limits = this.limits;
     if (caller.calls.size >= limits.maxPendingCallsPerCaller) {
       return [LIMIT_REACHED, `limit of ${limits.maxPendingCallsPerCaller} calls in flight per caller reached`];
@@ -224,15 +225,14 @@ export class Dealer {
       return [LIMIT_REACHED, `the callee has ${limits.maxPendingCallsPerCallee} calls in flight already`];
     }
     // A callee that stopped reading would only pile up invocations in memory: fail fast instead.
-    if (!callee.transport.isWritable())
-      return [LIMIT_REACHED, 'the callee is not keeping up: its outbound queue is full'];
+    if (!callee.isWritable()) return [LIMIT_REACHED, 'the callee is not keeping up: its outbound queue is full'];
     if (tooDeep(message[4], limits.maxPayloadDepth) || tooDeep(message[5], limits.maxPayloadDepth)) {
       return [ErrorUri.INVALID_ARGUMENT, `payload nested deeper than ${limits.maxPayloadDepth} levels`];
     }
     return undefined;
   }
 
-  yield(callee: RouterSession, message: YieldMessage): void {
+  yield(callee: CalleeEnd, message: YieldMessage): void {
     const pending = callee.invocations.get(message[1]);
     // An answer to a call that is gone (its caller left, or it was canceled) is dropped, as the spec allows.
     if (pending === undefined) return;
@@ -255,7 +255,7 @@ export class Dealer {
     pending.caller.send(result(pending.callRequest, resultDetails(message, false), message[3], message[4]));
   }
 
-  invocationError(callee: RouterSession, message: ErrorMessage): void {
+  invocationError(callee: CalleeEnd, message: ErrorMessage): void {
     const pending = callee.invocations.get(message[2]);
     if (pending === undefined) return;
     untrack(pending);

@@ -1,6 +1,6 @@
 import type { CallMessage, InvocationDetails, ResultDetails, YieldMessage } from '@wamp/protocol';
 import { copyPassthru } from '../passthru.js';
-import type { RouterSession } from '../session.js';
+import type { CalleeEnd, CallerEnd } from './ends.js';
 import type { Registration } from './registrations.js';
 
 /** Shared by every INVOCATION and RESULT without details; never mutated, and encoded synchronously. */
@@ -14,8 +14,8 @@ const PROGRESS: ResultDetails = Object.freeze({ progress: true });
  */
 export function invocationDetails(
   registration: Registration,
-  caller: RouterSession,
-  callee: RouterSession,
+  caller: CallerEnd,
+  callee: CalleeEnd,
   message: CallMessage,
   forceDisclose: boolean,
 ): InvocationDetails {

@@ -1,4 +1,4 @@
-import type { RouterSession } from '../session.js';
+import type { CalleeEnd, CallerEnd } from './ends.js';
 import type { Registration } from './registrations.js';
 
 /**
@@ -9,8 +9,8 @@ import type { Registration } from './registrations.js';
 export interface Invocation {
   /** The INVOCATION request ID, in the callee's session scope. */
   readonly id: number;
-  readonly callee: RouterSession;
-  readonly caller: RouterSession;
+  readonly callee: CalleeEnd;
+  readonly caller: CallerEnd;
   /** The CALL request ID, in the caller's session scope. */
   readonly callRequest: number;
   readonly registration: Registration;

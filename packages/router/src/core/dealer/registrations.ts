@@ -1,12 +1,12 @@
 import type { InvocationPolicy, MatchPolicy } from '@wamp/protocol';
-import type { RouterSession } from '../session.js';
+import type { CalleeEnd } from './ends.js';
 
 /**
  * One registration: a procedure (or pattern) with its match and invocation policy, and the callees serving
  * it in the order they registered (the order `first`/`last`/`roundrobin` need).
  */
 export class Registration {
-  readonly callees: RouterSession[] = [];
+  readonly callees: CalleeEnd[] = [];
   /** Position of the next callee under `roundrobin`. */
   private turn = 0;
   /** When the first callee created it (for the meta API). */
@@ -20,7 +20,7 @@ export class Registration {
   ) {}
 
   /** The callee for the next call, by the registration's invocation policy (shared registration). */
-  pickCallee(): RouterSession | undefined {
+  pickCallee(): CalleeEnd | undefined {
     const callees = this.callees;
     switch (this.invoke) {
       case 'roundrobin':

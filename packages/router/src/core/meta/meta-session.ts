@@ -350,7 +350,11 @@ export class MetaSession {
       'wamp.registration.remove': (args, kwargs) => {
         const registration = this.clientRegistration(args[0]);
         const reason = typeof kwargs.reason === 'string' ? kwargs.reason : undefined;
-        const callees = registration.callees.filter((callee) => args[1] === undefined || callee.id === args[1]);
+        // Callees of this node; those of other nodes of a cluster are theirs to revoke.
+        const callees = registration.callees
+          .filter((callee) => args[1] === undefined || callee.id === args[1])
+          .map((callee) => this.realm.sessions.get(callee.id))
+          .filter((callee) => callee !== undefined);
         for (const callee of callees) dealer.revoke(callee, registration, reason);
         return [callees.map((callee) => callee.id)];
       },
