@@ -1,7 +1,10 @@
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import type { MatchPolicy } from '@wamp/protocol';
-import type { Fabric, FabricReceiver, Publication } from '../core/fabric.js';
+import { ErrorUri, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
+import type { CalleeEnd } from '../core/dealer/ends.js';
+import type { ClusterCallee, ClusterRegisterOutcome, Fabric, FabricReceiver, Publication } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
+import { ClusterCalls } from './cluster-calls.js';
+import { DEFAULT_TIMING, type MembershipTiming } from './membership.js';
 import { RecentIds } from './recent-ids.js';
 import { eventSubject, interestSubject } from './subjects.js';
 import { decodePublication, encodePublication, MalformedFabricMessage } from './wire.js';
@@ -14,6 +17,8 @@ export interface NatsFabricOptions {
   name: string;
   /** Fabric messages larger than this are neither sent nor accepted (the router's `maxMessageBytes`). */
   maxMessageBytes: number;
+  /** Heartbeat period and failure timeout of the nodes; default 1 s and 3 s. */
+  timing?: MembershipTiming;
 }
 
 /** What a node's fabric did so far, for monitoring and tests. */
@@ -62,6 +67,7 @@ const DUPLICATE_WINDOW = 4_096;
 export class NatsFabric implements Fabric {
   private connection: NatsConnection | null = null;
   private receiver: FabricReceiver | null = null;
+  private calls: ClusterCalls | null = null;
   private readonly interests = new Map<string, Interest>();
   private readonly recent = new RecentIds(DUPLICATE_WINDOW);
   /** Malformed or oversize messages dropped; logged when the count reaches a power of two. */
@@ -75,7 +81,7 @@ export class NatsFabric implements Fabric {
     private readonly log: Logger,
   ) {}
 
-  get nodeName(): string {
+  get node(): string {
     return this.options.name;
   }
 
@@ -110,6 +116,21 @@ export class NatsFabric implements Fabric {
       await connection.close();
       return;
     }
+    try {
+      this.calls = await ClusterCalls.start(
+        connection,
+        name,
+        this.options.timing ?? DEFAULT_TIMING,
+        () => this.receiver,
+        this.options.maxMessageBytes,
+        this.log,
+      );
+    } catch (error) {
+      await connection.close();
+      throw new Error(
+        `cannot use the registry on NATS at ${servers.join(', ')} (${(error as Error).message}): start nats-server with JetStream (-js)`,
+      );
+    }
     this.connection = connection;
     for (const [subject, interest] of this.interests) {
       interest.subscription = this.subscribe(subject, interest.realm);
@@ -117,6 +138,31 @@ export class NatsFabric implements Fabric {
     }
     this.log.info({ node: name, nats: connection.getServer() }, 'joined the cluster');
     void this.watchStatus(connection);
+  }
+
+  register(
+    realm: string,
+    procedure: string,
+    match: MatchPolicy,
+    invoke: InvocationPolicy,
+    callee: { session: number; features: string[] },
+  ): Promise<ClusterRegisterOutcome> {
+    if (this.calls === null) {
+      return Promise.resolve({ error: ErrorUri.UNAVAILABLE, message: 'this node has not joined the cluster yet' });
+    }
+    return this.calls.register(realm, procedure, match, invoke, callee);
+  }
+
+  unregister(realm: string, procedure: string, match: MatchPolicy, session: number): void {
+    this.calls?.unregister(realm, procedure, match, session);
+  }
+
+  registryCaughtUp(): Promise<void> {
+    return this.calls === null ? Promise.resolve() : this.calls.caughtUp();
+  }
+
+  remoteCallee(realm: string, callee: ClusterCallee): CalleeEnd {
+    return this.calls!.remoteCallee(realm, callee);
   }
 
   prepareInterest(realm: string, pattern: string, match: MatchPolicy): Promise<void> {
@@ -188,7 +234,7 @@ export class NatsFabric implements Fabric {
 
   stats(): FabricStats {
     return {
-      node: this.options.name,
+      node: this.node,
       subjects: this.interests.size,
       publicationsOut: this.publicationsOut,
       publicationsIn: this.publicationsIn,
@@ -201,6 +247,7 @@ export class NatsFabric implements Fabric {
     this.closed = true;
     const connection = this.connection;
     this.connection = null;
+    await this.calls?.stop();
     if (connection !== null && !connection.isClosed()) await connection.drain();
   }
 
@@ -250,8 +297,10 @@ export class NatsFabric implements Fabric {
   private async watchStatus(connection: NatsConnection): Promise<void> {
     for await (const status of connection.status()) {
       if (status.type === 'disconnect') this.log.warn({ nats: status.server }, 'lost the connection to NATS');
-      else if (status.type === 'reconnect') this.log.info({ nats: status.server }, 'reconnected to NATS');
-      else if (status.type === 'error') this.log.warn({ err: status.error }, 'NATS error');
+      else if (status.type === 'reconnect') {
+        this.log.info({ nats: status.server }, 'reconnected to NATS');
+        this.calls?.announceAgain().catch((error: unknown) => this.log.warn({ err: error }, 'announcing again failed'));
+      } else if (status.type === 'error') this.log.warn({ err: status.error }, 'NATS error');
     }
   }
 }

@@ -1,7 +1,14 @@
 import { Encoder, type Options } from 'cbor-x';
 import { describe, expect, it } from 'vitest';
 import type { Publication } from '../core/fabric.js';
-import { decodePublication, encodePublication, MalformedFabricMessage } from './wire.js';
+import {
+  decodeNodeCall,
+  decodePublication,
+  encodeNodeCall,
+  encodePublication,
+  MalformedFabricMessage,
+  type NodeCall,
+} from './wire.js';
 
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false } as Options);
 
@@ -48,5 +55,52 @@ describe('fabric wire format', () => {
     ['keyword arguments as a list', cbor.encode([1, 1, 't', {}, 0, null, null, [1]])],
   ])('refuses %s', (_what, data) => {
     expect(() => decodePublication(data)).toThrow(MalformedFabricMessage);
+  });
+});
+
+const CALL: NodeCall = {
+  kind: 'invoke',
+  realm: 'realm1',
+  from: 'node-1',
+  callId: 77,
+  calleeSession: 2 ** 52 + 3,
+  registration: 9,
+  details: { caller: 5, receive_progress: true },
+  uri: '',
+  args: [1, new Uint8Array([9])],
+  kwargs: { k: 'v' },
+};
+
+describe('fabric wire format for calls between nodes', () => {
+  it.each([
+    ['invoke', CALL],
+    [
+      'interrupt',
+      { ...CALL, kind: 'interrupt', registration: 0, details: { mode: 'kill' }, args: undefined, kwargs: undefined },
+    ],
+    ['result', { ...CALL, kind: 'result', registration: 0, details: { progress: true } }],
+    ['error', { ...CALL, kind: 'error', registration: 0, details: {}, uri: 'com.app.error.oops' }],
+  ] as [string, NodeCall][])('round-trips %s', (_kind, call) => {
+    const decoded = decodeNodeCall(encodeNodeCall(call));
+    expect({ ...decoded, args: decoded.args?.map((arg) => (arg instanceof Uint8Array ? [...arg] : arg)) }).toEqual({
+      ...call,
+      args: call.args?.map((arg) => (arg instanceof Uint8Array ? [...arg] : arg)),
+    });
+  });
+
+  it.each([
+    ['an unknown kind', [9, 'r', 'n', 1, 1, 0, {}, '', null, null]],
+    ['an empty realm', [2, '', 'n', 1, 1, 1, {}, '', null, null]],
+    ['no sender', [2, 'r', '', 1, 1, 1, {}, '', null, null]],
+    ['a zero call ID', [2, 'r', 'n', 0, 1, 1, {}, '', null, null]],
+    ['an invoke without registration', [2, 'r', 'n', 1, 1, 0, {}, '', null, null]],
+    ['a result with a registration', [4, 'r', 'n', 1, 1, 5, {}, '', null, null]],
+    ['an error without URI', [5, 'r', 'n', 1, 1, 0, {}, '', null, null]],
+    ['a result with a URI', [4, 'r', 'n', 1, 1, 0, {}, 'x.y', null, null]],
+    ['details as a string', [2, 'r', 'n', 1, 1, 1, 'x', '', null, null]],
+    ['arguments as a number', [2, 'r', 'n', 1, 1, 1, {}, '', 5, null]],
+    ['nine elements', [2, 'r', 'n', 1, 1, 1, {}, '', null]],
+  ])('refuses %s', (_what, message) => {
+    expect(() => decodeNodeCall(cbor.encode(message))).toThrow(MalformedFabricMessage);
   });
 });

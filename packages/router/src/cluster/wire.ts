@@ -15,7 +15,41 @@ const cbor = new Encoder({
 } as Options);
 
 /** Kinds of fabric message. */
-export const WireKind = { PUBLICATION: 1 } as const;
+export const WireKind = { PUBLICATION: 1, INVOKE: 2, INTERRUPT: 3, RESULT: 4, ERROR: 5 } as const;
+
+/** The kinds of message about a call in flight between two nodes. */
+export type NodeCallKind = 'invoke' | 'interrupt' | 'result' | 'error';
+
+const KIND_CODES: Record<NodeCallKind, number> = {
+  invoke: WireKind.INVOKE,
+  interrupt: WireKind.INTERRUPT,
+  result: WireKind.RESULT,
+  error: WireKind.ERROR,
+};
+const KINDS_BY_CODE: Record<number, NodeCallKind> = { 2: 'invoke', 3: 'interrupt', 4: 'result', 5: 'error' };
+
+/**
+ * A message about a call between the caller's node and the callee's: INVOCATION input (the first, or more for a
+ * progressive call invocation), an INTERRUPT, or the callee's RESULT (progressive or final) or ERROR.
+ */
+export interface NodeCall {
+  kind: NodeCallKind;
+  realm: string;
+  /** The node that sent it. */
+  from: string;
+  /** The caller's node's ID for the call. */
+  callId: number;
+  /** The callee's session ID. */
+  calleeSession: number;
+  /** For `invoke`: the registration ID; 0 otherwise. */
+  registration: number;
+  /** INVOCATION, RESULT or ERROR details; for `interrupt`, the INTERRUPT options (`mode`, `reason`). */
+  details: Dict;
+  /** For `error`: the error URI; '' otherwise. */
+  uri: string;
+  args: unknown[] | undefined;
+  kwargs: Dict | undefined;
+}
 
 /**
  * Encodes a publication for other nodes.
@@ -105,6 +139,66 @@ export function decodePublication(data: Uint8Array): Publication {
     details: details as EventDetails,
     excludedSession,
     receivers,
+    args: args ?? undefined,
+    kwargs: (kwargs as Dict | null) ?? undefined,
+  };
+}
+
+/**
+ * Encodes a message about a call for the other node.
+ *
+ * @example
+ * ```ts
+ * decodeNodeCall(encodeNodeCall(call)); // an equal message
+ * ```
+ */
+export function encodeNodeCall(call: NodeCall): Uint8Array {
+  return cbor.encode([
+    KIND_CODES[call.kind],
+    call.realm,
+    call.from,
+    call.callId,
+    call.calleeSession,
+    call.registration,
+    call.details,
+    call.uri,
+    call.args ?? null,
+    call.kwargs ?? null,
+  ]);
+}
+
+/** Decodes and checks a message about a call; throws {@link MalformedFabricMessage} for anything else. */
+export function decodeNodeCall(data: Uint8Array): NodeCall {
+  let message: unknown;
+  try {
+    message = cbor.decode(data);
+  } catch (error) {
+    throw new MalformedFabricMessage(`not CBOR: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(message) || message.length !== 10) throw new MalformedFabricMessage('not a call message');
+  const [code, realm, from, callId, calleeSession, registration, details, uri, args, kwargs] = message as unknown[];
+  const kind = typeof code === 'number' ? KINDS_BY_CODE[code] : undefined;
+  if (kind === undefined) throw new MalformedFabricMessage('unknown kind');
+  if (typeof realm !== 'string' || realm === '') throw new MalformedFabricMessage('bad realm');
+  if (typeof from !== 'string' || from === '') throw new MalformedFabricMessage('bad node');
+  if (!isId(callId) || callId === 0) throw new MalformedFabricMessage('bad call ID');
+  if (!isId(calleeSession) || calleeSession === 0) throw new MalformedFabricMessage('bad callee session');
+  if (!isId(registration) || (kind === 'invoke') !== (registration !== 0)) {
+    throw new MalformedFabricMessage('bad registration ID');
+  }
+  if (!isDict(details)) throw new MalformedFabricMessage('bad details');
+  if (typeof uri !== 'string' || (kind === 'error') !== (uri !== '')) throw new MalformedFabricMessage('bad error URI');
+  if (args !== null && !Array.isArray(args)) throw new MalformedFabricMessage('bad arguments');
+  if (kwargs !== null && !isDict(kwargs)) throw new MalformedFabricMessage('bad keyword arguments');
+  return {
+    kind,
+    realm,
+    from,
+    callId,
+    calleeSession,
+    registration,
+    details,
+    uri,
     args: args ?? undefined,
     kwargs: (kwargs as Dict | null) ?? undefined,
   };

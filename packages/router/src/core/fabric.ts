@@ -1,5 +1,6 @@
-import type { Dict, EventDetails, MatchPolicy } from '@wamp/protocol';
+import type { Dict, EventDetails, InvocationPolicy, MatchPolicy } from '@wamp/protocol';
 import type { ReceiverLists } from './broker/receivers.js';
+import type { CalleeEnd, CallerEnd } from './dealer/ends.js';
 
 /** A publication as it travels between nodes: everything a node needs to deliver it to its own subscribers. */
 export interface Publication {
@@ -15,8 +16,32 @@ export interface Publication {
   receivers: ReceiverLists | null;
 }
 
+/** One callee of a registration, somewhere in the cluster. */
+export interface ClusterCallee {
+  /** The node its session is on. */
+  node: string;
+  session: number;
+  /** Cluster-wide registration order: `first` and `last` pick by it, `roundrobin` goes in it. */
+  order: number;
+  /** The callee features its session announced (`call_canceling`, `progressive_call_invocations`, …). */
+  features: string[];
+}
+
+/** A registration as the whole cluster sees it. */
+export interface ClusterRegistration {
+  /** The registration ID, the same on every node. */
+  id: number;
+  procedure: string;
+  match: MatchPolicy;
+  invoke: InvocationPolicy;
+  callees: ClusterCallee[];
+}
+
+/** The outcome of registering a callee cluster-wide: the registration it joined, or the error URI. */
+export type ClusterRegisterOutcome = { registration: ClusterRegistration } | { error: string; message: string };
+
 /**
- * What a node's brokers (and, later, dealers) tell the rest of the cluster. A router on one node has none: the
+ * What a node's brokers and dealers tell the rest of the cluster. A router on one node has none: the
  * brokers then route in-process only and pay nothing for the seam (a null check per publication). The clustered
  * implementation runs on NATS (see `../cluster/`).
  */
@@ -35,10 +60,76 @@ export interface Fabric {
   subscriptionDeleted(realm: string, pattern: string, match: MatchPolicy): void;
   /** A session of this node published (and the local subscribers have it): other nodes' subscribers get it too. */
   publish(realm: string, publication: Publication): void;
+
+  /** This node's name in the cluster. */
+  readonly node: string;
+  /**
+   * Adds a callee of this node to the cluster's registration of `(procedure, match)`, creating it if there is none
+   * (atomically: two nodes cannot both create a `single` registration). Resolves with the registration, or with
+   * `wamp.error.procedure_already_exists` and the like.
+   */
+  register(
+    realm: string,
+    procedure: string,
+    match: MatchPolicy,
+    invoke: InvocationPolicy,
+    callee: { session: number; features: string[] },
+  ): Promise<ClusterRegisterOutcome>;
+  /** Removes a callee of this node from the cluster's registration (in the background; failures are logged). */
+  unregister(realm: string, procedure: string, match: MatchPolicy, session: number): void;
+  /**
+   * Resolves once this node has seen every registration change made in the cluster so far: a call that finds no
+   * registration waits for it before `no_such_procedure`, since the registration may be brand new on another node.
+   */
+  registryCaughtUp(): Promise<void>;
+  /** The callee end for a session of another node, through which INVOCATION and INTERRUPT reach it. */
+  remoteCallee(realm: string, callee: ClusterCallee): CalleeEnd;
 }
 
 /** What the fabric delivers into this node. */
 export interface FabricReceiver {
   /** A publication from another node, for this node's subscribers in `realm`. */
   deliverPublication(realm: string, publication: Publication): void;
+  /** The cluster's registration of `(procedure, match)` in `realm` changed, or is gone (null). */
+  registrationChanged(
+    realm: string,
+    procedure: string,
+    match: MatchPolicy,
+    registration: ClusterRegistration | null,
+  ): void;
+  /** INVOCATION input for a callee of this node from a caller on another node (the first, or more input). */
+  remoteInvocation(
+    realm: string,
+    caller: CallerEnd,
+    callRequest: number,
+    calleeSession: number,
+    registrationId: number,
+    details: Dict,
+    args: unknown[] | undefined,
+    kwargs: Dict | undefined,
+  ): void;
+  /** A caller on another node canceled (or timed out) its call to a callee of this node. */
+  remoteInterrupt(realm: string, caller: CallerEnd, callRequest: number, mode: string, reason: string): void;
+  /** A callee on another node answered (RESULT, progressive or final) a call from this node. */
+  remoteResult(
+    realm: string,
+    callee: CalleeEnd,
+    invocation: number,
+    details: Dict,
+    args: unknown[] | undefined,
+    kwargs: Dict | undefined,
+  ): void;
+  /** A callee on another node failed a call from this node. */
+  remoteError(
+    realm: string,
+    callee: CalleeEnd,
+    invocation: number,
+    details: Dict,
+    uri: string,
+    args: unknown[] | undefined,
+    kwargs: Dict | undefined,
+  ): void;
+  /** A node left the cluster (or was declared dead): what involved it is cleaned up. */
+  calleeGone(realm: string, callee: CalleeEnd): void;
+  callerGone(realm: string, caller: CallerEnd): void;
 }

@@ -50,7 +50,7 @@ export class Realm implements MetaEvents {
           );
     const fanout = new Fanout(serializers, options.limits.slowConsumer);
     this.broker = new Broker(ids.subscriptions, fanout, options, this, name, fabric);
-    this.dealer = new Dealer(ids.registrations, options, this);
+    this.dealer = new Dealer(ids.registrations, options, this, name, fabric, (id) => this.sessions.get(id));
   }
 
   join(session: RouterSession): void {

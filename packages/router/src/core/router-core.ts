@@ -1,16 +1,24 @@
 import {
   type AuthenticateMessage,
   CloseUri,
+  type Dict,
+  type ErrorMessage,
+  ErrorUri,
+  error,
   type HelloMessage,
+  type MatchPolicy,
+  MessageCode,
   ScopedIdGenerator,
   type Serializer,
+  type YieldMessage,
 } from '@wamp/protocol';
 import type { Transport } from '@wamp/transport';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Authenticator } from './auth.js';
 import { AuthFailures } from './auth-failures.js';
-import type { Fabric, FabricReceiver, Publication } from './fabric.js';
+import type { CalleeEnd, CallerEnd } from './dealer/ends.js';
+import type { ClusterRegistration, Fabric, FabricReceiver, Publication } from './fabric.js';
 import { handleAuthenticate, handleHello } from './handshake.js';
 import { MetaSession } from './meta/meta-session.js';
 import { Realm, type RouterScopeIds } from './realm.js';
@@ -75,6 +83,74 @@ export class RouterCore implements FabricReceiver {
   /** A publication from another node: delivered to this node's subscribers, if the realm exists here. */
   deliverPublication(realm: string, publication: Publication): void {
     this.realms.get(realm)?.broker.deliver(publication);
+  }
+
+  registrationChanged(realm: string, procedure: string, match: MatchPolicy, record: ClusterRegistration | null): void {
+    this.realms.get(realm)?.dealer.registrationChanged(procedure, match, record);
+  }
+
+  remoteInvocation(
+    realm: string,
+    caller: CallerEnd,
+    callRequest: number,
+    calleeSession: number,
+    registrationId: number,
+    details: Dict,
+    args: unknown[] | undefined,
+    kwargs: Dict | undefined,
+  ): void {
+    const dealer = this.realms.get(realm)?.dealer;
+    if (dealer !== undefined)
+      dealer.remoteInvocation(caller, callRequest, calleeSession, registrationId, details, args, kwargs);
+    else caller.send(error(MessageCode.CALL, callRequest, {}, ErrorUri.NO_SUCH_REALM, [`no realm ${realm} here`]));
+  }
+
+  remoteInterrupt(realm: string, caller: CallerEnd, callRequest: number, mode: string, reason: string): void {
+    this.realms.get(realm)?.dealer.remoteInterrupt(caller, callRequest, mode, reason);
+  }
+
+  remoteResult(
+    realm: string,
+    callee: CalleeEnd,
+    invocationId: number,
+    details: Dict,
+    args: unknown[] | undefined,
+    kwargs: Dict | undefined,
+  ): void {
+    // The callee's node made a RESULT of the YIELD; as a YIELD again, it takes the local caller's path.
+    this.realms
+      .get(realm)
+      ?.dealer.yield(callee, [MessageCode.YIELD, invocationId, details, args, kwargs] as YieldMessage);
+  }
+
+  remoteError(
+    realm: string,
+    callee: CalleeEnd,
+    invocationId: number,
+    details: Dict,
+    uri: string,
+    args: unknown[] | undefined,
+    kwargs: Dict | undefined,
+  ): void {
+    this.realms
+      .get(realm)
+      ?.dealer.invocationError(callee, [
+        MessageCode.ERROR,
+        MessageCode.INVOCATION,
+        invocationId,
+        details,
+        uri,
+        args,
+        kwargs,
+      ] as ErrorMessage);
+  }
+
+  calleeGone(realm: string, callee: CalleeEnd): void {
+    this.realms.get(realm)?.dealer.calleeGone(callee);
+  }
+
+  callerGone(realm: string, caller: CallerEnd): void {
+    this.realms.get(realm)?.dealer.callerGone(caller);
   }
 
   /** Takes a new connection; its serializer must be one of the router's. */

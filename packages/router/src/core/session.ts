@@ -318,8 +318,9 @@ export class RouterSession {
   }
 
   /**
-   * Hands the message to the broker or dealer. A subscription to a topic new to this node first waits for the
-   * cluster to route its publications here; the session's later messages wait behind it.
+   * Hands the message to the broker or dealer. In a cluster, some wait for the cluster first (a subscription to a
+   * topic new to this node, a registration, a call that finds no registration yet); the session's later messages
+   * wait behind them.
    */
   private route(realm: Realm, message: AuthorizedMessage, verdict: Verdict): void {
     switch (message[0]) {
@@ -331,12 +332,16 @@ export class RouterSession {
         if (pending !== undefined) this.waitFor(pending);
         return;
       }
-      case MessageCode.CALL:
-        realm.dealer.call(this, message, verdict);
+      case MessageCode.CALL: {
+        const pending = realm.dealer.call(this, message, verdict);
+        if (pending !== undefined) this.waitFor(pending);
         return;
-      case MessageCode.REGISTER:
-        realm.dealer.register(this, message, verdict);
+      }
+      case MessageCode.REGISTER: {
+        const pending = realm.dealer.register(this, message, verdict);
+        if (pending !== undefined) this.waitFor(pending);
         return;
+      }
     }
   }
 

@@ -1,11 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** A real nats-server (Debian's package) on 127.0.0.1 with a free port, for the cluster tests. */
+/** A real nats-server (Debian's package) on 127.0.0.1 with a free port and JetStream, for the cluster tests. */
 export interface NatsServer extends AsyncDisposable {
   /** `nats://127.0.0.1:<port>` for clients. */
   url: string;
   /** The route URL other servers of a NATS cluster join, when started with `cluster`. */
   routeUrl: string | undefined;
+  /** Where JetStream keeps its data. */
+  storeDir: string;
   /** Stops the server (SIGKILL for a crash, SIGTERM for a clean stop) and waits for it to exit. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -15,6 +20,8 @@ export interface NatsServerOptions {
   cluster?: { name: string; routes: string[] };
   /** Listen on this client port (to restart a server where its clients expect it); default a free one. */
   port?: number;
+  /** JetStream's store (to restart a server with its data); default a new temporary directory, removed at the end. */
+  storeDir?: string;
 }
 
 const STARTUP_TIMEOUT_MS = 10_000;
@@ -24,7 +31,8 @@ const STARTUP_TIMEOUT_MS = 10_000;
  * (scripts/ensure-debian-packages.sh); without it this fails with what to do.
  */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
-  const args = ['-a', '127.0.0.1', '-p', String(options.port ?? -1)];
+  const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'nats-js-'));
+  const args = ['-a', '127.0.0.1', '-p', String(options.port ?? -1), '-js', '-sd', storeDir];
   if (options.cluster !== undefined) {
     args.push('--cluster_name', options.cluster.name, '--cluster', 'nats://127.0.0.1:-1');
     if (options.cluster.routes.length > 0) args.push('--routes', options.cluster.routes.join(','));
@@ -36,7 +44,11 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { url, routeUrl, stop, [Symbol.asyncDispose]: () => stop('SIGKILL') };
+  const dispose = async () => {
+    await stop('SIGKILL');
+    if (options.storeDir === undefined) rmSync(storeDir, { recursive: true, force: true });
+  };
+  return { url, routeUrl, storeDir, stop, [Symbol.asyncDispose]: dispose };
 }
 
 /** Reads the server's log until it says where it listens (and, in a cluster, where routes connect). */

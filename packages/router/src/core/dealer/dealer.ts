@@ -2,9 +2,11 @@ import {
   type CallMessage,
   type CancelMessage,
   type CancelMode,
+  type Dict,
   type ErrorMessage,
   ErrorUri,
   error,
+  type InvocationPolicy,
   interrupt,
   invocation,
   isReservedUri,
@@ -20,13 +22,14 @@ import {
   type YieldMessage,
 } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
+import type { ClusterRegisterOutcome, ClusterRegistration, Fabric } from '../fabric.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
 import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import { invocationDetails, resultDetails } from './details.js';
-import type { CalleeEnd } from './ends.js';
+import type { CalleeEnd, CallerEnd } from './ends.js';
 import { type Invocation, track, untrack } from './invocations.js';
 import { Registration } from './registrations.js';
 
@@ -49,6 +52,11 @@ export class Dealer {
     private readonly registrationIds: ScopedIdGenerator,
     options: ResolvedOptions,
     private readonly meta: MetaEvents,
+    private readonly realmName: string,
+    /** The cluster, when this router is one node of several; null for a router on its own. */
+    private readonly fabric: Fabric | null,
+    /** This node's session with an ID, for the registry's callees that are local. */
+    private readonly localSession: (id: number) => RouterSession | undefined,
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
@@ -59,8 +67,11 @@ export class Dealer {
     return this.byId.size;
   }
 
-  /** `verdict` is the realm authorizer's answer for this registration (the session asked it before). */
-  register(session: RouterSession, message: RegisterMessage, verdict: Verdict): void {
+  /**
+   * `verdict` is the realm authorizer's answer for this registration (the session asked it before). Returns a
+   * promise when the registration must be made in the cluster first; REGISTERED follows then.
+   */
+  register(session: RouterSession, message: RegisterMessage, verdict: Verdict): Promise<void> | undefined {
     const [, request, options, procedure] = message;
     const match = options.match ?? 'exact';
     const invoke = options.invoke ?? 'single';
@@ -91,22 +102,70 @@ export class Dealer {
       // A shared registration takes more callees only under the same non-single policy (spec: shared registration).
       if (existing.invoke === 'single' || existing.invoke !== invoke || session.registrations.has(existing)) {
         session.send(error(MessageCode.REGISTER, request, {}, ErrorUri.PROCEDURE_ALREADY_EXISTS));
-        return;
+        return undefined;
       }
-      existing.callees.push(session);
-      session.registrations.add(existing);
-      session.send(registered(request, existing.id));
-      this.meta.registered(session, existing);
-      return;
+      if (this.fabric === null || session.trusted) {
+        existing.callees.push(session);
+        this.joined(session, request, existing, false);
+        return undefined;
+      }
+    }
+    // The router's own procedures (the meta API) belong to each node; everything else is registered cluster-wide.
+    if (this.fabric !== null && !session.trusted) {
+      return this.registerInCluster(this.fabric, session, request, procedure, match, invoke);
     }
     const registration = new Registration(this.registrationIds.next(), procedure, match, invoke);
     registration.callees.push(session);
     this.registrations.set(procedure, match, registration);
     this.byId.set(registration.id, registration);
+    this.joined(session, request, registration, true);
+    return undefined;
+  }
+
+  /** The session is a callee of `registration` now: REGISTERED, and the meta events. */
+  private joined(session: RouterSession, request: number, registration: Registration, created: boolean): void {
     session.registrations.add(registration);
     session.send(registered(request, registration.id));
-    this.meta.registrationCreated(session, registration);
+    if (created) this.meta.registrationCreated(session, registration);
     this.meta.registered(session, registration);
+  }
+
+  /**
+   * Registers through the cluster's registry (an atomic change there), then adopts the registration it answers
+   * with; REGISTERED follows only then, so a call from any node finds the callee once the client knows it is
+   * registered.
+   */
+  private async registerInCluster(
+    fabric: Fabric,
+    session: RouterSession,
+    request: number,
+    procedure: string,
+    match: MatchPolicy,
+    invoke: InvocationPolicy,
+  ): Promise<void> {
+    const features = Object.keys(session.roles.callee?.features ?? {}).filter(
+      (feature) => session.roles.callee?.features?.[feature] === true,
+    );
+    let outcome: ClusterRegisterOutcome;
+    try {
+      outcome = await fabric.register(this.realmName, procedure, match, invoke, { session: session.id, features });
+    } catch (failure) {
+      session.log.warn({ err: failure, procedure }, 'registering in the cluster failed');
+      outcome = { error: LIMIT_REACHED, message: 'the cluster registry cannot be reached: try again' };
+    }
+    if ('error' in outcome) {
+      session.send(error(MessageCode.REGISTER, request, {}, outcome.error, [outcome.message]));
+      return;
+    }
+    if (session.realm?.dealer !== this) {
+      // The session left meanwhile: take its callee out again.
+      fabric.unregister(this.realmName, procedure, match, session.id);
+      return;
+    }
+    const created = this.registrations.get(procedure, match) === undefined;
+    const registration = this.adopt(outcome.registration);
+    if (!registration.callees.includes(session)) registration.callees.push(session);
+    this.joined(session, request, registration, created);
   }
 
   unregister(session: RouterSession, message: UnregisterMessage): void {
@@ -124,7 +183,7 @@ export class Dealer {
    * `verdict` is the realm authorizer's answer for this call (the session asked it before); it is not consulted
    * for the further input of a progressive call invocation, which the first CALL was authorized for.
    */
-  call(caller: RouterSession, message: CallMessage, verdict: Verdict): void {
+  call(caller: RouterSession, message: CallMessage, verdict: Verdict, caughtUp = false): Promise<void> | undefined {
     const request = message[1];
     const procedure = message[3];
     const ongoing = caller.calls.get(request);
@@ -139,6 +198,12 @@ export class Dealer {
       return;
     }
     const registration = this.registrations.best(procedure);
+    if (registration === undefined && this.fabric !== null && !caughtUp) {
+      // Perhaps registered on another node a moment ago: look again once this node has seen the registry's news.
+      return this.fabric.registryCaughtUp().then(() => {
+        if (caller.realm?.dealer === this) this.call(caller, message, verdict, true);
+      });
+    }
     const callee = registration?.pickCallee();
     if (registration === undefined || callee === undefined) {
       const valid = acceptableUri(procedure, this.uriCheck, this.limits.maxUriLength);
@@ -180,9 +245,13 @@ export class Dealer {
 
   /** A further CALL of a progressive call invocation: more input for the same INVOCATION request. */
   private continueInput(pending: Invocation, message: CallMessage): void {
-    pending.inputOpen = message[2].progress === true;
-    const details = pending.inputOpen ? PROGRESS_INPUT : NO_DETAILS_INPUT;
-    pending.callee.send(invocation(pending.id, pending.registration.id, details, message[4], message[5]));
+    this.sendInput(pending, message[2].progress === true, message[4], message[5]);
+  }
+
+  private sendInput(pending: Invocation, more: boolean, args: unknown[] | undefined, kwargs: Dict | undefined): void {
+    pending.inputOpen = more;
+    const details = more ? PROGRESS_INPUT : NO_DETAILS_INPUT;
+    pending.callee.send(invocation(pending.id, pending.registration.id, details, args, kwargs));
   }
 
   /** CANCEL from the caller, in the mode it asked for (the spec's `skip`, `kill`, `killnowait`). */
@@ -284,14 +353,154 @@ export class Dealer {
 
   private detach(session: RouterSession, registration: Registration): void {
     session.registrations.delete(registration);
-    const callees = registration.callees;
-    const index = callees.indexOf(session);
-    if (index !== -1) callees.splice(index, 1);
+    this.removeCallee(registration, session);
+    if (this.fabric !== null && !session.trusted) {
+      this.fabric.unregister(this.realmName, registration.procedure, registration.match, session.id);
+    }
     this.meta.unregistered(session, registration);
-    if (callees.length === 0) {
+    if (registration.callees.length === 0) this.meta.registrationDeleted(session, registration);
+  }
+
+  /** Takes a callee out of a registration; the last one takes the registration away. */
+  private removeCallee(registration: Registration, callee: CalleeEnd): void {
+    const callees = registration.callees;
+    const index = callees.indexOf(callee);
+    if (index !== -1) callees.splice(index, 1);
+    this.dropIfEmpty(registration);
+  }
+
+  private dropIfEmpty(registration: Registration): void {
+    if (registration.callees.length === 0 && this.byId.get(registration.id) === registration) {
       this.registrations.delete(registration.procedure, registration.match);
       this.byId.delete(registration.id);
-      this.meta.registrationDeleted(session, registration);
+    }
+  }
+
+  // ---- the cluster: registrations of every node, and calls between nodes
+
+  /**
+   * The registration for a cluster record: the existing one (callees in the record's order), or a new one under
+   * the record's ID. Local callees come from this node's sessions, the others are {@link Fabric.remoteCallee}s; a
+   * local session that holds the registration stays a callee even while a record does not list it yet.
+   */
+  private adopt(record: ClusterRegistration): Registration {
+    let registration = this.registrations.get(record.procedure, record.match);
+    if (registration === undefined || registration.id !== record.id) {
+      if (registration !== undefined) this.byId.delete(registration.id);
+      const previous = registration;
+      registration = new Registration(record.id, record.procedure, record.match, record.invoke);
+      // Sessions of this node that held the previous registration move over to this one.
+      for (const callee of previous?.callees ?? []) {
+        const session = this.localSession(callee.id);
+        if (session?.registrations.delete(previous!)) session.registrations.add(registration);
+      }
+      this.registrations.set(record.procedure, record.match, registration);
+      this.byId.set(record.id, registration);
+    }
+    const fabric = this.fabric!;
+    const callees: CalleeEnd[] = [];
+    for (const callee of [...record.callees].sort((a, b) => a.order - b.order)) {
+      if (callee.node !== fabric.node) {
+        callees.push(fabric.remoteCallee(this.realmName, callee));
+        continue;
+      }
+      const session = this.localSession(callee.session);
+      if (session !== undefined) callees.push(session);
+    }
+    for (const callee of registration.callees) {
+      const session = this.localSession(callee.id);
+      if (session?.registrations.has(registration) && !callees.includes(session)) callees.push(session);
+    }
+    registration.callees.length = 0;
+    registration.callees.push(...callees);
+    return registration;
+  }
+
+  /** The cluster's registration of `(procedure, match)` changed, or is gone (null). */
+  registrationChanged(procedure: string, match: MatchPolicy, record: ClusterRegistration | null): void {
+    if (record !== null) {
+      this.dropIfEmpty(this.adopt(record));
+      return;
+    }
+    const registration = this.registrations.get(procedure, match);
+    if (registration === undefined) return;
+    // Gone from the registry: the callees of other nodes go; this node's own stay until they unregister.
+    for (const callee of [...registration.callees]) {
+      if (this.localSession(callee.id)?.registrations.has(registration) !== true)
+        this.removeCallee(registration, callee);
+    }
+  }
+
+  /**
+   * INVOCATION input from a caller on another node for a callee of this node: the first (a new call in flight,
+   * indexed under the caller's call ID), or more input of a progressive call invocation.
+   */
+  remoteInvocation(
+    caller: CallerEnd,
+    callRequest: number,
+    calleeSession: number,
+    registrationId: number,
+    details: Dict,
+    args: unknown[] | undefined,
+    kwargs: Dict | undefined,
+  ): void {
+    const ongoing = caller.calls.get(callRequest);
+    if (ongoing !== undefined) {
+      this.sendInput(ongoing, details.progress === true, args, kwargs);
+      return;
+    }
+    const registration = this.byId.get(registrationId);
+    const callee = this.localSession(calleeSession);
+    if (registration === undefined || callee === undefined || !callee.registrations.has(registration)) {
+      caller.send(error(MessageCode.CALL, callRequest, {}, ErrorUri.CANCELED, ['the callee is gone']));
+      return;
+    }
+    if (callee.invocations.size >= this.limits.maxPendingCallsPerCallee || !callee.isWritable()) {
+      caller.send(error(MessageCode.CALL, callRequest, {}, LIMIT_REACHED, ['the callee is not keeping up']));
+      return;
+    }
+    const id = callee.outboundRequests.next();
+    track({
+      id,
+      callee,
+      caller,
+      callRequest,
+      registration,
+      receiveProgress: details.receive_progress === true,
+      inputOpen: details.progress === true,
+      interrupted: false,
+      timer: undefined,
+    });
+    callee.send(invocation(id, registration.id, details, args, kwargs));
+  }
+
+  /** A caller on another node canceled its call (or its node's deadline passed). */
+  remoteInterrupt(caller: CallerEnd, callRequest: number, mode: string, reason: string): void {
+    const pending = caller.calls.get(callRequest);
+    if (pending === undefined) return;
+    this.stop(pending, mode === 'kill' || mode === 'skip' ? mode : 'killnowait', reason);
+  }
+
+  /** A callee on another node is gone: its callers get `wamp.error.canceled`, its registrations lose it. */
+  calleeGone(callee: CalleeEnd): void {
+    for (const pending of callee.invocations.values()) {
+      untrack(pending);
+      pending.caller.send(
+        error(MessageCode.CALL, pending.callRequest, {}, ErrorUri.CANCELED, ["the callee's router node is gone"]),
+      );
+    }
+    for (const registration of this.byId.values()) {
+      if (registration.callees.includes(callee)) this.removeCallee(registration, callee);
+    }
+  }
+
+  /** A caller on another node is gone: its calls stop, and callees that can be interrupted are. */
+  callerGone(caller: CallerEnd): void {
+    for (const pending of caller.calls.values()) {
+      untrack(pending);
+      if (!pending.interrupted && pending.callee.supports('callee', 'call_canceling')) {
+        pending.callee.send(interrupt(pending.id, { mode: 'killnowait', reason: ErrorUri.CANCELED }));
+      }
     }
   }
 
