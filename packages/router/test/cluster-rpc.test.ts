@@ -1,6 +1,7 @@
 // RPC across router nodes that meet on a real nats-server with JetStream: a procedure registered on one node is
 // callable from every node, with the registration rules, invocation policies, pattern precedence, progressive
 // results and input, cancellation and timeouts of one node.
+import { connect as natsConnect } from '@nats-io/transport-node';
 import { call, cancel, ErrorUri, type Message, MessageCode, register, yieldResult } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -258,5 +259,25 @@ describe('RPC across nodes', () => {
     // The name is free again, cluster-wide.
     const again = await joined(b!, 'rpc8');
     await registered(again, 1, 'com.app.slow');
+  });
+
+  it('drops malformed call messages from NATS with a log line, and goes on serving calls', async () => {
+    await using nodes = await startNodes(2, 'rpc9');
+    const [a, b] = nodes as unknown as RouterFixture[];
+    const callee = await joined(a!, 'rpc9');
+    await registered(callee, 1, 'com.app.add');
+    serve(callee, 'a');
+    const intruder = await natsConnect({ servers: nats.url });
+    try {
+      for (const node of ['rpc9-node-1', 'rpc9-node-2']) {
+        intruder.publish(`wamp.node.${node}`, new Uint8Array([0xff, 0x01]));
+        intruder.publish(`wamp.node.${node}`, new TextEncoder().encode('{"kind":"invoke"}'));
+      }
+      await intruder.flush();
+    } finally {
+      await intruder.close();
+    }
+    const caller = await joined(b!, 'rpc9');
+    expect(await answer(caller, 1, 'com.app.add', [5])).toEqual([MessageCode.RESULT, 1, {}, ['a', 5]]);
   });
 });

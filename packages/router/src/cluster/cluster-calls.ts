@@ -1,6 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorUri, type InvocationPolicy, type MatchPolicy, ScopedIdGenerator } from '@wamp/protocol';
-import type { ClusterCallee, ClusterRegisterOutcome, FabricReceiver } from '../core/fabric.js';
+import type { ClusterCallee, ClusterRegisterOutcome, ClusterRegistration, FabricReceiver } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
 import { Membership, type MembershipTiming } from './membership.js';
 import { Registry } from './registry.js';
@@ -12,6 +12,16 @@ import { decodeNodeCall, encodeNodeCall, MalformedFabricMessage, type NodeCall }
 export function nodeSubject(node: string): string {
   return `wamp.node.${escapeToken(node)}`;
 }
+
+/** Where NATS tells a node that nobody listened for a call's input (a 503 "no responders" status). */
+function undeliveredSubject(node: string, callId: number | '*'): string {
+  return `${nodeSubject(node)}.undelivered.${callId}`;
+}
+
+/** NATS's status code for a message with a reply subject that no subscription received. */
+const NO_RESPONDERS = 503;
+/** Answers kept for other nodes while the link to NATS is down. */
+const MAX_UNSENT = 10_000;
 
 /** A registration this node made for one of its callees, to announce again after an outage. */
 interface Announced {
@@ -34,8 +44,12 @@ export class ClusterCalls {
   private readonly callees = new Map<string, RemoteCallee>();
   private readonly callers = new Map<string, RemoteCaller>();
   private readonly announced = new Map<string, Announced>();
-  private subscription: Subscription | null = null;
+  private readonly subscriptions: Subscription[] = [];
   private rejected = 0;
+  /** False while the link to NATS is down. */
+  private linked = true;
+  /** Answers to callers on other nodes made while the link was down, sent once it is back (bounded). */
+  private readonly unsent: [node: string, data: Uint8Array][] = [];
 
   private constructor(
     private readonly connection: NatsConnection,
@@ -59,12 +73,17 @@ export class ClusterCalls {
     const registry = await Registry.open(connection, log);
     const membership = new Membership(connection, node, timing, log);
     const calls = new ClusterCalls(connection, node, registry, membership, receiver, maxMessageBytes, log);
-    calls.subscription = connection.subscribe(nodeSubject(node), {
-      callback: (error, message) => calls.onMessage(error, message),
-    });
-    await registry.watch((realm, procedure, match, registration) =>
-      receiver()?.registrationChanged(realm, procedure, match, registration),
+    calls.subscriptions.push(
+      connection.subscribe(nodeSubject(node), { callback: (error, message) => calls.onMessage(error, message) }),
+      connection.subscribe(undeliveredSubject(node, '*'), {
+        callback: (_error, message) => calls.onUndelivered(message),
+      }),
     );
+    await registry.watch((realm, procedure, match, registration) => {
+      for (const callee of registration?.callees ?? []) membership.expect(callee.node);
+      receiver()?.registrationChanged(realm, procedure, match, registration);
+      calls.checkAnnounced(realm, procedure, match, registration);
+    });
     membership.start((gone) => calls.nodeGone(gone));
     await connection.flush();
     return calls;
@@ -100,6 +119,7 @@ export class ClusterCalls {
     if (remote === undefined) {
       remote = new RemoteCallee(realm, callee, this.callIds, this.send);
       this.callees.set(key, remote);
+      this.membership.expect(callee.node);
     }
     return remote;
   }
@@ -108,31 +128,145 @@ export class ClusterCalls {
    * Adds this node's callees to the registry again (after NATS came back: the others may have declared this node
    * gone and removed them meanwhile). A `single` registration taken by another node meanwhile stays theirs.
    */
-  async announceAgain(): Promise<void> {
+  private async announceAgain(): Promise<void> {
     for (const entry of this.announced.values()) {
       const outcome = await this.registry.add(entry.realm, entry.procedure, entry.match, entry.invoke, entry.callee);
-      if ('error' in outcome && !outcome.message.startsWith('this session')) {
+      if ('error' in outcome) {
         this.log.warn({ procedure: entry.procedure, why: outcome.message }, 'could not register again after an outage');
       }
     }
   }
 
-  /** Leaves the cluster: the others clean up this node's callees and calls at once. */
-  async stop(): Promise<void> {
-    this.registry.stop();
-    this.subscription?.unsubscribe();
-    this.membership.leave();
-    for (const entry of this.announced.values()) {
-      await this.registry
-        .remove(entry.realm, entry.procedure, entry.match, this.node, entry.callee.session)
-        .catch(() => undefined);
+  /**
+   * NATS is gone for now (see {@link Membership.suspend}). Calls from this node to other nodes fail at once with
+   * `wamp.error.canceled`: NATS keeps nothing for a node while it is away, so their answers would be lost.
+   */
+  disconnected(): void {
+    this.linked = false;
+    this.membership.suspend();
+    const receiver = this.receiver();
+    for (const callee of this.callees.values()) {
+      for (const invocation of [...callee.invocations.keys()]) {
+        receiver?.callLost(
+          callee.realm,
+          callee,
+          invocation,
+          ErrorUri.CANCELED,
+          'the link to the cluster broke while the call was in flight',
+        );
+      }
     }
+  }
+
+  /** NATS is back: the others get time to be heard, answers made meanwhile go out, and callees are announced again. */
+  reconnected(): Promise<void> {
+    this.linked = true;
+    this.membership.resume();
+    for (const [node, data] of this.unsent.splice(0)) this.connection.publish(nodeSubject(node), data);
+    return this.announceAgain();
+  }
+
+  /**
+   * Puts this node's callees back when a change to the registry dropped them while their sessions still hold the
+   * registration (another node declared this one gone during an outage that this node survived).
+   */
+  private checkAnnounced(
+    realm: string,
+    procedure: string,
+    match: MatchPolicy,
+    registration: ClusterRegistration | null,
+  ): void {
+    for (const entry of this.announced.values()) {
+      if (entry.realm !== realm || entry.procedure !== procedure || entry.match !== match) continue;
+      const listed = registration?.callees.some(
+        (callee) => callee.node === this.node && callee.session === entry.callee.session,
+      );
+      if (listed === true) continue;
+      this.log.warn(
+        { procedure, session: entry.callee.session },
+        'registry lost a callee of this node; adding it again',
+      );
+      this.registry.add(realm, procedure, match, entry.invoke, entry.callee).catch((error: unknown) => {
+        this.log.warn({ err: error, procedure }, 'registry: adding a callee again failed');
+      });
+    }
+  }
+
+  /**
+   * Leaves the cluster: the others clean up this node's callees and calls at once. Its own registry entries are
+   * removed for at most `deadlineMs` (NATS may be gone); whatever is left, the others remove as for a dead node.
+   */
+  async stop(deadlineMs = 1_000): Promise<void> {
+    this.registry.stop();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.membership.leave();
+    const removals = [...this.announced.values()].map((entry) =>
+      this.registry
+        .remove(entry.realm, entry.procedure, entry.match, this.node, entry.callee.session)
+        .catch(() => undefined),
+    );
+    await withDeadline(Promise.all(removals), deadlineMs);
   }
 
   private readonly send = (node: string, call: Omit<NodeCall, 'from'>): void => {
     if (this.connection.isClosed()) return;
-    this.connection.publish(nodeSubject(node), encodeNodeCall({ ...call, from: this.node }));
+    const data = encodeNodeCall({ ...call, from: this.node });
+    if (!this.linked) {
+      this.sendWhileUnlinked(node, call, data);
+      return;
+    }
+    // Call input carries a reply subject only so that NATS says so when no node listens (the callee's node is gone
+    // or not back yet); the call then fails at once instead of waiting for an answer that cannot come.
+    if (call.kind === 'invoke') {
+      this.connection.publish(nodeSubject(node), data, { reply: undeliveredSubject(this.node, call.callId) });
+    } else {
+      this.connection.publish(nodeSubject(node), data);
+    }
   };
+
+  /**
+   * Without a link, new call input fails at once (after the dealer finished routing it), and answers wait for the
+   * link in a bounded queue: the caller's node still waits for them unless it declares this node gone.
+   */
+  private sendWhileUnlinked(node: string, call: Omit<NodeCall, 'from'>, data: Uint8Array): void {
+    if (call.kind === 'invoke') {
+      const callee = this.callees.get(`${call.realm}\u0000${node}\u0000${call.calleeSession}`);
+      if (callee !== undefined) {
+        queueMicrotask(() =>
+          this.receiver()?.callLost(
+            call.realm,
+            callee,
+            call.callId,
+            ErrorUri.UNAVAILABLE,
+            'the link to the cluster is down: try again',
+          ),
+        );
+      }
+      return;
+    }
+    if (call.kind === 'interrupt') return;
+    if (this.unsent.length >= MAX_UNSENT) {
+      this.log.warn({ node, kind: call.kind }, 'link to the cluster down: an answer to another node was dropped');
+      return;
+    }
+    this.unsent.push([node, data]);
+  }
+
+  private onUndelivered(message: Msg): void {
+    if (message.headers?.code !== NO_RESPONDERS) return;
+    const callId = Number(message.subject.slice(message.subject.lastIndexOf('.') + 1));
+    for (const callee of this.callees.values()) {
+      if (!callee.invocations.has(callId)) continue;
+      this.receiver()?.callLost(
+        callee.realm,
+        callee,
+        callId,
+        ErrorUri.UNAVAILABLE,
+        "the callee's router node is not reachable: try again",
+      );
+      return;
+    }
+  }
 
   private onMessage(error: Error | null, message: Msg): void {
     if (error !== null) return;
@@ -165,6 +299,7 @@ export class ClusterCalls {
             this.callers.delete(`${done.node}\u0000${done.callId}`),
           );
           this.callers.set(callerKey, caller);
+          this.membership.expect(call.from);
         }
         const { realm, callId, calleeSession, registration, details, args, kwargs } = call;
         receiver.remoteInvocation(realm, caller, callId, calleeSession, registration, details, args, kwargs);
@@ -212,4 +347,22 @@ export class ClusterCalls {
 
 function announcedKey(realm: string, procedure: string, match: MatchPolicy, session: number): string {
   return `${realm}\u0000${procedure}\u0000${match}\u0000${session}`;
+}
+
+/** Waits for `work`, but no longer than `ms`. */
+export function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
 }

@@ -31,8 +31,12 @@ const fromUtf8 = new TextDecoder();
  */
 export class Membership {
   private readonly lastHeard = new Map<string, number>();
+  /** Nodes heard at least once since they last joined, for the "joined" log line. */
+  private readonly known = new Set<string>();
   private readonly subscriptions: Subscription[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** While this node is cut off from NATS it hears nobody, which says nothing about the others. */
+  private suspended = false;
 
   constructor(
     private readonly connection: NatsConnection,
@@ -41,19 +45,18 @@ export class Membership {
     private readonly log: Logger,
   ) {}
 
-  /** Nodes heard from within the failure timeout, this one included. */
-  alive(): string[] {
-    return [this.node, ...this.lastHeard.keys()];
-  }
-
   start(onGone: (node: string) => void): void {
     const heard = (node: string) => {
       if (node === this.node) return;
-      if (!this.lastHeard.has(node)) this.log.info({ node }, 'node joined the cluster');
+      if (!this.known.has(node)) {
+        this.known.add(node);
+        this.log.info({ node }, 'node joined the cluster');
+      }
       this.lastHeard.set(node, Date.now());
     };
     const gone = (node: string, why: string) => {
       if (!this.lastHeard.delete(node)) return;
+      this.known.delete(node);
       this.log.warn({ node, why }, 'node left the cluster');
       onGone(node);
     };
@@ -66,6 +69,7 @@ export class Membership {
       }),
     );
     const beat = () => {
+      if (this.suspended) return;
       if (!this.connection.isClosed()) this.connection.publish(HEARTBEAT_SUBJECT, utf8.encode(this.node));
       const deadline = Date.now() - this.timing.failureTimeoutMs;
       for (const [node, at] of this.lastHeard) if (at < deadline) gone(node, 'no heartbeat');
@@ -73,6 +77,26 @@ export class Membership {
     beat();
     this.timer = setInterval(beat, this.timing.heartbeatMs);
     this.timer.unref();
+  }
+
+  /**
+   * Watches a node this node depends on (a callee's or a caller's node, one named in the registry) even before it
+   * was heard: a node that dies before its first heartbeat reaches here is declared gone all the same.
+   */
+  expect(node: string): void {
+    if (node !== this.node && !this.lastHeard.has(node)) this.lastHeard.set(node, Date.now());
+  }
+
+  /** This node lost NATS: nobody is declared gone until it is back. */
+  suspend(): void {
+    this.suspended = true;
+  }
+
+  /** This node is back on NATS: every known node gets a full failure timeout to be heard again. */
+  resume(): void {
+    const now = Date.now();
+    for (const node of this.lastHeard.keys()) this.lastHeard.set(node, now);
+    this.suspended = false;
   }
 
   /** Says goodbye, so the others clean up at once rather than after the failure timeout. */

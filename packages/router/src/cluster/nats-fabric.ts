@@ -3,7 +3,7 @@ import { ErrorUri, type InvocationPolicy, type MatchPolicy } from '@wamp/protoco
 import type { CalleeEnd } from '../core/dealer/ends.js';
 import type { ClusterCallee, ClusterRegisterOutcome, Fabric, FabricReceiver, Publication } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
-import { ClusterCalls } from './cluster-calls.js';
+import { ClusterCalls, withDeadline } from './cluster-calls.js';
 import { DEFAULT_TIMING, type MembershipTiming } from './membership.js';
 import { RecentIds } from './recent-ids.js';
 import { eventSubject, interestSubject } from './subjects.js';
@@ -248,7 +248,10 @@ export class NatsFabric implements Fabric {
     const connection = this.connection;
     this.connection = null;
     await this.calls?.stop();
-    if (connection !== null && !connection.isClosed()) await connection.drain();
+    if (connection === null || connection.isClosed()) return;
+    // Draining flushes what is pending; with NATS gone it could wait for a reconnect, so it gets a deadline.
+    await withDeadline(connection.drain(), 2_000);
+    if (!connection.isClosed()) await connection.close();
   }
 
   private subscribe(subject: string, realm: string): Subscription {
@@ -296,10 +299,12 @@ export class NatsFabric implements Fabric {
 
   private async watchStatus(connection: NatsConnection): Promise<void> {
     for await (const status of connection.status()) {
-      if (status.type === 'disconnect') this.log.warn({ nats: status.server }, 'lost the connection to NATS');
-      else if (status.type === 'reconnect') {
+      if (status.type === 'disconnect') {
+        this.log.warn({ nats: status.server }, 'lost the connection to NATS');
+        this.calls?.disconnected();
+      } else if (status.type === 'reconnect') {
         this.log.info({ nats: status.server }, 'reconnected to NATS');
-        this.calls?.announceAgain().catch((error: unknown) => this.log.warn({ err: error }, 'announcing again failed'));
+        this.calls?.reconnected().catch((error: unknown) => this.log.warn({ err: error }, 'announcing again failed'));
       } else if (status.type === 'error') this.log.warn({ err: status.error }, 'NATS error');
     }
   }

@@ -155,6 +155,10 @@ export class Registry {
           throw error;
         }
       }
+      if (current.callees.some((known) => known.node === callee.node && known.session === callee.session)) {
+        // Already there (announced again after an outage, say): nothing to change.
+        return { registration: current };
+      }
       if (current.invoke === 'single' || current.invoke !== invoke) {
         return {
           error: ErrorUri.PROCEDURE_ALREADY_EXISTS,
@@ -163,9 +167,6 @@ export class Registry {
               ? `${procedure} is registered already (single)`
               : `${procedure} is registered with invoke "${current.invoke}", not "${invoke}"`,
         };
-      }
-      if (current.callees.some((known) => known.node === callee.node && known.session === callee.session)) {
-        return { error: ErrorUri.PROCEDURE_ALREADY_EXISTS, message: `this session registered ${procedure} already` };
       }
       const order = current.callees.reduce((highest, known) => Math.max(highest, known.order), 0) + 1;
       const registration = { ...current, callees: [...current.callees, { ...callee, order }] };

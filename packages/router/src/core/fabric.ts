@@ -129,6 +129,11 @@ export interface FabricReceiver {
     args: unknown[] | undefined,
     kwargs: Dict | undefined,
   ): void;
+  /**
+   * A call to a callee on another node cannot be completed: the caller gets ERROR `uri` with `why` (`unavailable`
+   * when its input never reached the callee, `canceled` when the link broke while it was in flight).
+   */
+  callLost(realm: string, callee: CalleeEnd, invocation: number, uri: string, why: string): void;
   /** A node left the cluster (or was declared dead): what involved it is cleaned up. */
   calleeGone(realm: string, callee: CalleeEnd): void;
   callerGone(realm: string, caller: CallerEnd): void;

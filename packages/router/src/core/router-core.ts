@@ -145,6 +145,10 @@ export class RouterCore implements FabricReceiver {
       ] as ErrorMessage);
   }
 
+  callLost(realm: string, callee: CalleeEnd, invocationId: number, uri: string, why: string): void {
+    this.realms.get(realm)?.dealer.callLost(callee, invocationId, uri, why);
+  }
+
   calleeGone(realm: string, callee: CalleeEnd): void {
     this.realms.get(realm)?.dealer.calleeGone(callee);
   }

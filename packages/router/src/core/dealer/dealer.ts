@@ -481,6 +481,14 @@ export class Dealer {
     this.stop(pending, mode === 'kill' || mode === 'skip' ? mode : 'killnowait', reason);
   }
 
+  /** A call to a callee on another node cannot complete: the caller gets ERROR `uri` with `why`. */
+  callLost(callee: CalleeEnd, invocationId: number, uri: string, why: string): void {
+    const pending = callee.invocations.get(invocationId);
+    if (pending === undefined) return;
+    untrack(pending);
+    pending.caller.send(error(MessageCode.CALL, pending.callRequest, {}, uri, [why]));
+  }
+
   /** A callee on another node is gone: its callers get `wamp.error.canceled`, its registrations lose it. */
   calleeGone(callee: CalleeEnd): void {
     for (const pending of callee.invocations.values()) {
