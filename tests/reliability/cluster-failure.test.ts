@@ -31,7 +31,7 @@ describe('cluster failures', () => {
   it('withdraws a killed node’s registrations in bounded time and fails the calls in flight to it', async () => {
     await using nats = await startNatsServer();
     const doomed = await startRouterProcess({ cluster: { nats: { servers: nats.url, name: 'doomed' } } });
-    cleanups.push(() => doomed[Symbol.asyncDispose]());
+    cleanups.push(async () => doomed[Symbol.asyncDispose]());
     const survivor = await node(nats, 'survivor');
     const callee = await Session.connect({ url: doomed.url, realm: 'realm1', reconnect: false });
     let invoked!: () => void;
@@ -63,7 +63,7 @@ describe('cluster failures', () => {
 
   it('reconnects when NATS restarts, and routes across nodes again with what was registered before', async () => {
     const first = await startNatsServer();
-    cleanups.push(() => first[Symbol.asyncDispose]());
+    cleanups.push(async () => first[Symbol.asyncDispose]());
     const port = Number(new URL(first.url).port);
     const a = await node(first, 'node-a');
     const b = await node(first, 'node-b');
@@ -77,7 +77,7 @@ describe('cluster failures', () => {
 
     await first.stop('SIGTERM');
     const second = await startNatsServer({ port, storeDir: first.storeDir });
-    cleanups.push(() => second[Symbol.asyncDispose]());
+    cleanups.push(async () => second[Symbol.asyncDispose]());
     // Calls and events flow again once both nodes are back on NATS.
     await expect
       .poll(() => caller.call('com.app.echo', ['after']).catch((error: { uri?: string }) => error.uri), {
