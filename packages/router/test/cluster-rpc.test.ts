@@ -5,6 +5,7 @@ import { connect as natsConnect } from '@nats-io/transport-node';
 import { call, cancel, ErrorUri, type Message, MessageCode, register, yieldResult } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeOfSession } from '../src/cluster/node-numbers.js';
 import { type RouterFixture, startRouter } from './support/fixture.js';
 import { type NatsServer, startNatsServer } from './support/nats-server.js';
 import type { RawPeer } from './support/raw-peer.js';
@@ -102,6 +103,18 @@ describe('RPC across nodes', () => {
       {},
       ErrorUri.NO_SUCH_PROCEDURE,
     ]);
+  });
+
+  it('hands out session IDs that carry their node’s number, so no two nodes give out the same one', async () => {
+    await using nodes = await startNodes(3, 'rpc0');
+    const numbers = [];
+    for (const node of nodes) {
+      const sessions = await Promise.all([joined(node, 'rpc0'), joined(node, 'rpc0')]);
+      const [first, second] = sessions.map((peer) => nodeOfSession(peer.sessionId));
+      expect(first).toBe(second);
+      numbers.push(first);
+    }
+    expect(new Set(numbers).size).toBe(3);
   });
 
   it('keeps a single registration single across the cluster, even when nodes race for it', async () => {

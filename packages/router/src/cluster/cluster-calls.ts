@@ -3,6 +3,7 @@ import { ErrorUri, type InvocationPolicy, type MatchPolicy, ScopedIdGenerator } 
 import type { ClusterCallee, ClusterRegisterOutcome, ClusterRegistration, FabricReceiver } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
 import { Membership, type MembershipTiming } from './membership.js';
+import type { NodeNumbers } from './node-numbers.js';
 import { Registry } from './registry.js';
 import { RemoteCallee, RemoteCaller } from './remote-ends.js';
 import { escapeToken } from './subjects.js';
@@ -51,28 +52,33 @@ export class ClusterCalls {
   /** Answers to callers on other nodes made while the link was down, sent once it is back (bounded). */
   private readonly unsent: [node: string, data: Uint8Array][] = [];
 
+  private readonly node: string;
+
   private constructor(
     private readonly connection: NatsConnection,
-    private readonly node: string,
+    private readonly numbers: NodeNumbers,
     private readonly registry: Registry,
     private readonly membership: Membership,
     private readonly receiver: () => FabricReceiver | null,
     private readonly maxMessageBytes: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.node = numbers.name;
+  }
 
   /** Opens the registry and starts following it, the node's subject and the heartbeats. */
   static async start(
     connection: NatsConnection,
-    node: string,
+    numbers: NodeNumbers,
     timing: MembershipTiming,
     receiver: () => FabricReceiver | null,
     maxMessageBytes: number,
     log: Logger,
   ): Promise<ClusterCalls> {
+    const node = numbers.name;
     const registry = await Registry.open(connection, log);
     const membership = new Membership(connection, node, timing, log);
-    const calls = new ClusterCalls(connection, node, registry, membership, receiver, maxMessageBytes, log);
+    const calls = new ClusterCalls(connection, numbers, registry, membership, receiver, maxMessageBytes, log);
     calls.subscriptions.push(
       connection.subscribe(nodeSubject(node), { callback: (error, message) => calls.onMessage(error, message) }),
       connection.subscribe(undeliveredSubject(node, '*'), {
@@ -200,11 +206,12 @@ export class ClusterCalls {
     this.registry.stop();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.membership.leave();
-    const removals = [...this.announced.values()].map((entry) =>
+    const removals: Promise<unknown>[] = [...this.announced.values()].map((entry) =>
       this.registry
         .remove(entry.realm, entry.procedure, entry.match, this.node, entry.callee.session)
         .catch(() => undefined),
     );
+    removals.push(this.numbers.release(this.node));
     await withDeadline(Promise.all(removals), deadlineMs);
   }
 
@@ -341,6 +348,9 @@ export class ClusterCalls {
     }
     this.registry.removeNode(node).catch((error: unknown) => {
       this.log.warn({ err: error, node }, 'registry: removing a gone node failed');
+    });
+    this.numbers.release(node).catch((error: unknown) => {
+      this.log.warn({ err: error, node }, 'releasing a gone node’s number failed');
     });
   }
 }

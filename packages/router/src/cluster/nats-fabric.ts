@@ -1,10 +1,11 @@
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { ErrorUri, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
+import { ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
 import type { CalleeEnd } from '../core/dealer/ends.js';
 import type { ClusterCallee, ClusterRegisterOutcome, Fabric, FabricReceiver, Publication } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
 import { ClusterCalls, withDeadline } from './cluster-calls.js';
 import { DEFAULT_TIMING, type MembershipTiming } from './membership.js';
+import { NodeNumbers } from './node-numbers.js';
 import { RecentIds } from './recent-ids.js';
 import { eventSubject, interestSubject } from './subjects.js';
 import { decodePublication, encodePublication, MalformedFabricMessage } from './wire.js';
@@ -68,6 +69,7 @@ export class NatsFabric implements Fabric {
   private connection: NatsConnection | null = null;
   private receiver: FabricReceiver | null = null;
   private calls: ClusterCalls | null = null;
+  private numbers: NodeNumbers | null = null;
   private readonly interests = new Map<string, Interest>();
   private readonly recent = new RecentIds(DUPLICATE_WINDOW);
   /** Malformed or oversize messages dropped; logged when the count reaches a power of two. */
@@ -117,9 +119,10 @@ export class NatsFabric implements Fabric {
       return;
     }
     try {
+      this.numbers = await NodeNumbers.claim(connection, name, this.log);
       this.calls = await ClusterCalls.start(
         connection,
-        name,
+        this.numbers,
         this.options.timing ?? DEFAULT_TIMING,
         () => this.receiver,
         this.options.maxMessageBytes,
@@ -136,8 +139,12 @@ export class NatsFabric implements Fabric {
       interest.subscription = this.subscribe(subject, interest.realm);
       interest.confirmed = this.confirm(interest.subscription);
     }
-    this.log.info({ node: name, nats: connection.getServer() }, 'joined the cluster');
+    this.log.info({ node: name, number: this.numbers.number, nats: connection.getServer() }, 'joined the cluster');
     void this.watchStatus(connection);
+  }
+
+  sessionId(): number {
+    return this.numbers === null ? globalId() : this.numbers.sessionId();
   }
 
   register(

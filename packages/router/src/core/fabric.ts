@@ -63,6 +63,8 @@ export interface Fabric {
 
   /** This node's name in the cluster. */
   readonly node: string;
+  /** A new session ID that no other node of the cluster hands out (the caller checks it against its own). */
+  sessionId(): number;
   /**
    * Adds a callee of this node to the cluster's registration of `(procedure, match)`, creating it if there is none
    * (atomically: two nodes cannot both create a `single` registration). Resolves with the registration, or with

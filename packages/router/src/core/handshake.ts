@@ -2,7 +2,6 @@ import {
   type AuthenticateMessage,
   challenge,
   ErrorUri,
-  globalId,
   type HelloMessage,
   isValidUri,
   type RoleDetails,
@@ -103,8 +102,8 @@ export function handleHello(core: RouterCore, session: RouterSession, message: H
     return;
   }
   session.roles = details.roles;
-  let id = globalId();
-  while (core.sessionsById.has(id)) id = globalId();
+  let id = core.newSessionId();
+  while (core.sessionsById.has(id)) id = core.newSessionId();
   // The router's own sessions are trusted as they are; everyone else goes through the authenticator.
   const step: AuthStep | Promise<AuthStep> = session.trusted
     ? { kind: 'welcome', authid: 'router', authrole: 'trusted', authmethod: 'internal', authprovider: 'router' }

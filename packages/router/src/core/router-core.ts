@@ -5,6 +5,7 @@ import {
   type ErrorMessage,
   ErrorUri,
   error,
+  globalId,
   type HelloMessage,
   type MatchPolicy,
   MessageCode,
@@ -78,6 +79,11 @@ export class RouterCore implements FabricReceiver {
   /** Names of the realms that exist now. */
   realmNames(): string[] {
     return [...this.realms.keys()];
+  }
+
+  /** A session ID: random, and in a cluster unique cluster-wide (see {@link Fabric.sessionId}). */
+  newSessionId(): number {
+    return this.fabric === null ? globalId() : this.fabric.sessionId();
   }
 
   /** A publication from another node: delivered to this node's subscribers, if the realm exists here. */
