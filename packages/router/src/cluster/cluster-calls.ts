@@ -115,6 +115,11 @@ export class ClusterCalls {
     });
   }
 
+  /** How many other nodes are alive, as far as this node knows. */
+  get otherNodes(): number {
+    return this.membership.others;
+  }
+
   caughtUp(): Promise<void> {
     return this.registry.caughtUp();
   }

@@ -79,6 +79,11 @@ export class Membership {
     this.timer.unref();
   }
 
+  /** How many other nodes are alive, as far as this node knows. */
+  get others(): number {
+    return this.lastHeard.size;
+  }
+
   /**
    * Watches a node this node depends on (a callee's or a caller's node, one named in the registry) even before it
    * was heard: a node that dies before its first heartbeat reaches here is declared gone all the same.

@@ -1,9 +1,17 @@
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
+import { type Dict, ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
 import type { CalleeEnd } from '../core/dealer/ends.js';
-import type { ClusterCallee, ClusterRegisterOutcome, Fabric, FabricReceiver, Publication } from '../core/fabric.js';
+import type {
+  ClusterCallee,
+  ClusterRegisterOutcome,
+  Fabric,
+  FabricReceiver,
+  MetaAnswer,
+  Publication,
+} from '../core/fabric.js';
 import type { Logger } from '../logger.js';
 import { ClusterCalls, withDeadline } from './cluster-calls.js';
+import { ClusterMeta } from './cluster-meta.js';
 import { DEFAULT_TIMING, type MembershipTiming } from './membership.js';
 import { NodeNumbers } from './node-numbers.js';
 import { RecentIds } from './recent-ids.js';
@@ -70,6 +78,7 @@ export class NatsFabric implements Fabric {
   private receiver: FabricReceiver | null = null;
   private calls: ClusterCalls | null = null;
   private numbers: NodeNumbers | null = null;
+  private meta: ClusterMeta | null = null;
   private readonly interests = new Map<string, Interest>();
   private readonly recent = new RecentIds(DUPLICATE_WINDOW);
   /** Malformed or oversize messages dropped; logged when the count reaches a power of two. */
@@ -135,6 +144,8 @@ export class NatsFabric implements Fabric {
       );
     }
     this.connection = connection;
+    this.meta = new ClusterMeta(connection, () => this.receiver, this.log);
+    this.meta.start();
     for (const [subject, interest] of this.interests) {
       interest.subscription = this.subscribe(subject, interest.realm);
       interest.confirmed = this.confirm(interest.subscription);
@@ -162,6 +173,11 @@ export class NatsFabric implements Fabric {
 
   unregister(realm: string, procedure: string, match: MatchPolicy, session: number): void {
     this.calls?.unregister(realm, procedure, match, session);
+  }
+
+  askNodes(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): Promise<MetaAnswer[]> {
+    if (this.meta === null || this.calls === null) return Promise.resolve([]);
+    return this.meta.ask(realm, procedure, args, kwargs, caller, this.calls.otherNodes);
   }
 
   registryCaughtUp(): Promise<void> {
@@ -254,6 +270,7 @@ export class NatsFabric implements Fabric {
     this.closed = true;
     const connection = this.connection;
     this.connection = null;
+    this.meta?.stop();
     await this.calls?.stop();
     if (connection === null || connection.isClosed()) return;
     // Draining flushes what is pending; with NATS gone it could wait for a reconnect, so it gets a deadline.

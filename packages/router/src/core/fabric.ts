@@ -37,6 +37,9 @@ export interface ClusterRegistration {
   callees: ClusterCallee[];
 }
 
+/** One node's answer to a meta API call: the result's arguments, or the error URI (and its arguments). */
+export type MetaAnswer = { result: unknown[] } | { error: string; args?: unknown[] };
+
 /** The outcome of registering a callee cluster-wide: the registration it joined, or the error URI. */
 export type ClusterRegisterOutcome = { registration: ClusterRegistration } | { error: string; message: string };
 
@@ -84,6 +87,11 @@ export interface Fabric {
    * registration waits for it before `no_such_procedure`, since the registration may be brand new on another node.
    */
   registryCaughtUp(): Promise<void>;
+  /**
+   * The answers of the other nodes' meta API in `realm` to `procedure` (one of the session meta procedures), for a
+   * call made on this node; nodes that do not answer within a moment are left out.
+   */
+  askNodes(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): Promise<MetaAnswer[]>;
   /** The callee end for a session of another node, through which INVOCATION and INTERRUPT reach it. */
   remoteCallee(realm: string, callee: ClusterCallee): CalleeEnd;
 }
@@ -92,6 +100,8 @@ export interface Fabric {
 export interface FabricReceiver {
   /** A publication from another node, for this node's subscribers in `realm`. */
   deliverPublication(realm: string, publication: Publication): void;
+  /** This node's own answer to a meta API call made on another node (about this node's sessions only). */
+  answerMeta(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): MetaAnswer;
   /** The cluster's registration of `(procedure, match)` in `realm` changed, or is gone (null). */
   registrationChanged(
     realm: string,

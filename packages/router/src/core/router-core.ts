@@ -19,7 +19,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { Authenticator } from './auth.js';
 import { AuthFailures } from './auth-failures.js';
 import type { CalleeEnd, CallerEnd } from './dealer/ends.js';
-import type { ClusterRegistration, Fabric, FabricReceiver, Publication } from './fabric.js';
+import type { ClusterRegistration, Fabric, FabricReceiver, MetaAnswer, Publication } from './fabric.js';
 import { handleAuthenticate, handleHello } from './handshake.js';
 import { MetaSession } from './meta/meta-session.js';
 import { Realm, type RouterScopeIds } from './realm.js';
@@ -89,6 +89,12 @@ export class RouterCore implements FabricReceiver {
   /** A publication from another node: delivered to this node's subscribers, if the realm exists here. */
   deliverPublication(realm: string, publication: Publication): void {
     this.realms.get(realm)?.broker.deliver(publication);
+  }
+
+  answerMeta(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): MetaAnswer {
+    return (
+      this.realms.get(realm)?.meta?.answerLocally(procedure, args, kwargs, caller) ?? { error: ErrorUri.NO_SUCH_REALM }
+    );
   }
 
   registrationChanged(realm: string, procedure: string, match: MatchPolicy, record: ClusterRegistration | null): void {
@@ -231,7 +237,7 @@ export class RouterCore implements FabricReceiver {
     this.realms.set(name, realm);
     const [client, server] = this.internalPair();
     this.accept(server, true);
-    realm.meta = new MetaSession(realm, client);
+    realm.meta = new MetaSession(realm, client, this.fabric);
     return realm;
   }
 }

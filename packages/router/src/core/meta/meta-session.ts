@@ -17,12 +17,36 @@ import {
 import type { Transport } from '@wamp/transport';
 import type { Subscription } from '../broker/subscriptions.js';
 import type { Registration } from '../dealer/registrations.js';
+import type { Fabric, MetaAnswer } from '../fabric.js';
 import type { Realm } from '../realm.js';
 import type { RouterSession } from '../session.js';
 import type { Testament, TestamentScope } from './testaments.js';
 
 /** A meta procedure: positional and keyword arguments and the calling session's ID in, positional results out. */
 type MetaProcedure = (args: unknown[], kwargs: KwArgs, caller: number) => unknown[];
+
+/**
+ * The session meta procedures that answer for the whole cluster: the node serving the call merges its own answer
+ * with the other nodes' (sums for counts, lists joined, the first node that knows a session for `get` and `kill`).
+ */
+export const CLUSTER_META_PROCEDURES: ReadonlyMap<string, 'sum' | 'concat' | 'first'> = new Map([
+  ['wamp.session.count', 'sum'],
+  ['wamp.session.list', 'concat'],
+  ['wamp.session.get', 'first'],
+  ['wamp.session.kill', 'first'],
+  ['wamp.session.kill_by_authid', 'concat'],
+  ['wamp.session.kill_by_authrole', 'sum'],
+  ['wamp.session.kill_all', 'sum'],
+]);
+
+/** Merges the nodes' answers to a cluster meta call, as {@link CLUSTER_META_PROCEDURES} says. */
+function mergeAnswers(how: 'sum' | 'concat' | 'first', answers: MetaAnswer[]): MetaAnswer {
+  const results = answers.filter((answer): answer is { result: unknown[] } => 'result' in answer);
+  if (results.length === 0) return answers[0] ?? { error: ErrorUri.NO_SUCH_SESSION };
+  if (how === 'first') return results[0]!;
+  if (how === 'sum') return { result: [results.reduce((sum, answer) => sum + Number(answer.result[0] ?? 0), 0)] };
+  return { result: [results.flatMap((answer) => (Array.isArray(answer.result[0]) ? answer.result[0] : []))] };
+}
 
 const KILLED = 'wamp.close.killed';
 
@@ -97,14 +121,18 @@ export class MetaSession {
     number,
     { resolve: (args: unknown[]) => void; reject: (error: WampError) => void }
   >();
-  /** Procedures by the request ID of their REGISTER, then by registration ID. */
-  private readonly registering = new Map<number, MetaProcedure>();
-  private readonly procedures = new Map<number, MetaProcedure>();
+  /** Procedure names by the request ID of their REGISTER, then by registration ID. */
+  private readonly registering = new Map<number, string>();
+  private readonly procedures = new Map<number, string>();
+  private readonly handlers: Record<string, MetaProcedure>;
 
+  /** @param cluster - the cluster this router is a node of, whose other nodes answer the session procedures too. */
   constructor(
     private readonly realm: Realm,
     private readonly transport: Transport,
+    private readonly cluster: Fabric | null = null,
   ) {
+    this.handlers = this.table();
     transport.onmessage = this.onMessage;
     transport.send(hello(realm.name, { roles: { callee: {}, publisher: {} }, agent: 'wamp-router meta API' }));
   }
@@ -181,29 +209,33 @@ export class MetaSession {
     const message = parseMessage(raw);
     switch (message[0]) {
       case MessageCode.WELCOME:
-        for (const [procedure, handler] of Object.entries(this.table())) {
+        for (const procedure of Object.keys(this.handlers)) {
           const request = this.requests.next();
-          this.registering.set(request, handler);
+          this.registering.set(request, procedure);
           this.send(register(request, {}, procedure));
         }
         return;
       case MessageCode.REGISTERED: {
-        const handler = this.registering.get(message[1]);
+        const procedure = this.registering.get(message[1]);
         this.registering.delete(message[1]);
-        if (handler !== undefined) this.procedures.set(message[2], handler);
+        if (procedure !== undefined) this.procedures.set(message[2], procedure);
         return;
       }
       case MessageCode.INVOCATION: {
-        const procedure = this.procedures.get(message[2]);
+        const procedure = this.procedures.get(message[2]) ?? '';
         const caller = typeof message[3].caller === 'number' ? message[3].caller : 0;
-        try {
-          if (procedure === undefined) throw new WampError(ErrorUri.NO_SUCH_PROCEDURE);
-          this.send(yieldResult(message[1], {}, procedure(message[4] ?? [], message[5] ?? {}, caller)));
-        } catch (failure) {
-          const wamp =
-            failure instanceof WampError ? failure : new WampError(ErrorUri.INVALID_ARGUMENT, [String(failure)]);
-          this.send(error(MessageCode.INVOCATION, message[1], {}, wamp.uri, wamp.args, wamp.kwargs));
+        const args = message[4] ?? [];
+        const kwargs = message[5] ?? {};
+        const local = this.answerLocally(procedure, args, kwargs, caller);
+        const merge = CLUSTER_META_PROCEDURES.get(procedure);
+        if (this.cluster === null || merge === undefined) {
+          this.answer(message[1], local);
+          return;
         }
+        this.cluster.askNodes(this.realm.name, procedure, args, kwargs, caller).then(
+          (others) => this.answer(message[1], mergeAnswers(merge, [local, ...others])),
+          () => this.answer(message[1], local),
+        );
         return;
       }
       case MessageCode.RESULT: {
@@ -226,6 +258,26 @@ export class MetaSession {
         return;
     }
   };
+
+  /**
+   * Runs a meta procedure on this node's view alone: for a call to this node, or for another node of the cluster
+   * that gathers every node's answer.
+   */
+  answerLocally(procedure: string, args: unknown[], kwargs: KwArgs, caller: number): MetaAnswer {
+    const handler = this.handlers[procedure];
+    if (handler === undefined) return { error: ErrorUri.NO_SUCH_PROCEDURE };
+    try {
+      return { result: handler(args, kwargs, caller) };
+    } catch (failure) {
+      if (failure instanceof WampError) return { error: failure.uri, args: failure.args };
+      return { error: ErrorUri.INVALID_ARGUMENT, args: [String(failure)] };
+    }
+  }
+
+  private answer(request: number, answer: MetaAnswer): void {
+    if ('result' in answer) this.send(yieldResult(request, {}, answer.result));
+    else this.send(error(MessageCode.INVOCATION, request, {}, answer.error, answer.args));
+  }
 
   /** The sessions of the realm other than the router's own. */
   private clients(): RouterSession[] {

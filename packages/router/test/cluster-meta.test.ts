@@ -1,0 +1,64 @@
+// The session meta API answers for the whole cluster: counts, lists, details and kills reach the sessions of
+// every node, whichever node serves the call.
+import { call, MessageCode } from '@wamp/protocol';
+import { jsonSerializer } from '@wamp/protocol/json';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RouterFixture, startRouter } from './support/fixture.js';
+import { type NatsServer, startNatsServer } from './support/nats-server.js';
+import type { RawPeer } from './support/raw-peer.js';
+
+let nats: NatsServer;
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+});
+
+afterAll(async () => {
+  await nats[Symbol.asyncDispose]();
+});
+
+async function result(peer: RawPeer, request: number, procedure: string, args: unknown[] = []) {
+  peer.send(call(request, {}, procedure, args));
+  const answer = await peer.next(5_000);
+  expect(answer[0], JSON.stringify(answer)).toBe(MessageCode.RESULT);
+  return (answer[3] as unknown[] | undefined)?.[0];
+}
+
+describe('session meta API across nodes', () => {
+  it('counts, lists, describes and kills the sessions of every node', async () => {
+    const nodes = await Promise.all(
+      [1, 2, 3].map((i) => startRouter({ cluster: { nats: { servers: nats.url, name: `meta-node-${i}` } } })),
+    );
+    try {
+      const [a, b, c] = nodes as [RouterFixture, RouterFixture, RouterFixture];
+      const peers: RawPeer[] = [];
+      for (const node of nodes) {
+        for (let i = 0; i < 2; i++) {
+          const peer = await node.connect(jsonSerializer);
+          await peer.join('realm1');
+          peers.push(peer);
+        }
+      }
+      const admin = await a.connect(jsonSerializer);
+      await admin.join('realm1');
+      // Until the nodes have heard each other's heartbeats, a node does not know how many answers to wait for.
+      await expect.poll(async () => result(admin, 1, 'wamp.session.count'), { timeout: 5_000 }).toBe(7);
+      const listed = (await result(admin, 2, 'wamp.session.list')) as number[];
+      expect(new Set(listed)).toEqual(new Set([...peers, admin].map((peer) => peer.sessionId)));
+      const onC = peers[4]!;
+      expect(await result(admin, 3, 'wamp.session.get', [onC.sessionId])).toMatchObject({
+        session: onC.sessionId,
+        authrole: 'anonymous',
+      });
+      const onB = peers[2]!;
+      expect(await result(admin, 4, 'wamp.session.kill', [onB.sessionId])).toBeUndefined();
+      expect(await onB.next(5_000)).toEqual([MessageCode.GOODBYE, {}, 'wamp.close.killed']);
+      expect(await result(admin, 5, 'wamp.session.kill_all')).toBe(5);
+      for (const peer of [peers[0]!, peers[3]!, peers[5]!])
+        expect((await peer.next(5_000))[0]).toBe(MessageCode.GOODBYE);
+      expect([a.router.stats().sessions, b.router.stats().sessions, c.router.stats().sessions]).toEqual([1, 0, 0]);
+    } finally {
+      await Promise.all(nodes.map((node) => node[Symbol.asyncDispose]()));
+    }
+  });
+});
