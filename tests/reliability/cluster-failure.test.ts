@@ -28,7 +28,7 @@ async function session(url: string): Promise<Session> {
 }
 
 describe('cluster failures', () => {
-  it('withdraws a killed node’s registrations in bounded time and fails the calls in flight to it', async () => {
+  it('withdraws a killed node’s registrations in bounded time, fails the calls in flight to it and publishes its sessions’ testaments', async () => {
     await using nats = await startNatsServer();
     const doomed = await startRouterProcess({ cluster: { nats: { servers: nats.url, name: 'doomed' } } });
     cleanups.push(async () => doomed[Symbol.asyncDispose]());
@@ -42,6 +42,10 @@ describe('cluster failures', () => {
       invoked();
       return new Promise<never>(() => undefined);
     });
+    await callee.call('wamp.session.add_testament', ['com.app.gone', ['callee of doomed'], {}]);
+    const watcher = await session(survivor.url);
+    const testaments: unknown[] = [];
+    await watcher.subscribe('com.app.gone', (args) => testaments.push(args[0]));
     const caller = await session(survivor.url);
     const inFlight = caller.call('com.app.slow');
     inFlight.catch(() => undefined);
@@ -56,6 +60,7 @@ describe('cluster failures', () => {
     const heir = await session(survivor.url);
     await heir.register('com.app.slow', () => 'heir');
     expect(await caller.call('com.app.slow')).toBe('heir');
+    await expect.poll(() => testaments, { timeout: 5_000 }).toEqual(['callee of doomed']);
     console.info(
       `cluster: a killed node's call failed after ${failedAfterMs} ms (failure timeout ${FAILURE_TIMEOUT_MS} ms)`,
     );

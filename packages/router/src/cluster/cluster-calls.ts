@@ -1,12 +1,14 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorUri, type InvocationPolicy, type MatchPolicy, ScopedIdGenerator } from '@wamp/protocol';
 import type { ClusterCallee, ClusterRegisterOutcome, ClusterRegistration, FabricReceiver } from '../core/fabric.js';
+import type { Testaments } from '../core/meta/testaments.js';
 import type { Logger } from '../logger.js';
 import { Membership, type MembershipTiming } from './membership.js';
 import type { NodeNumbers } from './node-numbers.js';
 import { Registry } from './registry.js';
 import { RemoteCallee, RemoteCaller } from './remote-ends.js';
 import { escapeToken } from './subjects.js';
+import { TestamentStore } from './testament-store.js';
 import { decodeNodeCall, encodeNodeCall, MalformedFabricMessage, type NodeCall } from './wire.js';
 
 /** The subject a node receives messages about calls on: `wamp.node.<node>`. */
@@ -57,6 +59,7 @@ export class ClusterCalls {
   private constructor(
     private readonly connection: NatsConnection,
     private readonly numbers: NodeNumbers,
+    private readonly testaments: TestamentStore,
     private readonly registry: Registry,
     private readonly membership: Membership,
     private readonly receiver: () => FabricReceiver | null,
@@ -77,8 +80,18 @@ export class ClusterCalls {
   ): Promise<ClusterCalls> {
     const node = numbers.name;
     const registry = await Registry.open(connection, log);
+    const testaments = await TestamentStore.open(connection, node, log);
     const membership = new Membership(connection, node, timing, log);
-    const calls = new ClusterCalls(connection, numbers, registry, membership, receiver, maxMessageBytes, log);
+    const calls = new ClusterCalls(
+      connection,
+      numbers,
+      testaments,
+      registry,
+      membership,
+      receiver,
+      maxMessageBytes,
+      log,
+    );
     calls.subscriptions.push(
       connection.subscribe(nodeSubject(node), { callback: (error, message) => calls.onMessage(error, message) }),
       connection.subscribe(undeliveredSubject(node, '*'), {
@@ -113,6 +126,10 @@ export class ClusterCalls {
     this.registry.remove(realm, procedure, match, this.node, session).catch((error: unknown) => {
       this.log.warn({ err: error, procedure, session }, 'registry: removing a callee failed');
     });
+  }
+
+  keepTestaments(realm: string, session: number, testaments: Testaments | null): void {
+    this.testaments.keep(realm, session, testaments);
   }
 
   /** How many other nodes are alive, as far as this node knows. */
@@ -354,6 +371,9 @@ export class ClusterCalls {
     this.registry.removeNode(node).catch((error: unknown) => {
       this.log.warn({ err: error, node }, 'registry: removing a gone node failed');
     });
+    this.testaments
+      .publishOrphans(node, (realm, testaments) => receiver?.publishOrphanTestaments(realm, testaments))
+      .catch((error: unknown) => this.log.warn({ err: error, node }, 'publishing a gone node’s testaments failed'));
     this.numbers.release(node).catch((error: unknown) => {
       this.log.warn({ err: error, node }, 'releasing a gone node’s number failed');
     });

@@ -1,21 +1,15 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorUri } from '@wamp/protocol';
-import { Encoder, type Options } from 'cbor-x';
 import type { FabricReceiver, MetaAnswer } from '../core/fabric.js';
 import { CLUSTER_META_PROCEDURES } from '../core/meta/meta-session.js';
 import type { Logger } from '../logger.js';
+import { cbor } from './wire.js';
 
 // The session meta API answers for the whole cluster by scatter-gather: the node that serves a call to, say,
 // `wamp.session.list` asks every other node on one subject (a NATS request with many replies) and merges their
 // answers with its own. Only the procedures of CLUSTER_META_PROCEDURES are asked for; anything else is refused.
 
 const SUBJECT = 'wamp.cluster.meta';
-const cbor = new Encoder({
-  useRecords: false,
-  mapsAsObjects: true,
-  tagUint8Array: false,
-  int64AsNumber: true,
-} as Options);
 
 function isDict(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -9,6 +9,7 @@ import type {
   MetaAnswer,
   Publication,
 } from '../core/fabric.js';
+import type { Testaments } from '../core/meta/testaments.js';
 import type { Logger } from '../logger.js';
 import { ClusterCalls, withDeadline } from './cluster-calls.js';
 import { ClusterMeta } from './cluster-meta.js';
@@ -173,6 +174,10 @@ export class NatsFabric implements Fabric {
 
   unregister(realm: string, procedure: string, match: MatchPolicy, session: number): void {
     this.calls?.unregister(realm, procedure, match, session);
+  }
+
+  keepTestaments(realm: string, session: number, testaments: Testaments | null): void {
+    this.calls?.keepTestaments(realm, session, testaments);
   }
 
   askNodes(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): Promise<MetaAnswer[]> {

@@ -1,7 +1,7 @@
-import { Encoder, type Options } from 'cbor-x';
 import { describe, expect, it } from 'vitest';
 import type { Publication } from '../core/fabric.js';
 import {
+  cbor,
   decodeNodeCall,
   decodePublication,
   encodeNodeCall,
@@ -9,8 +9,6 @@ import {
   MalformedFabricMessage,
   type NodeCall,
 } from './wire.js';
-
-const cbor = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false } as Options);
 
 const PUBLICATION: Publication = {
   id: 2 ** 53 - 7,

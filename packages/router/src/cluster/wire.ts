@@ -7,7 +7,8 @@ import type { Publication } from '../core/fabric.js';
 // payload (byte strings) as it is, which JSON could not. Every message from NATS is checked before use: a node
 // never trusts the fabric blindly, and a malformed message is dropped, never thrown into the router.
 
-const cbor = new Encoder({
+/** The CBOR encoding of everything nodes exchange (plain CBOR: no records, maps as objects, bytes as bytes). */
+export const cbor = new Encoder({
   useRecords: false,
   mapsAsObjects: true,
   tagUint8Array: false,

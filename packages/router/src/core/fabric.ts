@@ -1,6 +1,7 @@
 import type { Dict, EventDetails, InvocationPolicy, MatchPolicy } from '@wamp/protocol';
 import type { ReceiverLists } from './broker/receivers.js';
 import type { CalleeEnd, CallerEnd } from './dealer/ends.js';
+import type { Testaments } from './meta/testaments.js';
 
 /** A publication as it travels between nodes: everything a node needs to deliver it to its own subscribers. */
 export interface Publication {
@@ -92,6 +93,11 @@ export interface Fabric {
    * call made on this node; nodes that do not answer within a moment are left out.
    */
   askNodes(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): Promise<MetaAnswer[]>;
+  /**
+   * Keeps the cluster's copy of a session's testaments up to date (null: the session ended and its testaments were
+   * published here), so that another node publishes them if this node dies with the session.
+   */
+  keepTestaments(realm: string, session: number, testaments: Testaments | null): void;
   /** The callee end for a session of another node, through which INVOCATION and INTERRUPT reach it. */
   remoteCallee(realm: string, callee: ClusterCallee): CalleeEnd;
 }
@@ -100,6 +106,8 @@ export interface Fabric {
 export interface FabricReceiver {
   /** A publication from another node, for this node's subscribers in `realm`. */
   deliverPublication(realm: string, publication: Publication): void;
+  /** The testaments of a session whose node died with it, for this node to publish. */
+  publishOrphanTestaments(realm: string, testaments: Testaments): void;
   /** This node's own answer to a meta API call made on another node (about this node's sessions only). */
   answerMeta(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): MetaAnswer;
   /** The cluster's registration of `(procedure, match)` in `realm` changed, or is gone (null). */

@@ -22,6 +22,7 @@ import type { CalleeEnd, CallerEnd } from './dealer/ends.js';
 import type { ClusterRegistration, Fabric, FabricReceiver, MetaAnswer, Publication } from './fabric.js';
 import { handleAuthenticate, handleHello } from './handshake.js';
 import { MetaSession } from './meta/meta-session.js';
+import type { Testaments } from './meta/testaments.js';
 import { Realm, type RouterScopeIds } from './realm.js';
 import { RouterSession, SessionState } from './session.js';
 
@@ -89,6 +90,10 @@ export class RouterCore implements FabricReceiver {
   /** A publication from another node: delivered to this node's subscribers, if the realm exists here. */
   deliverPublication(realm: string, publication: Publication): void {
     this.realms.get(realm)?.broker.deliver(publication);
+  }
+
+  publishOrphanTestaments(realm: string, testaments: Testaments): void {
+    this.realms.get(realm)?.meta?.publishOrphaned(testaments);
   }
 
   answerMeta(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): MetaAnswer {

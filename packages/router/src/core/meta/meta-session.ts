@@ -20,7 +20,7 @@ import type { Registration } from '../dealer/registrations.js';
 import type { Fabric, MetaAnswer } from '../fabric.js';
 import type { Realm } from '../realm.js';
 import type { RouterSession } from '../session.js';
-import type { Testament, TestamentScope } from './testaments.js';
+import type { Testament, TestamentScope, Testaments } from './testaments.js';
 
 /** A meta procedure: positional and keyword arguments and the calling session's ID in, positional results out. */
 type MetaProcedure = (args: unknown[], kwargs: KwArgs, caller: number) => unknown[];
@@ -182,8 +182,18 @@ export class MetaSession {
     const testaments = session.testaments;
     if (testaments === null) return;
     session.testaments = null;
+    this.cluster?.keepTestaments(this.realm.name, session.id, null);
+    this.publishAll(testaments, session.saidGoodbye);
+  }
+
+  /** Publishes the testaments of a session whose node died with it (another node of the cluster kept them). */
+  publishOrphaned(testaments: Testaments): void {
+    this.publishAll(testaments, false);
+  }
+
+  private publishAll(testaments: Testaments, saidGoodbye: boolean): void {
     for (const testament of [...testaments.detached, ...testaments.destroyed]) {
-      if (session.saidGoodbye && !testament.onGoodbye) continue;
+      if (saidGoodbye && !testament.onGoodbye) continue;
       const { acknowledge: _ignored, ...options } = testament.options;
       this.send(publish(this.requests.next(), options, testament.topic, testament.args, testament.kwargs));
     }
@@ -352,11 +362,16 @@ export class MetaSession {
         };
         session.testaments ??= { detached: [], destroyed: [] };
         session.testaments[testamentScope(kwargs.scope)].push(testament);
+        this.cluster?.keepTestaments(this.realm.name, session.id, session.testaments);
         return [];
       },
       'wamp.session.flush_testaments': (_args, kwargs, caller) => {
-        const testaments = this.callerSession(caller).testaments;
-        if (testaments !== null) testaments[testamentScope(kwargs.scope)] = [];
+        const session = this.callerSession(caller);
+        const testaments = session.testaments;
+        if (testaments !== null) {
+          testaments[testamentScope(kwargs.scope)] = [];
+          this.cluster?.keepTestaments(this.realm.name, session.id, testaments);
+        }
         return [];
       },
       ...this.registrationProcedures(),
