@@ -130,12 +130,12 @@ describe('RPC across nodes', () => {
     ]);
   });
 
-  it('shares a registration across nodes: roundrobin, first and last by cluster-wide order', async () => {
+  it('shares a registration across nodes: roundrobin, first and last by cluster-wide order, random over all', async () => {
     await using nodes = await startNodes(3, 'rpc3');
     const [a, b, c] = nodes as unknown as RouterFixture[];
     const onA = await joined(a!, 'rpc3');
     const onB = await joined(b!, 'rpc3');
-    for (const [index, invoke] of (['roundrobin', 'first', 'last'] as const).entries()) {
+    for (const [index, invoke] of (['roundrobin', 'first', 'last', 'random'] as const).entries()) {
       const first = await registered(onA, 10 + index, `com.app.${invoke}`, { invoke });
       expect(await registered(onB, 10 + index, `com.app.${invoke}`, { invoke })).toBe(first);
     }
@@ -150,6 +150,8 @@ describe('RPC across nodes', () => {
     expect(await served('com.app.roundrobin', 4)).toEqual(['a', 'b', 'a', 'b']);
     expect(await served('com.app.first', 2)).toEqual(['a', 'a']);
     expect(await served('com.app.last', 2)).toEqual(['b', 'b']);
+    // Random picks among the callees of both nodes: 40 calls all on one side would be a 2^-39 chance.
+    expect(new Set(await served('com.app.random', 40))).toEqual(new Set(['a', 'b']));
     // A mismatched policy is refused cluster-wide.
     onB.transport.onmessage = null;
     const mismatch = await joined(b!, 'rpc3');
