@@ -1,78 +1,15 @@
 // `pnpm bench`: the router against the raw-ws ceiling, same peers, same run. See ../README.md.
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Child, WARMUP_MS, WINDOW_MS, window } from './children.js';
+import { clusterScenarios } from './cluster.js';
 import { cpuMicros, machine, rssBytes } from './proc.js';
 import type { SerializerName, Target } from './wire.js';
 
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
-const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 3000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 5000);
 const SERIALIZER_NAMES: SerializerName[] = ['json', 'msgpack', 'cbor'];
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-interface Reply {
-  type: string;
-  [key: string]: unknown;
-}
-
-/** A forked child with a typed request/answer channel. */
-class Child {
-  private readonly inbox: Reply[] = [];
-  private waiters: ((reply: Reply) => boolean)[] = [];
-  onProgress: ((reply: Reply) => void) | null = null;
-
-  constructor(readonly process: ChildProcess) {
-    process.on('message', (reply: Reply) => {
-      if (reply.type === 'progress') {
-        this.onProgress?.(reply);
-        return;
-      }
-      const waiter = this.waiters.findIndex((accept) => accept(reply));
-      if (waiter === -1) this.inbox.push(reply);
-      else this.waiters.splice(waiter, 1);
-    });
-  }
-
-  static start(script: string, args: string[], gc = false): Child {
-    return new Child(fork(here(script), args, { execArgv: gc ? ['--expose-gc'] : [], stdio: 'inherit' }));
-  }
-
-  send(message: object): void {
-    this.process.send(message);
-  }
-
-  /** The next reply of `type`, failing after `timeoutMs`. */
-  expect(type: string, timeoutMs = 60_000): Promise<Reply> {
-    const queued = this.inbox.findIndex((reply) => reply.type === type);
-    if (queued !== -1) return Promise.resolve(this.inbox.splice(queued, 1)[0]!);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no "${type}" from ${this.process.spawnargs.join(' ')}`)),
-        timeoutMs,
-      );
-      this.waiters.push((reply) => {
-        if (reply.type !== type) return false;
-        clearTimeout(timer);
-        resolve(reply);
-        return true;
-      });
-    });
-  }
-
-  async ask(message: object, type: string): Promise<Reply> {
-    const answer = this.expect(type);
-    this.send(message);
-    return answer;
-  }
-
-  stop(): void {
-    if (this.process.connected) this.process.send({ type: 'stop' });
-    this.process.kill();
-  }
-}
-
-interface Measurement {
+export interface Measurement {
   value: number;
   cpuMicrosPerOp: number;
   extra?: Record<string, number>;
@@ -82,27 +19,6 @@ async function startServer(target: Target): Promise<{ server: Child; url: string
   const server = Child.start(target === 'router' ? 'router-server.js' : 'forwarder.js', [], true);
   const { port } = await server.expect('ready');
   return { server, url: `ws://127.0.0.1:${port}/ws` };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `children` (already ready), warms up, then measures operations over a fixed window. */
-async function window(
-  server: Child,
-  counters: Child[],
-  go: Child[],
-): Promise<{ ops: number; seconds: number; cpu: number; marks: Reply[] }> {
-  for (const child of go) child.send({ type: 'go' });
-  await sleep(WARMUP_MS);
-  const first = await Promise.all(counters.map((child) => child.ask({ type: 'mark' }, 'mark')));
-  const cpuStart = cpuMicros(server.process.pid!);
-  const start = process.hrtime.bigint();
-  await sleep(WINDOW_MS);
-  const last = await Promise.all(counters.map((child) => child.ask({ type: 'mark' }, 'mark')));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const cpu = cpuMicros(server.process.pid!) - cpuStart;
-  const ops = last.reduce((sum, reply, i) => sum + (reply.completed as number) - (first[i]!.completed as number), 0);
-  return { ops, seconds, cpu, marks: last };
 }
 
 async function rpcThroughput(target: Target, serializer: SerializerName): Promise<Measurement> {
@@ -204,10 +120,27 @@ const floors = [
 ];
 for (const floor of floors) console.log(`${floor.met ? 'met    ' : 'NOT MET'}  ${floor.what}`);
 
+// Cluster: 3 nodes on one nats-server, json, beside this run's single-node figures.
+const clusterRows: Record<string, unknown>[] = [];
+console.log('\ncluster (3 nodes, one nats-server, json; the peers of each call on different nodes)');
+console.log('scenario           cluster       one node      ratio  routers CPU µs/op  NATS CPU µs/op  notes');
+for (const { name, unit, result } of await clusterScenarios()) {
+  const single = find(name, 'json').router;
+  const scenario = SCENARIOS.find((entry) => entry.name === name)!;
+  const ratio = scenario.higherIsBetter ? result.value / single.value : single.value / result.value;
+  const notes = Object.entries(result.extra ?? {})
+    .map(([key, value]) => `${key}=${format(value)}`)
+    .join(' ');
+  clusterRows.push({ scenario: name, unit, cluster: result, single, ratio });
+  console.log(
+    `${name.padEnd(18)} ${format(result.value).padStart(10)}  ${format(single.value).padStart(12)}  ${ratio.toFixed(2).padStart(8)}  ${result.routersCpuMicrosPerOp.toFixed(1).padStart(17)}  ${result.natsCpuMicrosPerOp.toFixed(1).padStart(14)}  ${notes}`,
+  );
+}
+
 const results = fileURLToPath(new URL('../results/', import.meta.url));
 mkdirSync(results, { recursive: true });
 writeFileSync(
   `${results}latest.json`,
-  `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), rows, floors }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), rows, floors, cluster: clusterRows }, null, 2)}\n`,
 );
 console.log(`results written to ${results}latest.json`);

@@ -1,7 +1,13 @@
-// Child process: the router under test, on 127.0.0.1 with a free port.
+// Child process: the router under test, on 127.0.0.1 with a free port. With `--cluster URL NAME`, a node of a
+// cluster that meets on the NATS at URL.
 import { createRouter } from '@wamp/router';
 
-const router = createRouter({ realms: ['realm1'], keepalive: false });
+const [flag, nats, name] = process.argv.slice(2);
+const router = createRouter({
+  realms: ['realm1'],
+  keepalive: false,
+  ...(flag === '--cluster' && nats !== undefined && { cluster: { nats: { servers: nats, name: name ?? 'bench' } } }),
+});
 const { port } = await router.listen({ host: '127.0.0.1', port: 0 });
 process.connected && process.send?.({ type: 'ready', port });
 process.on('message', (message: { type: string }) => {
