@@ -121,9 +121,9 @@ export class ClusterCalls {
     return outcome;
   }
 
-  unregister(realm: string, procedure: string, match: MatchPolicy, session: number): void {
+  unregister(realm: string, procedure: string, match: MatchPolicy, session: number): Promise<void> {
     this.announced.delete(announcedKey(realm, procedure, match, session));
-    this.registry.remove(realm, procedure, match, this.node, session).catch((error: unknown) => {
+    return this.registry.remove(realm, procedure, match, this.node, session).catch((error: unknown) => {
       this.log.warn({ err: error, procedure, session }, 'registry: removing a callee failed');
     });
   }

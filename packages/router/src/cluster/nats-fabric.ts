@@ -172,8 +172,8 @@ export class NatsFabric implements Fabric {
     return this.calls.register(realm, procedure, match, invoke, callee);
   }
 
-  unregister(realm: string, procedure: string, match: MatchPolicy, session: number): void {
-    this.calls?.unregister(realm, procedure, match, session);
+  unregister(realm: string, procedure: string, match: MatchPolicy, session: number): Promise<void> {
+    return this.calls === null ? Promise.resolve() : this.calls.unregister(realm, procedure, match, session);
   }
 
   keepTestaments(realm: string, session: number, testaments: Testaments | null): void {

@@ -81,8 +81,11 @@ export interface Fabric {
     invoke: InvocationPolicy,
     callee: { session: number; features: string[] },
   ): Promise<ClusterRegisterOutcome>;
-  /** Removes a callee of this node from the cluster's registration (in the background; failures are logged). */
-  unregister(realm: string, procedure: string, match: MatchPolicy, session: number): void;
+  /**
+   * Removes a callee of this node from the cluster's registration; resolves once the registry no longer lists it
+   * (or the attempt failed, which is logged): it never rejects.
+   */
+  unregister(realm: string, procedure: string, match: MatchPolicy, session: number): Promise<void>;
   /**
    * Resolves once this node has seen every registration change made in the cluster so far: a call that finds no
    * registration waits for it before `no_such_procedure`, since the registration may be brand new on another node.

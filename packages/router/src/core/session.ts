@@ -258,9 +258,11 @@ export class RouterSession {
       case MessageCode.REGISTER:
         this.authorize(realm, message, 'register');
         return;
-      case MessageCode.UNREGISTER:
-        realm.dealer.unregister(this, message);
+      case MessageCode.UNREGISTER: {
+        const pending = realm.dealer.unregister(this, message);
+        if (pending !== undefined) this.waitFor(pending);
         return;
+      }
       case MessageCode.CANCEL:
         realm.dealer.cancel(this, message);
         return;

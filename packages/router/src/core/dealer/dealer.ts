@@ -168,15 +168,23 @@ export class Dealer {
     this.joined(session, request, registration, created);
   }
 
-  unregister(session: RouterSession, message: UnregisterMessage): void {
+  /**
+   * Returns a promise in a cluster: UNREGISTERED follows once the registry no longer lists the callee, so no node
+   * routes a call to it after the client was told it is unregistered.
+   */
+  unregister(session: RouterSession, message: UnregisterMessage): Promise<void> | undefined {
     const [, request, registrationId] = message;
     const registration = this.byId.get(registrationId);
     if (registration === undefined || !session.registrations.has(registration)) {
       session.send(error(MessageCode.UNREGISTER, request, {}, ErrorUri.NO_SUCH_REGISTRATION));
-      return;
+      return undefined;
     }
-    this.detach(session, registration);
-    session.send(unregistered(request));
+    const removed = this.detach(session, registration);
+    if (removed === undefined) {
+      session.send(unregistered(request));
+      return undefined;
+    }
+    return removed.then(() => session.send(unregistered(request)));
   }
 
   /**
@@ -351,14 +359,14 @@ export class Dealer {
     }
   }
 
-  private detach(session: RouterSession, registration: Registration): void {
+  /** Takes the session out of the registration; in a cluster, resolves once the registry no longer lists it. */
+  private detach(session: RouterSession, registration: Registration): Promise<void> | undefined {
     session.registrations.delete(registration);
     this.removeCallee(registration, session);
-    if (this.fabric !== null && !session.trusted) {
-      this.fabric.unregister(this.realmName, registration.procedure, registration.match, session.id);
-    }
     this.meta.unregistered(session, registration);
     if (registration.callees.length === 0) this.meta.registrationDeleted(session, registration);
+    if (this.fabric === null || session.trusted) return undefined;
+    return this.fabric.unregister(this.realmName, registration.procedure, registration.match, session.id);
   }
 
   /** Takes a callee out of a registration; the last one takes the registration away. */
@@ -452,7 +460,8 @@ export class Dealer {
     const registration = this.byId.get(registrationId);
     const callee = this.localSession(calleeSession);
     if (registration === undefined || callee === undefined || !callee.registrations.has(registration)) {
-      caller.send(error(MessageCode.CALL, callRequest, {}, ErrorUri.CANCELED, ['the callee is gone']));
+      // It unregistered (or left) before the caller's node heard of it: for the caller, there is no such procedure.
+      caller.send(error(MessageCode.CALL, callRequest, {}, ErrorUri.NO_SUCH_PROCEDURE, ['the callee is gone']));
       return;
     }
     if (callee.invocations.size >= this.limits.maxPendingCallsPerCallee || !callee.isWritable()) {
