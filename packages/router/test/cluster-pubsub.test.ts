@@ -207,6 +207,34 @@ describe('pub/sub across nodes', () => {
     expect(b.router.stats().cluster).toMatchObject({ rejected: 3, publicationsIn: 1 });
   });
 
+  it('gives a late subscriber on any node the retained event published on another', async () => {
+    await using nodes = await startNodes(3);
+    const [a, b, c] = nodes as unknown as [RouterFixture, RouterFixture, RouterFixture];
+    const writer = await joined(a);
+    const publication = await published(writer, 1, 'com.app.state', ['v1'], { retain: true });
+    const second = await published(writer, 2, 'com.app.state', ['v2'], { retain: true });
+    await published(writer, 3, 'com.app.secret', ['for nobody'], { retain: true, eligible: [1] });
+    const late = await joined(b);
+    late.send(subscribe(1, { get_retained: true }, 'com.app.state'));
+    const [subscribedAnswer, retained] = [await late.next(5_000), await late.next(5_000)];
+    expect(subscribedAnswer[0]).toBe(MessageCode.SUBSCRIBED);
+    expect(retained).toEqual([MessageCode.EVENT, subscribedAnswer[2], second, { retained: true }, ['v2']]);
+    expect(second).not.toBe(publication);
+    const byPattern = await joined(c);
+    byPattern.send(subscribe(1, { match: 'prefix', get_retained: true }, 'com.app.'));
+    expect((await byPattern.next(5_000))[0]).toBe(MessageCode.SUBSCRIBED);
+    // Only the event it may receive: com.app.secret was for session 1 alone.
+    expect(await byPattern.next(5_000)).toEqual([
+      MessageCode.EVENT,
+      expect.any(Number),
+      second,
+      { retained: true, topic: 'com.app.state' },
+      ['v2'],
+    ]);
+    const marker = await published(writer, 4, 'com.app.state', ['v3']);
+    expect((await byPattern.next(5_000))[2]).toBe(marker);
+  });
+
   it('refuses to start, saying what to do, when NATS cannot be reached', async () => {
     const router = (await import('../src/index.js')).createRouter({
       cluster: { nats: { servers: 'nats://127.0.0.1:1' } },

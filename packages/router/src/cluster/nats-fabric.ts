@@ -8,6 +8,7 @@ import type {
   FabricReceiver,
   MetaAnswer,
   Publication,
+  RetainedRecord,
 } from '../core/fabric.js';
 import type { Testaments } from '../core/meta/testaments.js';
 import type { Logger } from '../logger.js';
@@ -16,6 +17,7 @@ import { ClusterMeta } from './cluster-meta.js';
 import { DEFAULT_TIMING, type MembershipTiming } from './membership.js';
 import { NodeNumbers } from './node-numbers.js';
 import { RecentIds } from './recent-ids.js';
+import { RetainedStore } from './retained-store.js';
 import { eventSubject, interestSubject } from './subjects.js';
 import { decodePublication, encodePublication, MalformedFabricMessage } from './wire.js';
 
@@ -80,6 +82,7 @@ export class NatsFabric implements Fabric {
   private calls: ClusterCalls | null = null;
   private numbers: NodeNumbers | null = null;
   private meta: ClusterMeta | null = null;
+  private retained: RetainedStore | null = null;
   private readonly interests = new Map<string, Interest>();
   private readonly recent = new RecentIds(DUPLICATE_WINDOW);
   /** Malformed or oversize messages dropped; logged when the count reaches a power of two. */
@@ -130,6 +133,7 @@ export class NatsFabric implements Fabric {
     }
     try {
       this.numbers = await NodeNumbers.claim(connection, name, this.log);
+      this.retained = await RetainedStore.open(connection, this.log);
       this.calls = await ClusterCalls.start(
         connection,
         this.numbers,
@@ -174,6 +178,18 @@ export class NatsFabric implements Fabric {
 
   unregister(realm: string, procedure: string, match: MatchPolicy, session: number): Promise<void> {
     return this.calls === null ? Promise.resolve() : this.calls.unregister(realm, procedure, match, session);
+  }
+
+  retain(realm: string, record: RetainedRecord): Promise<void> {
+    return this.retained === null ? Promise.resolve() : this.retained.keep(realm, record);
+  }
+
+  retainedEvents(realm: string, pattern: string, match: MatchPolicy): Promise<RetainedRecord[]> {
+    if (this.retained === null) return Promise.resolve([]);
+    return this.retained.matching(realm, pattern, match).catch((error: unknown) => {
+      this.log.warn({ err: error, pattern }, 'retained events could not be read from the cluster');
+      return [];
+    });
   }
 
   keepTestaments(realm: string, session: number, testaments: Testaments | null): void {

@@ -17,6 +17,16 @@ export interface Publication {
   receivers: ReceiverLists | null;
 }
 
+/** The retained event of a topic (event retention), as the cluster keeps it. */
+export interface RetainedRecord {
+  topic: string;
+  publication: number;
+  details: EventDetails;
+  args: unknown[] | undefined;
+  kwargs: Dict | undefined;
+  receivers: ReceiverLists | null;
+}
+
 /** One callee of a registration, somewhere in the cluster. */
 export interface ClusterCallee {
   /** The node its session is on. */
@@ -64,6 +74,13 @@ export interface Fabric {
   subscriptionDeleted(realm: string, pattern: string, match: MatchPolicy): void;
   /** A session of this node published (and the local subscribers have it): other nodes' subscribers get it too. */
   publish(realm: string, publication: Publication): void;
+  /**
+   * Keeps a topic's retained event for the whole cluster (replacing the one before); resolves once it is kept (or
+   * keeping it failed, which is logged): it never rejects.
+   */
+  retain(realm: string, record: RetainedRecord): Promise<void>;
+  /** The cluster's retained events of the topics a subscription `(pattern, match)` matches. */
+  retainedEvents(realm: string, pattern: string, match: MatchPolicy): Promise<RetainedRecord[]>;
 
   /** This node's name in the cluster. */
   readonly node: string;

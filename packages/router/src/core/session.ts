@@ -326,9 +326,11 @@ export class RouterSession {
    */
   private route(realm: Realm, message: AuthorizedMessage, verdict: Verdict): void {
     switch (message[0]) {
-      case MessageCode.PUBLISH:
-        realm.broker.publish(this, message, verdict);
+      case MessageCode.PUBLISH: {
+        const pending = realm.broker.publish(this, message, verdict);
+        if (pending !== undefined) this.waitFor(pending);
         return;
+      }
       case MessageCode.SUBSCRIBE: {
         const pending = realm.broker.subscribe(this, message, verdict);
         if (pending !== undefined) this.waitFor(pending);

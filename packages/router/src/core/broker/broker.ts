@@ -18,7 +18,7 @@ import {
   unsubscribed,
 } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
-import type { Fabric, Publication } from '../fabric.js';
+import type { Fabric, Publication, RetainedRecord } from '../fabric.js';
 import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
@@ -35,6 +35,7 @@ const NO_DETAILS: EventDetails = Object.freeze({});
 
 /** A retained event: what a late subscriber asking for it receives. */
 interface RetainedEvent {
+  topic: string;
   publication: number;
   details: EventDetails;
   args: unknown[] | undefined;
@@ -76,6 +77,18 @@ function receiverLists(options: PublishMessage[2]): ReceiverLists | null {
   if (options.eligible_authid !== undefined) lists.eligible_authid = options.eligible_authid;
   if (options.eligible_authrole !== undefined) lists.eligible_authrole = options.eligible_authrole;
   return lists;
+}
+
+/** A retained event the cluster kept, as the broker sends it. */
+function retainedFromRecord(record: RetainedRecord): RetainedEvent {
+  return {
+    topic: record.topic,
+    publication: record.publication,
+    details: record.details,
+    args: record.args,
+    kwargs: record.kwargs,
+    filter: record.receivers === null ? null : ReceiverFilter.from(record.receivers),
+  };
 }
 
 /** EVENT details for a pattern subscription: the publication's details plus the concrete topic. */
@@ -149,30 +162,42 @@ export class Broker {
       return undefined;
     }
     const fabric = this.fabric;
-    if (subscription !== undefined || fabric === null) {
-      this.addSubscriber(session, request, topic, match, options.get_retained === true);
+    const getRetained = options.get_retained === true;
+    if (fabric === null || (subscription !== undefined && !getRetained)) {
+      this.addSubscriber(session, request, topic, match, getRetained);
       return undefined;
     }
-    // A topic new to this node: other nodes' publications must come here before SUBSCRIBED says they will.
-    return fabric.prepareInterest(this.realmName, topic, match).then(() => {
-      try {
-        // The session may have left while the cluster was asked.
-        if (session.realm?.broker === this) {
-          this.addSubscriber(session, request, topic, match, options.get_retained === true);
+    // In a cluster: a topic new to this node needs other nodes' publications routed here before SUBSCRIBED says
+    // they will come, and retained events are the cluster's.
+    const fresh = subscription === undefined;
+    const interest = fresh ? fabric.prepareInterest(this.realmName, topic, match) : undefined;
+    const retained = getRetained ? fabric.retainedEvents(this.realmName, topic, match) : undefined;
+    return Promise.all([interest, retained]).then(
+      ([, records]) => {
+        try {
+          // The session may have left while the cluster was asked.
+          if (session.realm?.broker !== this) return;
+          const joined = this.addSubscriber(session, request, topic, match, false);
+          if (records !== undefined) this.sendRetained(session, joined, records.map(retainedFromRecord));
+        } finally {
+          if (fresh) fabric.releaseInterest(this.realmName, topic, match);
         }
-      } finally {
-        fabric.releaseInterest(this.realmName, topic, match);
-      }
-    });
+      },
+      (failure: unknown) => {
+        if (fresh) fabric.releaseInterest(this.realmName, topic, match);
+        throw failure;
+      },
+    );
   }
 
+  /** Adds the session to the subscription (created if new), sends SUBSCRIBED, and returns the subscription. */
   private addSubscriber(
     session: RouterSession,
     request: number,
     topic: string,
     match: MatchPolicy,
     getRetained: boolean,
-  ): void {
+  ): Subscription {
     let subscription = this.subscriptions.get(topic, match);
     const created = subscription === undefined;
     if (subscription === undefined) {
@@ -190,12 +215,14 @@ export class Broker {
       this.fabric?.subscriptionCreated(this.realmName, topic, match);
     }
     if (added) this.meta.subscribed(session, subscription);
-    if (getRetained) this.sendRetained(session, subscription);
+    if (getRetained) this.sendRetained(session, subscription, this.retained.values());
+    return subscription;
   }
 
   /** Sends a new subscriber the retained events its subscription matches, marked `retained`. */
-  private sendRetained(session: RouterSession, subscription: Subscription): void {
-    for (const [topic, retained] of this.retained) {
+  private sendRetained(session: RouterSession, subscription: Subscription, events: Iterable<RetainedEvent>): void {
+    for (const retained of events) {
+      const topic = retained.topic;
       if (!matchesPattern(topic, subscription.topic, subscription.match)) continue;
       if (retained.filter !== null && !retained.filter.accepts(session)) continue;
       const details: EventDetails = { ...retained.details, retained: true };
@@ -215,8 +242,11 @@ export class Broker {
     session.send(unsubscribed(request));
   }
 
-  /** `verdict` is the realm authorizer's answer for this publication (the session asked it before). */
-  publish(session: RouterSession, message: PublishMessage, verdict: Verdict): void {
+  /**
+   * `verdict` is the realm authorizer's answer for this publication (the session asked it before). Returns a
+   * promise for a retained publication in a cluster: PUBLISHED follows once the cluster keeps it.
+   */
+  publish(session: RouterSession, message: PublishMessage, verdict: Verdict): Promise<void> | undefined {
     // Index access rather than destructuring: this runs for every publication.
     const request = message[1];
     const options = message[2];
@@ -248,8 +278,19 @@ export class Broker {
     const filter = ReceiverFilter.from(options);
     const details = eventDetails(session, options, verdict === 'allow-disclosed');
     if (this.history.enabled) this.history.record(topic, publication, message[4], message[5]);
-    if (options.retain === true) {
-      this.retained.set(topic, { publication, details, args: message[4], kwargs: message[5], filter });
+    let kept: Promise<void> | undefined;
+    if (options.retain === true && this.fabric === null) {
+      this.retained.set(topic, { topic, publication, details, args: message[4], kwargs: message[5], filter });
+    } else if (options.retain === true) {
+      // In a cluster the retained events are the cluster's (a late subscriber may be on any node).
+      kept = this.fabric!.retain(this.realmName, {
+        topic,
+        publication,
+        details,
+        args: message[4],
+        kwargs: message[5],
+        receivers: receiverLists(options),
+      });
     }
     this.route(publication, topic, details, message[4], message[5], excluded, filter);
     if (this.fabric !== null) {
@@ -263,7 +304,14 @@ export class Broker {
         receivers: receiverLists(options),
       });
     }
+    if (kept !== undefined) {
+      // PUBLISHED (and the session's next messages) once the cluster keeps the event for late subscribers.
+      return kept.then(() => {
+        if (acknowledge) session.send(published(request, publication));
+      });
+    }
     if (acknowledge) session.send(published(request, publication));
+    return undefined;
   }
 
   /** Delivers a publication made on another node to this node's matching subscribers. */
