@@ -1,6 +1,6 @@
 // The session meta API answers for the whole cluster: counts, lists, details and kills reach the sessions of
 // every node, whichever node serves the call.
-import { call, MessageCode } from '@wamp/protocol';
+import { call, MessageCode, publish, subscribe } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RouterFixture, startRouter } from './support/fixture.js';
@@ -57,6 +57,46 @@ describe('session meta API across nodes', () => {
       for (const peer of [peers[0]!, peers[3]!, peers[5]!])
         expect((await peer.next(5_000))[0]).toBe(MessageCode.GOODBYE);
       expect([a.router.stats().sessions, b.router.stats().sessions, c.router.stats().sessions]).toEqual([1, 0, 0]);
+    } finally {
+      await Promise.all(nodes.map((node) => node[Symbol.asyncDispose]()));
+    }
+  });
+
+  it('answers wamp.subscription.get_events with the events published on every node, in time order', async () => {
+    const eventHistory = [{ topic: 'com.app.log', limit: 10 }];
+    const nodes = await Promise.all(
+      [1, 2, 3].map((i) =>
+        startRouter({ eventHistory, cluster: { nats: { servers: nats.url, name: `history-node-${i}` } } }),
+      ),
+    );
+    try {
+      const [a, b, c] = nodes as [RouterFixture, RouterFixture, RouterFixture];
+      const reader = await c.connect(jsonSerializer);
+      await reader.join('realm1');
+      reader.send(subscribe(1, {}, 'com.app.log'));
+      const subscription = (await reader.next(5_000))[2] as number;
+      const writers = [await a.connect(jsonSerializer), await b.connect(jsonSerializer)];
+      for (const writer of writers) await writer.join('realm1');
+      for (let i = 1; i <= 4; i++) {
+        const writer = writers[i % 2]!;
+        writer.send(publish(i, { acknowledge: true }, 'com.app.log', [i]));
+        expect((await writer.next(5_000))[0]).toBe(MessageCode.PUBLISHED);
+        expect((await reader.next(5_000))[0]).toBe(MessageCode.EVENT);
+      }
+      await expect
+        .poll(
+          async () => {
+            const events = (await result(reader, 2, 'wamp.subscription.get_events', [subscription])) as {
+              args: number[];
+            }[];
+            return events.map((event) => event.args[0]);
+          },
+          { timeout: 5_000 },
+        )
+        .toEqual([1, 2, 3, 4]);
+      reader.send(call(3, {}, 'wamp.subscription.get_events', [subscription], { reverse: true, limit: 2 }));
+      const newest = await reader.next(5_000);
+      expect(((newest[3] as unknown[])[0] as { args: number[] }[]).map((event) => event.args[0])).toEqual([4, 3]);
     } finally {
       await Promise.all(nodes.map((node) => node[Symbol.asyncDispose]()));
     }

@@ -1,13 +1,13 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorUri } from '@wamp/protocol';
 import type { FabricReceiver, MetaAnswer } from '../core/fabric.js';
-import { CLUSTER_META_PROCEDURES } from '../core/meta/meta-session.js';
+import { CLUSTER_QUERIES } from '../core/meta/meta-session.js';
 import type { Logger } from '../logger.js';
 import { cbor } from './wire.js';
 
 // The session meta API answers for the whole cluster by scatter-gather: the node that serves a call to, say,
 // `wamp.session.list` asks every other node on one subject (a NATS request with many replies) and merges their
-// answers with its own. Only the procedures of CLUSTER_META_PROCEDURES are asked for; anything else is refused.
+// answers with its own. Only the queries of CLUSTER_QUERIES are asked for; anything else is refused.
 
 const SUBJECT = 'wamp.cluster.meta';
 
@@ -85,7 +85,7 @@ export class ClusterMeta {
     if (
       typeof realm !== 'string' ||
       typeof procedure !== 'string' ||
-      !CLUSTER_META_PROCEDURES.has(procedure) ||
+      !CLUSTER_QUERIES.has(procedure) ||
       !Array.isArray(args) ||
       !isDict(kwargs) ||
       typeof caller !== 'number'

@@ -417,6 +417,11 @@ export class Broker {
     return this.history.query(subscription.topic, subscription.match, filters);
   }
 
+  /** Every kept event of the history log configured for `(topic, match)`, unfiltered; undefined when none is. */
+  keptEvents(topic: string, match: MatchPolicy): readonly HistoryEntry[] | undefined {
+    return this.history.entriesOf(topic, match);
+  }
+
   /** Every subscription an event to `topic` would reach. */
   matching(topic: string): Subscription[] {
     const found: Subscription[] = [];

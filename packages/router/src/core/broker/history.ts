@@ -76,38 +76,55 @@ export class EventHistory {
     matched.length = 0;
   }
 
+  /** The kept events of the log configured for exactly `(topic, match)`, oldest first; undefined when none is. */
+  entriesOf(topic: string, match: MatchPolicy): readonly HistoryEntry[] | undefined {
+    return this.logs.get(topic, match)?.entries;
+  }
+
   /**
    * The kept events for a subscription's topic and policy, filtered as `wamp.subscription.get_events` asks.
    * Undefined when no history is kept for it.
    */
   query(topic: string, match: MatchPolicy, filters: HistoryQuery): HistoryEntry[] | undefined {
-    const log = this.logs.get(topic, match);
-    if (log === undefined) return undefined;
-    let entries = log.entries;
-    const byPublication = (id: unknown) =>
-      typeof id === 'number' ? entries.findIndex((entry) => entry.publication === id) : -1;
-    let start = 0;
-    let end = entries.length;
-    if (filters.from_publication !== undefined) start = Math.max(start, byPublication(filters.from_publication));
-    if (filters.after_publication !== undefined) start = Math.max(start, byPublication(filters.after_publication) + 1);
-    if (filters.before_publication !== undefined)
-      end = Math.min(end, Math.max(0, byPublication(filters.before_publication)));
-    if (filters.until_publication !== undefined) end = Math.min(end, byPublication(filters.until_publication) + 1);
-    entries = entries.slice(Math.max(0, start), end);
-    const from = timeOf(filters.from_time);
-    const after = timeOf(filters.after_time);
-    const before = timeOf(filters.before_time);
-    const until = timeOf(filters.until_time);
-    entries = entries.filter(
-      (entry) =>
-        (from === undefined || entry.time >= from) &&
-        (after === undefined || entry.time > after) &&
-        (before === undefined || entry.time < before) &&
-        (until === undefined || entry.time <= until) &&
-        (typeof filters.topic !== 'string' || entry.topic === filters.topic),
-    );
-    if (filters.reverse === true) entries.reverse();
-    if (typeof filters.limit === 'number' && filters.limit > 0) entries = entries.slice(0, filters.limit);
-    return entries;
+    const entries = this.entriesOf(topic, match);
+    return entries === undefined ? undefined : filterHistory(entries, filters);
   }
+}
+
+/**
+ * Kept events (oldest first) filtered as `wamp.subscription.get_events` asks: by publication and time ranges, by
+ * concrete topic, reversed, limited.
+ *
+ * @example
+ * ```ts
+ * filterHistory(entries, { reverse: true, limit: 10 }); // the 10 newest, newest first
+ * ```
+ */
+export function filterHistory(all: readonly HistoryEntry[], filters: HistoryQuery): HistoryEntry[] {
+  let entries = [...all];
+  const byPublication = (id: unknown) =>
+    typeof id === 'number' ? entries.findIndex((entry) => entry.publication === id) : -1;
+  let start = 0;
+  let end = entries.length;
+  if (filters.from_publication !== undefined) start = Math.max(start, byPublication(filters.from_publication));
+  if (filters.after_publication !== undefined) start = Math.max(start, byPublication(filters.after_publication) + 1);
+  if (filters.before_publication !== undefined)
+    end = Math.min(end, Math.max(0, byPublication(filters.before_publication)));
+  if (filters.until_publication !== undefined) end = Math.min(end, byPublication(filters.until_publication) + 1);
+  entries = entries.slice(Math.max(0, start), end);
+  const from = timeOf(filters.from_time);
+  const after = timeOf(filters.after_time);
+  const before = timeOf(filters.before_time);
+  const until = timeOf(filters.until_time);
+  entries = entries.filter(
+    (entry) =>
+      (from === undefined || entry.time >= from) &&
+      (after === undefined || entry.time > after) &&
+      (before === undefined || entry.time < before) &&
+      (until === undefined || entry.time <= until) &&
+      (typeof filters.topic !== 'string' || entry.topic === filters.topic),
+  );
+  if (filters.reverse === true) entries.reverse();
+  if (typeof filters.limit === 'number' && filters.limit > 0) entries = entries.slice(0, filters.limit);
+  return entries;
 }

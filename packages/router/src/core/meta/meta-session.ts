@@ -15,6 +15,7 @@ import {
   yieldResult,
 } from '@wamp/protocol';
 import type { Transport } from '@wamp/transport';
+import { filterHistory, type HistoryEntry } from '../broker/history.js';
 import type { Subscription } from '../broker/subscriptions.js';
 import type { Registration } from '../dealer/registrations.js';
 import type { Fabric, MetaAnswer } from '../fabric.js';
@@ -39,6 +40,24 @@ export const CLUSTER_META_PROCEDURES: ReadonlyMap<string, 'sum' | 'concat' | 'fi
   ['wamp.session.kill_all', 'sum'],
 ]);
 
+/** What a node asks the others for the kept events of a history log: `[topic, match]` → `[entries]`. */
+const HISTORY_QUERY = 'wamp.cluster.history';
+
+/** Everything a node may ask of the others' meta API over the fabric. */
+export const CLUSTER_QUERIES: ReadonlySet<string> = new Set([...CLUSTER_META_PROCEDURES.keys(), HISTORY_QUERY]);
+
+/** Kept events from another node, checked: anything malformed is left out. */
+function historyEntries(value: unknown): HistoryEntry[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (entry): entry is HistoryEntry =>
+      isDict(entry) &&
+      typeof entry.time === 'number' &&
+      typeof entry.publication === 'number' &&
+      typeof entry.topic === 'string',
+  );
+}
+
 /** Merges the nodes' answers to a cluster meta call, as {@link CLUSTER_META_PROCEDURES} says. */
 function mergeAnswers(how: 'sum' | 'concat' | 'first', answers: MetaAnswer[]): MetaAnswer {
   const results = answers.filter((answer): answer is { result: unknown[] } => 'result' in answer);
@@ -49,6 +68,18 @@ function mergeAnswers(how: 'sum' | 'concat' | 'first', answers: MetaAnswer[]): M
 }
 
 const KILLED = 'wamp.close.killed';
+
+/** Kept events as `wamp.subscription.get_events` answers them. */
+function describeEvents(subscription: Subscription, events: readonly HistoryEntry[]): Record<string, unknown>[] {
+  return events.map((entry) => ({
+    timestamp: new Date(entry.time).toISOString(),
+    subscription: subscription.id,
+    publication: entry.publication,
+    topic: entry.topic,
+    args: entry.args ?? [],
+    kwargs: entry.kwargs ?? {},
+  }));
+}
 
 /** What `wamp.session.get` and `wamp.session.on_join` say about a session. */
 function describeSession(session: RouterSession): Record<string, unknown> {
@@ -236,6 +267,10 @@ export class MetaSession {
         const caller = typeof message[3].caller === 'number' ? message[3].caller : 0;
         const args = message[4] ?? [];
         const kwargs = message[5] ?? {};
+        if (procedure === 'wamp.subscription.get_events' && this.cluster !== null) {
+          this.clusterEvents(this.cluster, args, kwargs).then((answer) => this.answer(message[1], answer));
+          return;
+        }
         const local = this.answerLocally(procedure, args, kwargs, caller);
         const merge = CLUSTER_META_PROCEDURES.get(procedure);
         if (this.cluster === null || merge === undefined) {
@@ -274,6 +309,10 @@ export class MetaSession {
    * that gathers every node's answer.
    */
   answerLocally(procedure: string, args: unknown[], kwargs: KwArgs, caller: number): MetaAnswer {
+    if (procedure === HISTORY_QUERY) {
+      const kept = this.realm.broker.keptEvents(String(args[0]), matchOption({ match: args[1] }));
+      return { result: [kept ?? []] };
+    }
     const handler = this.handlers[procedure];
     if (handler === undefined) return { error: ErrorUri.NO_SUCH_PROCEDURE };
     try {
@@ -282,6 +321,39 @@ export class MetaSession {
       if (failure instanceof WampError) return { error: failure.uri, args: failure.args };
       return { error: ErrorUri.INVALID_ARGUMENT, args: [String(failure)] };
     }
+  }
+
+  /**
+   * `wamp.subscription.get_events` in a cluster: every node keeps its own sessions' publications, so the kept
+   * events are this node's and the others' together, ordered by time, then filtered as asked.
+   */
+  private async clusterEvents(cluster: Fabric, args: unknown[], kwargs: KwArgs): Promise<MetaAnswer> {
+    let subscription: Subscription;
+    try {
+      subscription = this.subscription(args[0]);
+    } catch (failure) {
+      return { error: (failure as WampError).uri };
+    }
+    const local = this.realm.broker.keptEvents(subscription.topic, subscription.match) ?? [];
+    const others = await cluster.askNodes(
+      this.realm.name,
+      HISTORY_QUERY,
+      [subscription.topic, subscription.match],
+      {},
+      0,
+    );
+    const seen = new Set<number>();
+    const merged: HistoryEntry[] = [];
+    for (const entry of [
+      ...local,
+      ...others.flatMap((answer) => ('result' in answer ? historyEntries(answer.result[0]) : [])),
+    ]) {
+      if (seen.has(entry.publication)) continue;
+      seen.add(entry.publication);
+      merged.push(entry);
+    }
+    merged.sort((a, b) => a.time - b.time);
+    return { result: [describeEvents(subscription, filterHistory(merged, kwargs))] };
   }
 
   private answer(request: number, answer: MetaAnswer): void {
@@ -454,17 +526,7 @@ export class MetaSession {
       },
       'wamp.subscription.get_events': (args, kwargs) => {
         const subscription = this.subscription(args[0]);
-        const events = broker.events(subscription, kwargs) ?? [];
-        return [
-          events.map((entry) => ({
-            timestamp: new Date(entry.time).toISOString(),
-            subscription: subscription.id,
-            publication: entry.publication,
-            topic: entry.topic,
-            args: entry.args ?? [],
-            kwargs: entry.kwargs ?? {},
-          })),
-        ];
+        return [describeEvents(subscription, broker.events(subscription, kwargs) ?? [])];
       },
     };
   }
