@@ -295,4 +295,23 @@ describe('RPC across nodes', () => {
     const caller = await joined(b!, 'rpc9');
     expect(await answer(caller, 1, 'com.app.add', [5])).toEqual([MessageCode.RESULT, 1, {}, ['a', 5]]);
   });
+
+  it('revokes a callee of another node through wamp.registration.remove', async () => {
+    await using nodes = await startNodes(2, 'rpc10');
+    const [a, b] = nodes as unknown as RouterFixture[];
+    const callee = await a!.connect(jsonSerializer);
+    await callee.join('rpc10', { callee: { features: { registration_revocation: true } } });
+    const registration = await registered(callee, 1, 'com.app.revocable');
+    const admin = await joined(b!, 'rpc10');
+    expect(await answer(admin, 1, 'wamp.registration.remove', [registration], {})).toEqual([
+      MessageCode.RESULT,
+      1,
+      {},
+      [[callee.sessionId]],
+    ]);
+    expect(await callee.next(5_000)).toEqual([MessageCode.UNREGISTERED, 0, { registration }]);
+    await expect
+      .poll(async () => (await answer(admin, 2, 'com.app.revocable'))[4], { timeout: 5_000 })
+      .toBe(ErrorUri.NO_SUCH_PROCEDURE);
+  });
 });

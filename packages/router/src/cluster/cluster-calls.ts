@@ -1,5 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorUri, type InvocationPolicy, type MatchPolicy, ScopedIdGenerator } from '@wamp/protocol';
+import type { CalleeEnd } from '../core/dealer/ends.js';
 import type { ClusterCallee, ClusterRegisterOutcome, ClusterRegistration, FabricReceiver } from '../core/fabric.js';
 import type { Testaments } from '../core/meta/testaments.js';
 import type { Logger } from '../logger.js';
@@ -139,6 +140,21 @@ export class ClusterCalls {
 
   caughtUp(): Promise<void> {
     return this.registry.caughtUp();
+  }
+
+  revokeRemote(realm: string, callee: CalleeEnd, registrationId: number, reason: string | undefined): void {
+    if (!(callee instanceof RemoteCallee)) return;
+    this.send(callee.node, {
+      kind: 'revoke',
+      realm,
+      callId: this.callIds.next(),
+      calleeSession: callee.id,
+      registration: registrationId,
+      details: reason === undefined ? {} : { reason },
+      uri: '',
+      args: undefined,
+      kwargs: undefined,
+    });
   }
 
   remoteCallee(realm: string, callee: ClusterCallee): RemoteCallee {
@@ -332,6 +348,11 @@ export class ClusterCalls {
         }
         const { realm, callId, calleeSession, registration, details, args, kwargs } = call;
         receiver.remoteInvocation(realm, caller, callId, calleeSession, registration, details, args, kwargs);
+        return;
+      }
+      case 'revoke': {
+        const reason = typeof call.details.reason === 'string' ? call.details.reason : undefined;
+        receiver.remoteRevoke(call.realm, call.calleeSession, call.registration, reason);
         return;
       }
       case 'interrupt': {

@@ -205,6 +205,10 @@ export class NatsFabric implements Fabric {
     return this.calls === null ? Promise.resolve() : this.calls.caughtUp();
   }
 
+  revokeRemote(realm: string, callee: CalleeEnd, registrationId: number, reason: string | undefined): void {
+    this.calls?.revokeRemote(realm, callee, registrationId, reason);
+  }
+
   remoteCallee(realm: string, callee: ClusterCallee): CalleeEnd {
     return this.calls!.remoteCallee(realm, callee);
   }

@@ -78,6 +78,7 @@ describe('fabric wire format for calls between nodes', () => {
     ],
     ['result', { ...CALL, kind: 'result', registration: 0, details: { progress: true } }],
     ['error', { ...CALL, kind: 'error', registration: 0, details: {}, uri: 'com.app.error.oops' }],
+    ['revoke', { ...CALL, kind: 'revoke', details: { reason: 'maintenance' }, args: undefined, kwargs: undefined }],
   ] as [string, NodeCall][])('round-trips %s', (_kind, call) => {
     const decoded = decodeNodeCall(encodeNodeCall(call));
     expect({ ...decoded, args: decoded.args?.map((arg) => (arg instanceof Uint8Array ? [...arg] : arg)) }).toEqual({
@@ -93,6 +94,7 @@ describe('fabric wire format for calls between nodes', () => {
     ['a zero call ID', [2, 'r', 'n', 0, 1, 1, {}, '', null, null]],
     ['an invoke without registration', [2, 'r', 'n', 1, 1, 0, {}, '', null, null]],
     ['a result with a registration', [4, 'r', 'n', 1, 1, 5, {}, '', null, null]],
+    ['a revoke without registration', [6, 'r', 'n', 1, 1, 0, {}, '', null, null]],
     ['an error without URI', [5, 'r', 'n', 1, 1, 0, {}, '', null, null]],
     ['a result with a URI', [4, 'r', 'n', 1, 1, 0, {}, 'x.y', null, null]],
     ['details as a string', [2, 'r', 'n', 1, 1, 1, 'x', '', null, null]],

@@ -16,18 +16,25 @@ export const cbor = new Encoder({
 } as Options);
 
 /** Kinds of fabric message. */
-export const WireKind = { PUBLICATION: 1, INVOKE: 2, INTERRUPT: 3, RESULT: 4, ERROR: 5 } as const;
+export const WireKind = { PUBLICATION: 1, INVOKE: 2, INTERRUPT: 3, RESULT: 4, ERROR: 5, REVOKE: 6 } as const;
 
-/** The kinds of message about a call in flight between two nodes. */
-export type NodeCallKind = 'invoke' | 'interrupt' | 'result' | 'error';
+/** The kinds of message between two nodes about calls (and about revoking a callee's registration). */
+export type NodeCallKind = 'invoke' | 'interrupt' | 'result' | 'error' | 'revoke';
 
 const KIND_CODES: Record<NodeCallKind, number> = {
   invoke: WireKind.INVOKE,
   interrupt: WireKind.INTERRUPT,
   result: WireKind.RESULT,
   error: WireKind.ERROR,
+  revoke: WireKind.REVOKE,
 };
-const KINDS_BY_CODE: Record<number, NodeCallKind> = { 2: 'invoke', 3: 'interrupt', 4: 'result', 5: 'error' };
+const KINDS_BY_CODE: Record<number, NodeCallKind> = {
+  2: 'invoke',
+  3: 'interrupt',
+  4: 'result',
+  5: 'error',
+  6: 'revoke',
+};
 
 /**
  * A message about a call between the caller's node and the callee's: INVOCATION input (the first, or more for a
@@ -42,9 +49,12 @@ export interface NodeCall {
   callId: number;
   /** The callee's session ID. */
   calleeSession: number;
-  /** For `invoke`: the registration ID; 0 otherwise. */
+  /** For `invoke` and `revoke`: the registration ID; 0 otherwise. */
   registration: number;
-  /** INVOCATION, RESULT or ERROR details; for `interrupt`, the INTERRUPT options (`mode`, `reason`). */
+  /**
+   * INVOCATION, RESULT or ERROR details; for `interrupt`, the INTERRUPT options (`mode`, `reason`); for `revoke`,
+   * `{ reason? }`.
+   */
   details: Dict;
   /** For `error`: the error URI; '' otherwise. */
   uri: string;
@@ -184,7 +194,7 @@ export function decodeNodeCall(data: Uint8Array): NodeCall {
   if (typeof from !== 'string' || from === '') throw new MalformedFabricMessage('bad node');
   if (!isId(callId) || callId === 0) throw new MalformedFabricMessage('bad call ID');
   if (!isId(calleeSession) || calleeSession === 0) throw new MalformedFabricMessage('bad callee session');
-  if (!isId(registration) || (kind === 'invoke') !== (registration !== 0)) {
+  if (!isId(registration) || (kind === 'invoke' || kind === 'revoke') !== (registration !== 0)) {
     throw new MalformedFabricMessage('bad registration ID');
   }
   if (!isDict(details)) throw new MalformedFabricMessage('bad details');

@@ -118,6 +118,8 @@ export interface Fabric {
    * published here), so that another node publishes them if this node dies with the session.
    */
   keepTestaments(realm: string, session: number, testaments: Testaments | null): void;
+  /** Asks another node to revoke its callee's registration (`wamp.registration.remove` for a remote callee). */
+  revokeRemote(realm: string, callee: CalleeEnd, registrationId: number, reason: string | undefined): void;
   /** The callee end for a session of another node, through which INVOCATION and INTERRUPT reach it. */
   remoteCallee(realm: string, callee: ClusterCallee): CalleeEnd;
 }
@@ -148,6 +150,8 @@ export interface FabricReceiver {
     args: unknown[] | undefined,
     kwargs: Dict | undefined,
   ): void;
+  /** Another node asks to revoke this node's callee `calleeSession` from registration `registrationId`. */
+  remoteRevoke(realm: string, calleeSession: number, registrationId: number, reason: string | undefined): void;
   /** A caller on another node canceled (or timed out) its call to a callee of this node. */
   remoteInterrupt(realm: string, caller: CallerEnd, callRequest: number, mode: string, reason: string): void;
   /** A callee on another node answered (RESULT, progressive or final) a call from this node. */

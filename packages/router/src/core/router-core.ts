@@ -122,6 +122,10 @@ export class RouterCore implements FabricReceiver {
     else caller.send(error(MessageCode.CALL, callRequest, {}, ErrorUri.NO_SUCH_REALM, [`no realm ${realm} here`]));
   }
 
+  remoteRevoke(realm: string, calleeSession: number, registrationId: number, reason: string | undefined): void {
+    this.realms.get(realm)?.dealer.remoteRevoke(calleeSession, registrationId, reason);
+  }
+
   remoteInterrupt(realm: string, caller: CallerEnd, callRequest: number, mode: string, reason: string): void {
     this.realms.get(realm)?.dealer.remoteInterrupt(caller, callRequest, mode, reason);
   }

@@ -483,6 +483,13 @@ export class Dealer {
     callee.send(invocation(id, registration.id, details, args, kwargs));
   }
 
+  /** Another node's meta API revokes a callee of this node. */
+  remoteRevoke(calleeSession: number, registrationId: number, reason: string | undefined): void {
+    const session = this.localSession(calleeSession);
+    const registration = this.byId.get(registrationId);
+    if (session !== undefined && registration !== undefined) this.revoke(session, registration, reason);
+  }
+
   /** A caller on another node canceled its call (or its node's deadline passed). */
   remoteInterrupt(caller: CallerEnd, callRequest: number, mode: string, reason: string): void {
     const pending = caller.calls.get(callRequest);

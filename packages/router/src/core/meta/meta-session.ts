@@ -489,12 +489,13 @@ export class MetaSession {
       'wamp.registration.remove': (args, kwargs) => {
         const registration = this.clientRegistration(args[0]);
         const reason = typeof kwargs.reason === 'string' ? kwargs.reason : undefined;
-        // Callees of this node; those of other nodes of a cluster are theirs to revoke.
-        const callees = registration.callees
-          .filter((callee) => args[1] === undefined || callee.id === args[1])
-          .map((callee) => this.realm.sessions.get(callee.id))
-          .filter((callee) => callee !== undefined);
-        for (const callee of callees) dealer.revoke(callee, registration, reason);
+        const callees = registration.callees.filter((callee) => args[1] === undefined || callee.id === args[1]);
+        for (const callee of callees) {
+          const local = this.realm.sessions.get(callee.id);
+          // A callee of another node of the cluster: that node revokes it.
+          if (local !== undefined) dealer.revoke(local, registration, reason);
+          else this.cluster?.revokeRemote(this.realm.name, callee, registration.id, reason);
+        }
         return [callees.map((callee) => callee.id)];
       },
     };
