@@ -101,4 +101,48 @@ describe('session meta API across nodes', () => {
       await Promise.all(nodes.map((node) => node[Symbol.asyncDispose]()));
     }
   });
+
+  it('answers the subscription meta API for the subscriptions of every node, under IDs shared by the nodes', async () => {
+    const nodes = await Promise.all(
+      [1, 2, 3].map((i) => startRouter({ cluster: { nats: { servers: nats.url, name: `subs-node-${i}` } } })),
+    );
+    try {
+      const [a, b, c] = nodes as [RouterFixture, RouterFixture, RouterFixture];
+      const subscribers: RawPeer[] = [];
+      const ids: number[] = [];
+      for (const node of [a, b]) {
+        const peer = await node.connect(jsonSerializer);
+        await peer.join('realm1', { subscriber: { features: { subscription_revocation: true } } });
+        peer.send(subscribe(1, {}, 'com.app.t'));
+        ids.push((await peer.next(5_000))[2] as number);
+        subscribers.push(peer);
+      }
+      expect(ids[0]).toBe(ids[1]);
+      const id = ids[0]!;
+      const admin = await c.connect(jsonSerializer);
+      await admin.join('realm1');
+      await expect
+        .poll(async () => result(admin, 1, 'wamp.subscription.count_subscribers', [id]), { timeout: 5_000 })
+        .toBe(2);
+      expect(await result(admin, 2, 'wamp.subscription.lookup', ['com.app.t'])).toBe(id);
+      expect(await result(admin, 3, 'wamp.subscription.match', ['com.app.t'])).toEqual([id]);
+      expect(await result(admin, 4, 'wamp.subscription.list')).toMatchObject({ exact: [id] });
+      expect(await result(admin, 5, 'wamp.subscription.get', [id])).toMatchObject({
+        id,
+        uri: 'com.app.t',
+        match: 'exact',
+      });
+      expect(new Set((await result(admin, 6, 'wamp.subscription.list_subscribers', [id])) as number[])).toEqual(
+        new Set(subscribers.map((peer) => peer.sessionId)),
+      );
+      expect(new Set((await result(admin, 7, 'wamp.subscription.remove', [id])) as number[])).toEqual(
+        new Set(subscribers.map((peer) => peer.sessionId)),
+      );
+      for (const peer of subscribers)
+        expect(await peer.next(5_000)).toEqual([MessageCode.UNSUBSCRIBED, 0, { subscription: id }]);
+      expect(await result(admin, 8, 'wamp.subscription.lookup', ['com.app.t'])).toBeNull();
+    } finally {
+      await Promise.all(nodes.map((node) => node[Symbol.asyncDispose]()));
+    }
+  });
 });

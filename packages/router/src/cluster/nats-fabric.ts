@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type Dict, ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
 import type { CalleeEnd } from '../core/dealer/ends.js';
@@ -157,6 +158,12 @@ export class NatsFabric implements Fabric {
     }
     this.log.info({ node: name, number: this.numbers.number, nats: connection.getServer() }, 'joined the cluster');
     void this.watchStatus(connection);
+  }
+
+  subscriptionId(realm: string, topic: string, match: MatchPolicy): number {
+    const digest = createHash('sha256').update(`${realm}\u0000${match}\u0000${topic}`).digest();
+    // 53 bits of the digest, plus one: a WAMP ID in [1, 2^53].
+    return (digest.readUInt32BE(0) & 0x1fffff) * 2 ** 32 + digest.readUInt32BE(4) + 1;
   }
 
   sessionId(): number {

@@ -87,6 +87,11 @@ export interface Fabric {
   /** A new session ID that no other node of the cluster hands out (the caller checks it against its own). */
   sessionId(): number;
   /**
+   * The ID of the subscription to `(topic, match)` in `realm`: the same on every node (a hash), so that the meta
+   * API's answers about subscriptions merge across nodes.
+   */
+  subscriptionId(realm: string, topic: string, match: MatchPolicy): number;
+  /**
    * Adds a callee of this node to the cluster's registration of `(procedure, match)`, creating it if there is none
    * (atomically: two nodes cannot both create a `single` registration). Resolves with the registration, or with
    * `wamp.error.procedure_already_exists` and the like.

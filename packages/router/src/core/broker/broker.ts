@@ -201,7 +201,7 @@ export class Broker {
     let subscription = this.subscriptions.get(topic, match);
     const created = subscription === undefined;
     if (subscription === undefined) {
-      subscription = new Subscription(this.subscriptionIds.next(), topic, match);
+      subscription = new Subscription(this.newSubscriptionId(topic, match), topic, match);
       this.subscriptions.set(topic, match, subscription);
       this.byId.set(subscription.id, subscription);
     }
@@ -217,6 +217,15 @@ export class Broker {
     if (added) this.meta.subscribed(session, subscription);
     if (getRetained) this.sendRetained(session, subscription, this.retained.values());
     return subscription;
+  }
+
+  /** A subscription ID: the next of this router, or in a cluster the same one on every node (a hash). */
+  private newSubscriptionId(topic: string, match: MatchPolicy): number {
+    if (this.fabric === null) return this.subscriptionIds.next();
+    const id = this.fabric.subscriptionId(this.realmName, topic, match);
+    if (!this.byId.has(id)) return id;
+    // Two topics with one hash (about one chance in 2^53 per pair): unique here, if not the same on every node.
+    return this.subscriptionIds.next();
   }
 
   /** Sends a new subscriber the retained events its subscription matches, marked `retained`. */

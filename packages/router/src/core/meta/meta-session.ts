@@ -30,7 +30,7 @@ type MetaProcedure = (args: unknown[], kwargs: KwArgs, caller: number) => unknow
  * The session meta procedures that answer for the whole cluster: the node serving the call merges its own answer
  * with the other nodes' (sums for counts, lists joined, the first node that knows a session for `get` and `kill`).
  */
-export const CLUSTER_META_PROCEDURES: ReadonlyMap<string, 'sum' | 'concat' | 'first'> = new Map([
+export const CLUSTER_META_PROCEDURES: ReadonlyMap<string, MergeMode> = new Map<string, MergeMode>([
   ['wamp.session.count', 'sum'],
   ['wamp.session.list', 'concat'],
   ['wamp.session.get', 'first'],
@@ -38,7 +38,53 @@ export const CLUSTER_META_PROCEDURES: ReadonlyMap<string, 'sum' | 'concat' | 'fi
   ['wamp.session.kill_by_authid', 'concat'],
   ['wamp.session.kill_by_authrole', 'sum'],
   ['wamp.session.kill_all', 'sum'],
+  // Subscription IDs are the same on every node (see Fabric.subscriptionId), so answers about them merge.
+  ['wamp.subscription.list', 'policies'],
+  ['wamp.subscription.lookup', 'first-found'],
+  ['wamp.subscription.match', 'union'],
+  ['wamp.subscription.get', 'first'],
+  ['wamp.subscription.list_subscribers', 'concat'],
+  ['wamp.subscription.count_subscribers', 'sum'],
+  ['wamp.subscription.remove', 'concat'],
 ]);
+
+/**
+ * How the nodes' answers merge: numbers summed, lists joined, the union of IDs (null for none), per-policy ID lists
+ * joined, the first answer that is not null, or the first success.
+ */
+type MergeMode = 'sum' | 'concat' | 'union' | 'policies' | 'first-found' | 'first';
+
+/** Merges the nodes' answers to a cluster meta call, as {@link CLUSTER_META_PROCEDURES} says. */
+function mergeAnswers(how: MergeMode, answers: MetaAnswer[]): MetaAnswer {
+  const results = answers.filter((answer): answer is { result: unknown[] } => 'result' in answer);
+  if (results.length === 0) return answers[0] ?? { error: ErrorUri.NO_SUCH_SESSION };
+  const firsts = results.map((answer) => answer.result[0]);
+  switch (how) {
+    case 'first':
+      return results[0]!;
+    case 'first-found':
+      return { result: [firsts.find((value) => value !== null && value !== undefined) ?? null] };
+    case 'sum':
+      return { result: [firsts.reduce((sum: number, value) => sum + Number(value ?? 0), 0)] };
+    case 'concat':
+      return { result: [firsts.flatMap((value) => (Array.isArray(value) ? value : []))] };
+    case 'union': {
+      const ids = [...new Set(firsts.flatMap((value) => (Array.isArray(value) ? value : [])))];
+      return { result: [ids.length > 0 ? ids : null] };
+    }
+    case 'policies': {
+      const merged: Record<string, unknown[]> = { exact: [], prefix: [], wildcard: [] };
+      for (const value of firsts) {
+        if (!isDict(value)) continue;
+        for (const policy of Object.keys(merged)) {
+          const ids = value[policy];
+          if (Array.isArray(ids)) for (const id of ids) if (!merged[policy]!.includes(id)) merged[policy]!.push(id);
+        }
+      }
+      return { result: [merged] };
+    }
+  }
+}
 
 /** What a node asks the others for the kept events of a history log: `[topic, match]` → `[entries]`. */
 const HISTORY_QUERY = 'wamp.cluster.history';
@@ -58,14 +104,6 @@ function historyEntries(value: unknown): HistoryEntry[] {
   );
 }
 
-/** Merges the nodes' answers to a cluster meta call, as {@link CLUSTER_META_PROCEDURES} says. */
-function mergeAnswers(how: 'sum' | 'concat' | 'first', answers: MetaAnswer[]): MetaAnswer {
-  const results = answers.filter((answer): answer is { result: unknown[] } => 'result' in answer);
-  if (results.length === 0) return answers[0] ?? { error: ErrorUri.NO_SUCH_SESSION };
-  if (how === 'first') return results[0]!;
-  if (how === 'sum') return { result: [results.reduce((sum, answer) => sum + Number(answer.result[0] ?? 0), 0)] };
-  return { result: [results.flatMap((answer) => (Array.isArray(answer.result[0]) ? answer.result[0] : []))] };
-}
 
 const KILLED = 'wamp.close.killed';
 
