@@ -255,7 +255,7 @@ export class ClusterCalls {
 
   private readonly send = (node: string, call: Omit<NodeCall, 'from'>): void => {
     if (this.connection.isClosed()) return;
-    const data = encodeNodeCall({ ...call, from: this.node });
+    const data = encodeNodeCall(call, this.node);
     if (!this.linked) {
       this.sendWhileUnlinked(node, call, data);
       return;
@@ -296,6 +296,11 @@ export class ClusterCalls {
     }
     this.unsent.push([node, data]);
   }
+
+  /** A remote caller's call is over: forget it (one function for every call, not a closure per call). */
+  private readonly forget = (caller: RemoteCaller): void => {
+    this.callers.delete(`${caller.node}\u0000${caller.callId}`);
+  };
 
   private onUndelivered(message: Msg): void {
     if (message.headers?.code !== NO_RESPONDERS) return;
@@ -340,9 +345,7 @@ export class ClusterCalls {
       case 'invoke': {
         let caller = this.callers.get(callerKey);
         if (caller === undefined) {
-          caller = new RemoteCaller(call.realm, call.from, call.callId, call.calleeSession, this.send, (done) =>
-            this.callers.delete(`${done.node}\u0000${done.callId}`),
-          );
+          caller = new RemoteCaller(call.realm, call.from, call.callId, call.calleeSession, this.send, this.forget);
           this.callers.set(callerKey, caller);
           this.membership.expect(call.from);
         }

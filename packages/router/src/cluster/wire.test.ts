@@ -80,7 +80,7 @@ describe('fabric wire format for calls between nodes', () => {
     ['error', { ...CALL, kind: 'error', registration: 0, details: {}, uri: 'com.app.error.oops' }],
     ['revoke', { ...CALL, kind: 'revoke', details: { reason: 'maintenance' }, args: undefined, kwargs: undefined }],
   ] as [string, NodeCall][])('round-trips %s', (_kind, call) => {
-    const decoded = decodeNodeCall(encodeNodeCall(call));
+    const decoded = decodeNodeCall(encodeNodeCall(call, call.from));
     expect({ ...decoded, args: decoded.args?.map((arg) => (arg instanceof Uint8Array ? [...arg] : arg)) }).toEqual({
       ...call,
       args: call.args?.map((arg) => (arg instanceof Uint8Array ? [...arg] : arg)),

@@ -156,18 +156,18 @@ export function decodePublication(data: Uint8Array): Publication {
 }
 
 /**
- * Encodes a message about a call for the other node.
+ * Encodes a message about a call for the other node, as sent by node `from`.
  *
  * @example
  * ```ts
- * decodeNodeCall(encodeNodeCall(call)); // an equal message
+ * decodeNodeCall(encodeNodeCall(call, 'node-1')); // an equal message, from node-1
  * ```
  */
-export function encodeNodeCall(call: NodeCall): Uint8Array {
+export function encodeNodeCall(call: Omit<NodeCall, 'from'>, from: string): Uint8Array {
   return cbor.encode([
     KIND_CODES[call.kind],
     call.realm,
-    call.from,
+    from,
     call.callId,
     call.calleeSession,
     call.registration,

@@ -104,7 +104,6 @@ function historyEntries(value: unknown): HistoryEntry[] {
   );
 }
 
-
 const KILLED = 'wamp.close.killed';
 
 /** Kept events as `wamp.subscription.get_events` answers them. */
