@@ -12,7 +12,7 @@ import { connect } from '@wamp/transport/node';
 import { generate } from 'selfsigned';
 import { afterAll, describe, expect, it } from 'vitest';
 import { roundTrip } from '../support/call.js';
-import { startCli } from '../support/cli.js';
+import { runFailing, startCli } from '../support/cli.js';
 
 const BIN = fileURLToPath(new URL('../../packages/router/bin/wamp-router.js', import.meta.url));
 const run = promisify(execFile);
@@ -25,16 +25,7 @@ function file(name: string, content: string): string {
   return path;
 }
 
-/** Runs the CLI expecting failure; resolves with its exit code and stderr. */
-async function fails(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    await run('node', [BIN, ...args]);
-  } catch (error) {
-    const e = error as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr };
-  }
-  throw new Error(`wamp-router ${args.join(' ')} succeeded, expected a failure`);
-}
+const fails = (args: string[]) => runFailing(BIN, args);
 
 describe('wamp-router CLI', () => {
   it('prints usage with --help and the package version with --version', async () => {

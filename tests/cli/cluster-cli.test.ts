@@ -1,14 +1,11 @@
 // The `wamp-router` command as a cluster node: --cluster, --node-name and --workers against a real nats-server.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Session } from '@wamp/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NatsServer, startNatsServer } from '../../packages/router/test/support/nats-server.js';
-import { startCli } from '../support/cli.js';
+import { runFailing, startCli } from '../support/cli.js';
 
 const BIN = fileURLToPath(new URL('../../packages/router/bin/wamp-router.js', import.meta.url));
-const run = promisify(execFile);
 
 let nats: NatsServer;
 
@@ -20,15 +17,7 @@ afterAll(async () => {
   await nats[Symbol.asyncDispose]();
 });
 
-async function fails(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    await run('node', [BIN, ...args]);
-  } catch (error) {
-    const e = error as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr };
-  }
-  throw new Error(`wamp-router ${args.join(' ')} succeeded, expected a failure`);
-}
+const fails = (args: string[]) => runFailing(BIN, args);
 
 describe('wamp-router as a cluster node', () => {
   it('runs --workers processes on one port, joined through NATS, with one startup line', async () => {

@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 
 /** A started `wamp-router` process and the URL from its startup line. */
 export interface RunningCli extends AsyncDisposable {
@@ -75,4 +76,17 @@ export function startCli(
       reject(new Error(`wamp-router exited with ${code} before starting\nstdout: ${stdout}\nstderr: ${stderr}`));
     });
   });
+}
+
+const run = promisify(execFile);
+
+/** Runs `node script args` expecting it to fail; resolves with its exit code and stderr. */
+export async function runFailing(script: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    await run('node', [script, ...args]);
+  } catch (error) {
+    const e = error as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+  throw new Error(`${script} ${args.join(' ')} succeeded, expected a failure`);
 }

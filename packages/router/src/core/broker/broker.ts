@@ -27,7 +27,7 @@ import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
 import { EventHistory, type HistoryEntry, type HistoryQuery } from './history.js';
-import { ReceiverFilter, type ReceiverLists } from './receivers.js';
+import { namesReceivers, ReceiverFilter, type ReceiverLists } from './receivers.js';
 import { Subscription } from './subscriptions.js';
 
 /** Shared by every EVENT without details; never mutated, and encoded synchronously. */
@@ -59,16 +59,7 @@ function eventDetails(session: RouterSession, options: PublishMessage[2], forceD
 
 /** The subscriber lists a PUBLISH names, for other nodes; null (no allocation) when it names none. */
 function receiverLists(options: PublishMessage[2]): ReceiverLists | null {
-  if (
-    options.exclude === undefined &&
-    options.exclude_authid === undefined &&
-    options.exclude_authrole === undefined &&
-    options.eligible === undefined &&
-    options.eligible_authid === undefined &&
-    options.eligible_authrole === undefined
-  ) {
-    return null;
-  }
+  if (!namesReceivers(options)) return null;
   const lists: ReceiverLists = {};
   if (options.exclude !== undefined) lists.exclude = options.exclude;
   if (options.exclude_authid !== undefined) lists.exclude_authid = options.exclude_authid;

@@ -1,13 +1,29 @@
+import type { PublishOptions } from '@wamp/protocol';
 import type { RouterSession } from '../session.js';
 
 /** The subscriber black- and whitelists of a publication, as its PUBLISH options name them. */
-export interface ReceiverLists {
-  exclude?: number[];
-  exclude_authid?: string[];
-  exclude_authrole?: string[];
-  eligible?: number[];
-  eligible_authid?: string[];
-  eligible_authrole?: string[];
+export type ReceiverLists = Pick<
+  PublishOptions,
+  'exclude' | 'exclude_authid' | 'exclude_authrole' | 'eligible' | 'eligible_authid' | 'eligible_authrole'
+>;
+
+/**
+ * True when `options` name any subscriber list.
+ *
+ * @example
+ * ```ts
+ * namesReceivers({ eligible: [7] }); // true
+ * ```
+ */
+export function namesReceivers(options: ReceiverLists): boolean {
+  return (
+    options.exclude !== undefined ||
+    options.exclude_authid !== undefined ||
+    options.exclude_authrole !== undefined ||
+    options.eligible !== undefined ||
+    options.eligible_authid !== undefined ||
+    options.eligible_authrole !== undefined
+  );
 }
 
 function setOf<T>(values: T[] | undefined): Set<T> | null {
@@ -45,17 +61,7 @@ export class ReceiverFilter {
    * ```
    */
   static from(options: ReceiverLists): ReceiverFilter | null {
-    if (
-      options.exclude === undefined &&
-      options.exclude_authid === undefined &&
-      options.exclude_authrole === undefined &&
-      options.eligible === undefined &&
-      options.eligible_authid === undefined &&
-      options.eligible_authrole === undefined
-    ) {
-      return null;
-    }
-    return new ReceiverFilter(options);
+    return namesReceivers(options) ? new ReceiverFilter(options) : null;
   }
 
   /** True when `session` may receive the event: on every whitelist given, and on no blacklist. */
