@@ -325,27 +325,21 @@ export class RouterSession {
    * wait behind them.
    */
   private route(realm: Realm, message: AuthorizedMessage, verdict: Verdict): void {
+    const pending = this.handOver(realm, message, verdict);
+    if (pending !== undefined) this.waitFor(pending);
+  }
+
+  /** The broker's or dealer's handling of the message; a promise when it waits for the cluster. */
+  private handOver(realm: Realm, message: AuthorizedMessage, verdict: Verdict): Promise<void> | undefined {
     switch (message[0]) {
-      case MessageCode.PUBLISH: {
-        const pending = realm.broker.publish(this, message, verdict);
-        if (pending !== undefined) this.waitFor(pending);
-        return;
-      }
-      case MessageCode.SUBSCRIBE: {
-        const pending = realm.broker.subscribe(this, message, verdict);
-        if (pending !== undefined) this.waitFor(pending);
-        return;
-      }
-      case MessageCode.CALL: {
-        const pending = realm.dealer.call(this, message, verdict);
-        if (pending !== undefined) this.waitFor(pending);
-        return;
-      }
-      case MessageCode.REGISTER: {
-        const pending = realm.dealer.register(this, message, verdict);
-        if (pending !== undefined) this.waitFor(pending);
-        return;
-      }
+      case MessageCode.PUBLISH:
+        return realm.broker.publish(this, message, verdict);
+      case MessageCode.SUBSCRIBE:
+        return realm.broker.subscribe(this, message, verdict);
+      case MessageCode.CALL:
+        return realm.dealer.call(this, message, verdict);
+      case MessageCode.REGISTER:
+        return realm.dealer.register(this, message, verdict);
     }
   }
 
