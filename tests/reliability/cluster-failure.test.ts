@@ -100,5 +100,9 @@ describe('cluster failures', () => {
         { timeout: 10_000, interval: 250 },
       )
       .toBe(true);
+    // The nodes still follow the registry: a procedure registered after the restart is callable from the other node.
+    const late = await session(a.url);
+    await late.register('com.app.late', () => 'registered after the restart');
+    expect(await caller.call('com.app.late')).toBe('registered after the restart');
   });
 });
