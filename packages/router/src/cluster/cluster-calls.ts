@@ -18,7 +18,7 @@ export function nodeSubject(node: string): string {
 }
 
 /** Where NATS tells a node that nobody listened for a call's input (a 503 "no responders" status). */
-function undeliveredSubject(node: string, callId: number | '*'): string {
+function undeliveredSubject(node: string, callId: number | '*' | ''): string {
   return `${nodeSubject(node)}.undelivered.${callId}`;
 }
 
@@ -56,6 +56,10 @@ export class ClusterCalls {
   private readonly unsent: [node: string, data: Uint8Array][] = [];
 
   private readonly node: string;
+  /** Each node's subject, escaped once rather than per message. */
+  private readonly subjects = new Map<string, string>();
+  /** This node's subject for undelivered call input, up to the call ID. */
+  private readonly undeliveredPrefix: string;
 
   private constructor(
     private readonly connection: NatsConnection,
@@ -68,6 +72,16 @@ export class ClusterCalls {
     private readonly log: Logger,
   ) {
     this.node = numbers.name;
+    this.undeliveredPrefix = undeliveredSubject(this.node, '');
+  }
+
+  private subjectOf(node: string): string {
+    let subject = this.subjects.get(node);
+    if (subject === undefined) {
+      subject = nodeSubject(node);
+      this.subjects.set(node, subject);
+    }
+    return subject;
   }
 
   /** Opens the registry and starts following it, the node's subject and the heartbeats. */
@@ -206,7 +220,7 @@ export class ClusterCalls {
   reconnected(): Promise<void> {
     this.linked = true;
     this.membership.resume();
-    for (const [node, data] of this.unsent.splice(0)) this.connection.publish(nodeSubject(node), data);
+    for (const [node, data] of this.unsent.splice(0)) this.connection.publish(this.subjectOf(node), data);
     return this.announceAgain();
   }
 
@@ -263,9 +277,9 @@ export class ClusterCalls {
     // Call input carries a reply subject only so that NATS says so when no node listens (the callee's node is gone
     // or not back yet); the call then fails at once instead of waiting for an answer that cannot come.
     if (call.kind === 'invoke') {
-      this.connection.publish(nodeSubject(node), data, { reply: undeliveredSubject(this.node, call.callId) });
+      this.connection.publish(this.subjectOf(node), data, { reply: this.undeliveredPrefix + call.callId });
     } else {
-      this.connection.publish(nodeSubject(node), data);
+      this.connection.publish(this.subjectOf(node), data);
     }
   };
 
@@ -381,6 +395,7 @@ export class ClusterCalls {
 
   /** A node is gone: calls in flight with it end, and its callees leave the registry (any node may do that). */
   private nodeGone(node: string): void {
+    this.subjects.delete(node);
     const receiver = this.receiver();
     for (const [key, callee] of this.callees) {
       if (callee.node !== node) continue;
