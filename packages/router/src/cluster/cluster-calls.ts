@@ -47,7 +47,8 @@ export class ClusterCalls {
   private readonly callIds = new ScopedIdGenerator();
   private readonly callees = new Map<string, RemoteCallee>();
   private readonly callers = new Map<string, RemoteCaller>();
-  private readonly announced = new Map<string, Announced>();
+  /** This node's registered callees, by registration (realm, procedure, policy), then by session. */
+  private readonly announced = new Map<string, Map<number, Announced>>();
   private readonly subscriptions: Subscription[] = [];
   private rejected = 0;
   /** False while the link to NATS is down. */
@@ -132,12 +133,23 @@ export class ClusterCalls {
   ): Promise<ClusterRegisterOutcome> {
     const entry: Announced = { realm, procedure, match, invoke, callee: { ...callee, node: this.node } };
     const outcome = await this.registry.add(realm, procedure, match, invoke, entry.callee);
-    if ('registration' in outcome) this.announced.set(announcedKey(realm, procedure, match, callee.session), entry);
+    if ('registration' in outcome) {
+      const key = registrationKey(realm, procedure, match);
+      let callees = this.announced.get(key);
+      if (callees === undefined) {
+        callees = new Map();
+        this.announced.set(key, callees);
+      }
+      callees.set(callee.session, entry);
+    }
     return outcome;
   }
 
   unregister(realm: string, procedure: string, match: MatchPolicy, session: number): Promise<void> {
-    this.announced.delete(announcedKey(realm, procedure, match, session));
+    const key = registrationKey(realm, procedure, match);
+    const callees = this.announced.get(key);
+    callees?.delete(session);
+    if (callees?.size === 0) this.announced.delete(key);
     return this.registry.remove(realm, procedure, match, this.node, session).catch((error: unknown) => {
       this.log.warn({ err: error, procedure, session }, 'registry: removing a callee failed');
     });
@@ -187,7 +199,7 @@ export class ClusterCalls {
    * gone and removed them meanwhile). A `single` registration taken by another node meanwhile stays theirs.
    */
   private async announceAgain(): Promise<void> {
-    for (const entry of this.announced.values()) {
+    for (const entry of this.allAnnounced()) {
       const outcome = await this.registry.add(entry.realm, entry.procedure, entry.match, entry.invoke, entry.callee);
       if ('error' in outcome) {
         this.log.warn({ procedure: entry.procedure, why: outcome.message }, 'could not register again after an outage');
@@ -216,6 +228,10 @@ export class ClusterCalls {
     }
   }
 
+  private *allAnnounced(): Iterable<Announced> {
+    for (const callees of this.announced.values()) yield* callees.values();
+  }
+
   /** NATS is back: the others get time to be heard, answers made meanwhile go out, and callees are announced again. */
   reconnected(): Promise<void> {
     this.linked = true;
@@ -234,8 +250,7 @@ export class ClusterCalls {
     match: MatchPolicy,
     registration: ClusterRegistration | null,
   ): void {
-    for (const entry of this.announced.values()) {
-      if (entry.realm !== realm || entry.procedure !== procedure || entry.match !== match) continue;
+    for (const entry of this.announced.get(registrationKey(realm, procedure, match))?.values() ?? []) {
       const listed = registration?.callees.some(
         (callee) => callee.node === this.node && callee.session === entry.callee.session,
       );
@@ -258,7 +273,7 @@ export class ClusterCalls {
     this.registry.stop();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.membership.leave();
-    const removals: Promise<unknown>[] = [...this.announced.values()].map((entry) =>
+    const removals: Promise<unknown>[] = [...this.allAnnounced()].map((entry) =>
       this.registry
         .remove(entry.realm, entry.procedure, entry.match, this.node, entry.callee.session)
         .catch(() => undefined),
@@ -419,8 +434,8 @@ export class ClusterCalls {
   }
 }
 
-function announcedKey(realm: string, procedure: string, match: MatchPolicy, session: number): string {
-  return `${realm}\u0000${procedure}\u0000${match}\u0000${session}`;
+function registrationKey(realm: string, procedure: string, match: MatchPolicy): string {
+  return `${realm}\u0000${procedure}\u0000${match}`;
 }
 
 /** Waits for `work`, but no longer than `ms`. */
