@@ -110,6 +110,9 @@ export class Registry {
   /** The bucket revision the watch has handled; with `waiting`, for {@link Registry.caughtUp}. */
   private revision = 0;
   private readonly waiting: { revision: number; resolve: () => void }[] = [];
+  /** The look at the bucket in progress, and the one the misses that arrived meanwhile wait for. */
+  private look: Promise<void> | null = null;
+  private nextLook: Promise<void> | null = null;
 
   private constructor(
     private readonly kv: KV,
@@ -247,11 +250,34 @@ export class Registry {
   /**
    * Resolves once the watch has handled every change the bucket held when asked (at most `timeoutMs` later): a node
    * that finds no registration for a call waits for this before saying `no_such_procedure`, so a procedure
-   * registered on another node is callable here as soon as its REGISTERED went out.
+   * registered on another node is callable here as soon as its REGISTERED went out. One look at the bucket is in
+   * flight at a time: misses arriving meanwhile share the next one (it must start after them to see what they
+   * may be looking for), so a flood of calls to unknown procedures costs one JetStream request per round trip.
    */
-  async caughtUp(timeoutMs = 1_000): Promise<void> {
-    const status = await this.kv.status();
-    const latest = status.streamInfo.state.last_seq;
+  caughtUp(timeoutMs = 1_000): Promise<void> {
+    if (this.nextLook !== null) return this.nextLook;
+    if (this.look === null) {
+      this.look = this.catchUp(timeoutMs).finally(() => {
+        this.look = null;
+      });
+      return this.look;
+    }
+    this.nextLook = this.look.then(() => {
+      this.nextLook = null;
+      return this.caughtUp(timeoutMs);
+    });
+    return this.nextLook;
+  }
+
+  /** Never rejects: with the bucket out of reach (NATS down), the node answers from what it has seen. */
+  private async catchUp(timeoutMs: number): Promise<void> {
+    let latest: number;
+    try {
+      latest = (await this.kv.status()).streamInfo.state.last_seq;
+    } catch (error) {
+      this.log.debug({ err: error }, 'registry: cannot look at the bucket; answering from what this node has seen');
+      return;
+    }
     if (this.revision >= latest) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
