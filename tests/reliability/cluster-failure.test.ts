@@ -81,6 +81,8 @@ describe('cluster failures', () => {
     expect(await caller.call('com.app.echo', ['before'])).toBe('before');
 
     await first.stop('SIGTERM');
+    // Without NATS a call to an unknown procedure is still answered, and the session stays.
+    await expect(caller.call('com.app.unknown')).rejects.toMatchObject({ uri: 'wamp.error.no_such_procedure' });
     const second = await startNatsServer({ port, storeDir: first.storeDir });
     cleanups.push(async () => second[Symbol.asyncDispose]());
     // Calls and events flow again once both nodes are back on NATS.

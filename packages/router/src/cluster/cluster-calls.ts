@@ -164,8 +164,9 @@ export class ClusterCalls {
     return this.membership.others;
   }
 
+  /** See {@link Registry.caughtUp}; without a link to NATS the node answers from what it has seen, at once. */
   caughtUp(): Promise<void> {
-    return this.registry.caughtUp();
+    return this.linked ? this.registry.caughtUp() : Promise.resolve();
   }
 
   revokeRemote(realm: string, callee: CalleeEnd, registrationId: number, reason: string | undefined): void {

@@ -273,7 +273,20 @@ export class Registry {
   private async catchUp(timeoutMs: number): Promise<void> {
     let latest: number;
     try {
-      latest = (await this.kv.status()).streamInfo.state.last_seq;
+      // JetStream's own timeout is 5 s; a call should not wait that long for a look that NATS cannot give now.
+      latest = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no answer within the catch-up timeout')), timeoutMs);
+        this.kv.status().then(
+          (status) => {
+            clearTimeout(timer);
+            resolve(status.streamInfo.state.last_seq);
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        );
+      });
     } catch (error) {
       this.log.debug({ err: error }, 'registry: cannot look at the bucket; answering from what this node has seen');
       return;
