@@ -66,6 +66,36 @@ describe('cluster failures', () => {
     );
   });
 
+  it('cleans up after a lone node that died with nobody to notice, once another node starts', async () => {
+    await using nats = await startNatsServer();
+    const ghost = await startRouterProcess({ cluster: { nats: { servers: nats.url, name: 'ghost' } } });
+    cleanups.push(async () => ghost[Symbol.asyncDispose]());
+    const haunting = await Session.connect({ url: ghost.url, realm: 'realm1', reconnect: false });
+    await haunting.register('com.app.ghost', () => 'boo');
+    await haunting.call('wamp.session.add_testament', ['com.app.gone', ['ghost session'], {}]);
+    ghost.child.kill('SIGKILL');
+    const heir = await node(nats, 'heir');
+    const watcher = await session(heir.url);
+    const testaments: unknown[] = [];
+    await watcher.subscribe('com.app.gone', (args) => testaments.push(args[0]));
+    await expect.poll(() => testaments, { timeout: FAILURE_TIMEOUT_MS + 3_000 }).toEqual(['ghost session']);
+    const successor = await session(heir.url);
+    await expect
+      .poll(
+        async () =>
+          successor
+            .register('com.app.ghost', () => 'heir')
+            .then(
+              () => 'registered',
+              () => 'taken',
+            ),
+        {
+          timeout: 5_000,
+        },
+      )
+      .toBe('registered');
+  });
+
   it('reconnects when NATS restarts, and routes across nodes again with what was registered before', async () => {
     const first = await startNatsServer();
     cleanups.push(async () => first[Symbol.asyncDispose]());

@@ -314,4 +314,17 @@ describe('RPC across nodes', () => {
       .poll(async () => (await answer(admin, 2, 'com.app.revocable'))[4], { timeout: 5_000 })
       .toBe(ErrorUri.NO_SUCH_PROCEDURE);
   });
+
+  it('gives a node that joins later the registrations made before it', async () => {
+    await using early = await startNodes(1, 'rpc11');
+    const callee = await joined(early[0]!, 'rpc11');
+    await registered(callee, 1, 'com.app.before');
+    serve(callee, 'early');
+    await using late = await startRouter({
+      realms: ['rpc11'],
+      cluster: { nats: { servers: nats.url, name: 'rpc11-late' } },
+    });
+    const caller = await joined(late, 'rpc11');
+    expect(await answer(caller, 1, 'com.app.before', [1])).toEqual([MessageCode.RESULT, 1, {}, ['early', 1]]);
+  });
 });

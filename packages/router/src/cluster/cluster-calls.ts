@@ -85,7 +85,7 @@ export class ClusterCalls {
     return subject;
   }
 
-  /** Opens the registry and starts following it, the node's subject and the heartbeats. */
+  /** Opens the registry and listens on the node's subject; {@link ClusterCalls.follow} then starts the rest. */
   static async start(
     connection: NatsConnection,
     numbers: NodeNumbers,
@@ -114,14 +114,24 @@ export class ClusterCalls {
         callback: (_error, message) => calls.onUndelivered(message),
       }),
     );
-    await registry.watch((realm, procedure, match, registration) => {
-      for (const callee of registration?.callees ?? []) membership.expect(callee.node);
-      receiver()?.registrationChanged(realm, procedure, match, registration);
-      calls.checkAnnounced(realm, procedure, match, registration);
-    });
-    membership.start((gone) => calls.nodeGone(gone));
     await connection.flush();
     return calls;
+  }
+
+  /**
+   * Starts following the registry (its current registrations first) and the heartbeats. Separate from `start` so
+   * that the fabric can hand out remote callees for the registrations the watch delivers at once.
+   */
+  async follow(): Promise<void> {
+    await this.registry.watch((realm, procedure, match, registration) => {
+      for (const callee of registration?.callees ?? []) this.membership.expect(callee.node);
+      this.receiver()?.registrationChanged(realm, procedure, match, registration);
+      this.checkAnnounced(realm, procedure, match, registration);
+    });
+    // Nodes that hold a number are expected to be heard: one that died with nobody left to notice (a lone node
+    // killed and restarted under another name) is declared gone after the failure timeout and cleaned up then.
+    for (const name of await this.numbers.claimedNames()) this.membership.expect(name);
+    this.membership.start((gone) => this.nodeGone(gone));
   }
 
   async register(

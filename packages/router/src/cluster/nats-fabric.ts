@@ -143,6 +143,7 @@ export class NatsFabric implements Fabric {
         this.options.maxMessageBytes,
         this.log,
       );
+      await this.calls.follow();
     } catch (error) {
       await connection.close();
       throw new Error(

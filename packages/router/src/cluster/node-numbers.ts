@@ -84,10 +84,14 @@ export class NodeNumbers {
     return sessionIdOf(this.number);
   }
 
-  /** The name of the node holding `number`, or undefined when none does. */
-  async nameOf(number: number): Promise<string | undefined> {
-    const entry = await this.kv.get(`n${number}`);
-    return entry !== null && entry.operation === 'PUT' ? fromUtf8.decode(entry.value) : undefined;
+  /** The names of the nodes holding a number, this one's included (some may be dead: see {@link ClusterCalls}). */
+  async claimedNames(): Promise<string[]> {
+    const names: string[] = [];
+    for await (const key of await this.kv.keys()) {
+      const entry = await this.kv.get(key);
+      if (entry !== null && entry.operation === 'PUT') names.push(fromUtf8.decode(entry.value));
+    }
+    return names;
   }
 
   /** Frees the number of a node that is gone (any node may; only a claim still held by `name` is removed). */

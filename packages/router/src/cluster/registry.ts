@@ -233,7 +233,7 @@ export class Registry {
         if (entry.operation !== 'PUT') {
           const known = this.known.get(entry.key);
           this.known.delete(entry.key);
-          if (known !== undefined) onChange(realm, known.procedure, known.match, null);
+          if (known !== undefined) this.notify(onChange, realm, known.procedure, known.match, null);
           continue;
         }
         const registration = decodeRegistration(entry.value);
@@ -242,9 +242,24 @@ export class Registry {
           continue;
         }
         this.known.set(entry.key, { procedure: registration.procedure, match: registration.match });
-        onChange(realm, registration.procedure, registration.match, registration);
+        this.notify(onChange, realm, registration.procedure, registration.match, registration);
       }
     })();
+  }
+
+  /** Tells `onChange`; a failure there is logged, and the watch goes on with the next change. */
+  private notify(
+    onChange: RegistryChange,
+    realm: string,
+    procedure: string,
+    match: MatchPolicy,
+    registration: ClusterRegistration | null,
+  ): void {
+    try {
+      onChange(realm, procedure, match, registration);
+    } catch (error) {
+      this.log.error({ err: error, procedure }, 'registry: applying a change failed');
+    }
   }
 
   /**
