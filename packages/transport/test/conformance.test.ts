@@ -4,7 +4,7 @@ import { msgpackSerializer } from '@wamp/protocol/msgpack';
 import { connect as browserConnect } from '../src/browser.js';
 import { connect, createMemoryPair } from '../src/node.js';
 import { startServer } from './fixture.js';
-import { transportCases } from './transport.cases.js';
+import { type PairFactory, transportCases } from './transport.cases.js';
 
 const SERIALIZERS = [jsonSerializer, cborSerializer, msgpackSerializer];
 
@@ -19,32 +19,25 @@ transportCases('memory pair', SERIALIZERS, async (serializer) => {
   };
 });
 
-transportCases('ws pair', SERIALIZERS, async (serializer) => {
-  const fixture = await startServer([serializer]);
-  const client = await connect(fixture.url, { serializers: [serializer] });
-  const { transport: server } = await fixture.nextTransport();
-  return {
-    client,
-    server,
-    async [Symbol.asyncDispose]() {
-      client.terminate();
-      await fixture[Symbol.asyncDispose]();
-    },
+/** A pair over a real socket: our server's transport, and a client opened with `open`. */
+function socketPair(open: typeof connect | typeof browserConnect): PairFactory {
+  return async (serializer) => {
+    const fixture = await startServer([serializer]);
+    const client = await open(fixture.url, { serializers: [serializer] });
+    const { transport: server } = await fixture.nextTransport();
+    return {
+      client,
+      server,
+      async [Symbol.asyncDispose]() {
+        client.terminate();
+        await fixture[Symbol.asyncDispose]();
+      },
+    };
   };
-});
+}
+
+transportCases('ws pair', SERIALIZERS, socketPair(connect));
 
 // The browser client over the native WebSocket (Node 20 runs this project with --experimental-websocket);
 // real browsers run it in the tests/browser suite.
-transportCases('native WebSocket client', SERIALIZERS, async (serializer) => {
-  const fixture = await startServer([serializer]);
-  const client = await browserConnect(fixture.url, { serializers: [serializer] });
-  const { transport: server } = await fixture.nextTransport();
-  return {
-    client,
-    server,
-    async [Symbol.asyncDispose]() {
-      client.terminate();
-      await fixture[Symbol.asyncDispose]();
-    },
-  };
-});
+transportCases('native WebSocket client', SERIALIZERS, socketPair(browserConnect));
