@@ -1,7 +1,7 @@
-// The wamp-proto conformance vectors, read at test time from ../shared/wamp-proto-testsuite beside the
-// repository (they are not copied in). Every sample is decoded with our serializers, parsed, and compared
-// with the vector's expected attributes; then re-encoded by us and decoded again.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// The wamp-proto conformance vectors, vendored in fixtures/wamp-proto-testsuite (source and licence in its
+// README). Every sample is decoded with our serializers, parsed, and compared with the vector's expected
+// attributes; then re-encoded by us and decoded again.
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ProtocolViolation, parseMessage, type Serializer } from '../src/index.js';
@@ -9,7 +9,7 @@ import { cborSerializer } from '../src/serializers/cbor.js';
 import { jsonSerializer } from '../src/serializers/json.js';
 import { msgpackSerializer } from '../src/serializers/msgpack.js';
 
-const SUITE = fileURLToPath(new URL('../../../../shared/wamp-proto-testsuite/singlemessage/', import.meta.url));
+const SUITE = fileURLToPath(new URL('./fixtures/wamp-proto-testsuite/singlemessage/', import.meta.url));
 const SERIALIZERS: Record<string, Serializer> = {
   json: jsonSerializer,
   cbor: cborSerializer,
@@ -86,11 +86,6 @@ function hasTransparentPayload(sample: Sample): boolean {
 }
 
 function loadVectors(): [string, VectorFile][] {
-  if (!existsSync(SUITE)) {
-    throw new Error(
-      `wamp-proto conformance vectors not found at ${SUITE}: the shared/ folder must sit beside the repository`,
-    );
-  }
   return ['basic', 'advanced'].flatMap((profile) =>
     readdirSync(`${SUITE}${profile}`)
       .filter((name) => name.endsWith('.json'))
