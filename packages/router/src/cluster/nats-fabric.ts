@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { type Dict, ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
 import type { CalleeEnd } from '../core/dealer/ends.js';
 import type {
@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import { ClusterCalls, withDeadline } from './cluster-calls.js';
 import { ClusterMeta } from './cluster-meta.js';
 import { DEFAULT_TIMING, type MembershipTiming } from './membership.js';
+import { natsClient } from './nats-client.js';
 import { NodeNumbers } from './node-numbers.js';
 import { RecentIds } from './recent-ids.js';
 import { RetainedStore } from './retained-store.js';
@@ -112,6 +113,7 @@ export class NatsFabric implements Fabric {
    */
   async start(): Promise<void> {
     const { servers, name } = this.options;
+    const { connect } = await natsClient();
     let connection: NatsConnection;
     try {
       connection = await connect({

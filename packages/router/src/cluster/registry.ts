@@ -1,8 +1,9 @@
-import { type KV, Kvm } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
 import type { ClusterCallee, ClusterRegisterOutcome, ClusterRegistration } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
+import { natsClient } from './nats-client.js';
 
 // The cluster's registrations live in a JetStream key-value bucket, one key per (realm, procedure, match), each
 // value the whole registration (ID, policy, callees in registration order). Every change is a compare-and-set on
@@ -121,6 +122,7 @@ export class Registry {
 
   /** Opens the registry bucket, creating it on first use (JetStream must be enabled on the NATS server). */
   static async open(connection: NatsConnection, log: Logger): Promise<Registry> {
+    const { Kvm } = await natsClient();
     const kv = await new Kvm(connection).create(REGISTRY_BUCKET, { history: 1 });
     return new Registry(kv, log);
   }

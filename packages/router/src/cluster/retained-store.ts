@@ -1,8 +1,9 @@
-import { type KV, Kvm } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type MatchPolicy, matchesPattern } from '@wamp/protocol';
 import type { RetainedRecord } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
+import { natsClient } from './nats-client.js';
 import { cbor } from './wire.js';
 
 // Event retention across the cluster: the last retained event of each topic lives in a JetStream key-value bucket,
@@ -66,6 +67,7 @@ export class RetainedStore {
   ) {}
 
   static async open(connection: NatsConnection, log: Logger): Promise<RetainedStore> {
+    const { Kvm } = await natsClient();
     return new RetainedStore(await new Kvm(connection).create(RETAINED_BUCKET, { history: 1 }), log);
   }
 

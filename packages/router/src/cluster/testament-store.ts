@@ -1,7 +1,8 @@
-import { type KV, Kvm } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Testaments } from '../core/meta/testaments.js';
 import type { Logger } from '../logger.js';
+import { natsClient } from './nats-client.js';
 import { cbor } from './wire.js';
 
 // A session's testaments must be published when the session ends, even when its node dies with it (SIGKILL, a
@@ -54,6 +55,7 @@ export class TestamentStore {
   ) {}
 
   static async open(connection: NatsConnection, node: string, log: Logger): Promise<TestamentStore> {
+    const { Kvm } = await natsClient();
     const kv = await new Kvm(connection).create(TESTAMENTS_BUCKET, { history: 1 });
     return new TestamentStore(kv, node, log);
   }
