@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 export interface RunningCli extends AsyncDisposable {
   process: ChildProcess;
   url: string;
+  /** Everything the process wrote to stdout so far. */
+  stdout(): string;
   /** Everything the process wrote to stderr so far (its JSON log lines). */
   stderr(): string;
   /** Sends `signal` to the process group and resolves with the exit code once the process ended. */
@@ -63,6 +65,7 @@ export function startCli(
       resolve({
         process: child,
         url: match[1]!,
+        stdout: () => stdout,
         stderr: () => stderr,
         stop,
         [Symbol.asyncDispose]: async () => {
