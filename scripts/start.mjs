@@ -37,7 +37,8 @@ function build() {
         process.stdout.write(`  built ${fresh} of ${seen.size} packages in ${elapsed()}\n`);
         return resolve(true);
       }
-      if (signal === null && code !== 130) process.stderr.write(`${transcript.join('\n')}\nwamp demo: the build failed\n`);
+      const interrupted = signal !== null || code === 130;
+      if (!interrupted) process.stderr.write(`${transcript.join('\n')}\nwamp demo: the build failed\n`);
       resolve(false);
     });
   });
