@@ -1,4 +1,7 @@
 // The `wamp-router` command as a cluster node: --cluster, --node-name and --workers against a real nats-server.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from '@wamp/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +11,19 @@ import { runFailing, startCli } from '../support/cli.js';
 const BIN = fileURLToPath(new URL('../../packages/router/bin/wamp-router.js', import.meta.url));
 
 let nats: NatsServer;
+const scratch = mkdtempSync(join(tmpdir(), 'wamp-cluster-cli-'));
+
+function writeConfig(name: string, text: string): string {
+  writeFileSync(join(scratch, name), text);
+  return join(scratch, name);
+}
 
 beforeAll(async () => {
   nats = await startNatsServer();
 });
 
 afterAll(async () => {
+  rmSync(scratch, { recursive: true, force: true });
   await nats[Symbol.asyncDispose]();
 });
 
@@ -49,6 +59,14 @@ describe('wamp-router as a cluster node', () => {
   it('names the node with --node-name', async () => {
     await using cli = await startCli('node', [BIN, '--port', '0', '--cluster', nats.url, '--node-name', 'edge-7']);
     expect(cli.stderr()).toMatch(/"node":"edge-7".*"joined the cluster"/);
+  });
+
+  it('joins the cluster of its config file', async () => {
+    const config = writeConfig('cluster.yaml', `cluster:\n  nats:\n    servers: ${nats.url}\n    name: from-config\n`);
+    await using cli = await startCli('node', [BIN, '--port', '0', '--config', config]);
+    expect(cli.stderr()).toMatch(/"node":"from-config".*"joined the cluster"/);
+    const { stderr } = await fails(['--config', writeConfig('bad-cluster.yaml', 'cluster: nats://127.0.0.1:4222\n')]);
+    expect(stderr).toContain('"cluster" must be { nats: { servers: URL or list, name? } }');
   });
 
   it.each([

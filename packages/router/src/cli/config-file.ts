@@ -25,7 +25,9 @@ const KEYS: Record<string, (value: unknown) => string | undefined> = {
   allowedOrigins: (v) => (isStringList(v) ? undefined : 'a list of origins'),
   perMessageDeflate: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
   limits: (v) => (isDict(v) ? undefined : 'a map of limits'),
-  auth: (v) => (isDict(v) ? undefined : 'a map of realms to { anonymous?, ticket?, wampcra? }'),
+  auth: (v) =>
+    isDict(v) ? undefined : 'a map of realms to { anonymous?, ticket?, wampcra?, cryptosign?, scram?, roles?, … }',
+  cluster: (v) => (isDict(v) && isDict(v.nats) ? undefined : '{ nats: { servers: URL or list, name? } }'),
   eventHistory: (v) => (Array.isArray(v) ? undefined : 'a list of { topic, match?, limit? }'),
   keepalive: (v) => (v === false || isDict(v) ? undefined : 'false or { intervalMs, timeoutMs }'),
   tls: (v) =>
