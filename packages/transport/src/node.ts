@@ -3,10 +3,10 @@ export { CloseCode, clampCloseReason, describeCloseCode } from './close-codes.js
 export { createMemoryPair, type MemoryPairOptions } from './memory.js';
 export { negotiate, parseProtocolHeader } from './negotiate.js';
 export { connect, type NodeConnectOptions as ConnectOptions } from './node/client.js';
-export type { KeepaliveOptions } from './node/keepalive.js';
 export type { TransportLogger } from './node/logger.js';
 export {
   createWebSocketServer,
+  type KeepaliveOptions,
   type ListenOptions,
   type ListenResult,
   type WebSocketServer,

@@ -1,18 +1,5 @@
 import type WebSocket from 'ws';
-
-/**
- * Ping every `intervalMs`; a connection that has not answered a ping within `timeoutMs` is dropped.
- *
- * @example
- * ```ts
- * const keepalive: KeepaliveOptions = { intervalMs: 15_000, timeoutMs: 5_000 };
- * createWebSocketServer({ serializers, path: '/ws', keepalive, onTransport });
- * ```
- */
-export interface KeepaliveOptions {
-  intervalMs: number;
-  timeoutMs: number;
-}
+import type { KeepaliveOptions } from './server.js';
 
 interface Liveness {
   /** When the unanswered ping went out; 0 while none is outstanding. */

@@ -10,10 +10,27 @@ import { CloseCode } from '../close-codes.js';
 import { negotiate, parseProtocolHeader } from '../negotiate.js';
 import { createOriginCheck } from '../origin.js';
 import type { PeerInfo, Transport } from '../transport.js';
-import { Keepalive, type KeepaliveOptions } from './keepalive.js';
+import { Keepalive } from './keepalive.js';
 import type { TransportLogger } from './logger.js';
 import { validateServerOptions } from './server-options.js';
 import { WsTransport } from './ws-transport.js';
+
+// Declared here rather than beside Keepalive: the public declarations then never reach a file that names ws's
+// types, so a consumer needs no @types/ws.
+
+/**
+ * Ping every `intervalMs`; a connection that has not answered a ping within `timeoutMs` is dropped.
+ *
+ * @example
+ * ```ts
+ * const keepalive: KeepaliveOptions = { intervalMs: 15_000, timeoutMs: 5_000 };
+ * createWebSocketServer({ serializers, path: '/ws', keepalive, onTransport });
+ * ```
+ */
+export interface KeepaliveOptions {
+  intervalMs: number;
+  timeoutMs: number;
+}
 
 /**
  * Options of {@link createWebSocketServer}. Checked once, by `createWebSocketServer`, which throws a `TypeError`
