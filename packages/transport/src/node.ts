@@ -1,5 +1,6 @@
 // The Node entry point: everything of the browser entry, plus the ws server and the ws-based client.
 export { CloseCode, clampCloseReason, describeCloseCode } from './close-codes.js';
+export { ConnectionError, type ConnectionErrorCode, type ConnectionErrorInit } from './connection-error.js';
 export { createMemoryPair, type MemoryPairOptions } from './memory.js';
 export { negotiate, parseProtocolHeader } from './negotiate.js';
 export { connect, type NodeConnectOptions as ConnectOptions } from './node/client.js';

@@ -11,9 +11,11 @@ import { closeOf, eventually, startServer } from './fixture.js';
 describe('browser connect', () => {
   it('rejects a refused handshake', async () => {
     await using server = await startServer([jsonSerializer]);
-    await expect(connect(server.url, { serializers: [cborSerializer] })).rejects.toThrow(
-      `cannot connect to ${server.url}`,
-    );
+    await expect(connect(server.url, { serializers: [cborSerializer] })).rejects.toMatchObject({
+      name: 'ConnectionError',
+      code: 'network',
+      message: `cannot connect to ${server.url}`,
+    });
     expect(server.accepted).toBe(0);
   });
 

@@ -3,7 +3,7 @@ import { cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { connect } from '../src/node.js';
+import { ConnectionError, connect } from '../src/node.js';
 import { eventually, startServer } from './fixture.js';
 
 /** A TCP server on 127.0.0.1 that accepts connections and never answers: a handshake that hangs. */
@@ -53,18 +53,21 @@ describe('Node connect', () => {
 
   it("rejects with the server's explanation when the handshake is refused", async () => {
     await using server = await startServer([jsonSerializer]);
-    await expect(connect(server.url, { serializers: [cborSerializer] })).rejects.toThrow(
+    const refused = connect(server.url, { serializers: [cborSerializer] });
+    await expect(refused).rejects.toThrow(
       `cannot connect to ${server.url}: HTTP 400 Bad Request: offer one of the WAMP subprotocols wamp.2.json in Sec-WebSocket-Protocol`,
     );
+    await expect(refused).rejects.toMatchObject({ name: 'ConnectionError', code: 'http', status: 400 });
   });
 
   it('rejects clearly when nothing listens', async () => {
     await using silent = await silentServer();
     const url = silent.url;
     await new Promise<void>((resolve) => silent.server.close(() => resolve()));
-    await expect(connect(url, { serializers: [jsonSerializer] })).rejects.toThrow(
-      new RegExp(`^cannot connect to ${url}: connect ECONNREFUSED`),
-    );
+    const refused = connect(url, { serializers: [jsonSerializer] });
+    await expect(refused).rejects.toThrow(new RegExp(`^cannot connect to ${url}: connect ECONNREFUSED`));
+    await expect(refused).rejects.toBeInstanceOf(ConnectionError);
+    await expect(refused).rejects.toMatchObject({ code: 'network', url, cause: { code: 'ECONNREFUSED' } });
   });
 
   it('rejects when the server selects no subprotocol', async () => {
@@ -73,9 +76,9 @@ describe('Node connect', () => {
     await eventually<void>((resolve) => plain.once('listening', resolve), 'listening');
     const { port } = plain.address() as { port: number };
     try {
-      await expect(connect(`ws://127.0.0.1:${port}/`, { serializers: [jsonSerializer] })).rejects.toThrow(
-        'Server sent no subprotocol',
-      );
+      const refused = connect(`ws://127.0.0.1:${port}/`, { serializers: [jsonSerializer] });
+      await expect(refused).rejects.toThrow('Server sent no subprotocol');
+      await expect(refused).rejects.toMatchObject({ name: 'ConnectionError', code: 'handshake' });
     } finally {
       for (const client of plain.clients) client.terminate();
       await new Promise<void>((resolve) => plain.close(() => resolve()));

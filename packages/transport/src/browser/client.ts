@@ -1,5 +1,6 @@
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
 import { CloseCode, clampCloseReason } from '../close-codes.js';
+import { ConnectionError } from '../connection-error.js';
 import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from '../transport.js';
 
 /**
@@ -129,7 +130,9 @@ class BrowserTransport implements Transport {
 
 /**
  * Opens a WAMP WebSocket connection with the browser's native `WebSocket`, offering the serializers'
- * subprotocols in order. Same signature as the Node `connect`.
+ * subprotocols in order. Same signature as the Node `connect`. Rejects with a {@link ConnectionError}: `'network'`
+ * for any failure before the connection opens (the browser does not say which), `'handshake'` when the server
+ * picks a subprotocol that was not offered.
  *
  * @example
  * ```ts
@@ -156,7 +159,7 @@ export function connect(url: string, options: BrowserConnectOptions): Promise<Tr
     socket.onerror = () => {
       // The browser hides the cause (refused handshake, unreachable host); the close event that follows has 1006.
       signal?.removeEventListener('abort', onAbort);
-      reject(new Error(`cannot connect to ${url}`));
+      reject(new ConnectionError('network', url, ''));
     };
     socket.onopen = () => {
       signal?.removeEventListener('abort', onAbort);
@@ -165,9 +168,7 @@ export function connect(url: string, options: BrowserConnectOptions): Promise<Tr
       if (serializer === undefined) {
         socket.close(CloseCode.NORMAL, 'no WAMP subprotocol negotiated');
         reject(
-          new Error(
-            `cannot connect to ${url}: the server chose subprotocol "${socket.protocol}", which was not offered`,
-          ),
+          new ConnectionError('handshake', url, `the server chose subprotocol "${socket.protocol}", not one offered`),
         );
         return;
       }

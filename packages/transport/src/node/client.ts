@@ -2,6 +2,7 @@ import { TLSSocket } from 'node:tls';
 import type { Serializer } from '@wamp/protocol';
 import WebSocket from 'ws';
 import { CloseCode } from '../close-codes.js';
+import { ConnectionError } from '../connection-error.js';
 import type { PeerInfo, Transport } from '../transport.js';
 import { WsTransport } from './ws-transport.js';
 
@@ -42,7 +43,8 @@ export interface NodeConnectOptions {
 
 /**
  * Opens a WAMP WebSocket connection from Node (on `ws`), offering the serializers' subprotocols in order.
- * Rejects when the server refuses the handshake or picks a subprotocol that was not offered.
+ * Rejects with a {@link ConnectionError} when the server cannot be reached, refuses the upgrade, or picks no
+ * subprotocol that was offered; with the signal's reason when it aborts; with a `TypeError` for no serializers.
  *
  * @example
  * ```ts
@@ -79,7 +81,10 @@ export function connect(url: string, options: NodeConnectOptions): Promise<Trans
       socket.terminate();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    const onError = (error: Error) => fail(new Error(`cannot connect to ${url}: ${error.message}`, { cause: error }));
+    // System errors (refused, DNS, reset, TLS) carry a `code`; the handshake checks of ws (subprotocol, accept
+    // key) do not.
+    const onError = (error: Error) =>
+      fail(new ConnectionError('code' in error ? 'network' : 'handshake', url, error.message, { cause: error }));
     socket.on('error', onError);
     socket.once('unexpected-response', (request, response) => {
       // A refused handshake: keep the server's explanation (e.g. which subprotocols it speaks) for the error.
@@ -90,8 +95,10 @@ export function connect(url: string, options: NodeConnectOptions): Promise<Trans
       });
       response.once('close', () => {
         const explanation = body.trim().slice(0, MAX_REFUSAL_BODY);
-        const status = `HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trimEnd();
-        fail(new Error(`cannot connect to ${url}: ${status}${explanation === '' ? '' : `: ${explanation}`}`));
+        const statusCode = response.statusCode ?? 0;
+        const status = `HTTP ${statusCode} ${response.statusMessage ?? ''}`.trimEnd();
+        const text = explanation === '' ? status : `${status}: ${explanation}`;
+        fail(new ConnectionError('http', url, text, { status: statusCode }));
         request.destroy();
         socket.terminate();
       });
@@ -100,7 +107,9 @@ export function connect(url: string, options: NodeConnectOptions): Promise<Trans
       const serializer = serializers.find((candidate) => candidate.subprotocol === socket.protocol);
       if (serializer === undefined) {
         // ws already refuses a missing or unoffered subprotocol; this guards against that ever changing.
-        fail(new Error(`cannot connect to ${url}: the server chose subprotocol "${socket.protocol}", not one offered`));
+        fail(
+          new ConnectionError('handshake', url, `the server chose subprotocol "${socket.protocol}", not one offered`),
+        );
         socket.close(CloseCode.PROTOCOL_ERROR, 'no WAMP subprotocol negotiated');
         return;
       }
