@@ -76,6 +76,8 @@ export interface WampErrorInit {
 
 /**
  * An application or protocol error that crosses the wire as ERROR (or ABORT): a URI plus an optional payload.
+ * `uri` is the bare URI; `message` adds the explanation, `'<uri>: <explanation>'`: the first argument when it is
+ * a string, else `details.message` (where ABORT and GOODBYE carry it), else the URI alone.
  *
  * Match it by `name === 'WampError'` as well as with `instanceof`: two copies of this package in one
  * bundle break `instanceof`.
@@ -83,6 +85,8 @@ export interface WampErrorInit {
  * @example
  * ```ts
  * throw new WampError('com.example.error.not_found', ['no user 42'], { kwargs: { id: 42 } });
+ * new WampError('wamp.error.no_such_realm', [], { details: { message: 'no realm named "x" exists' } }).message;
+ * // 'wamp.error.no_such_realm: no realm named "x" exists'
  * ```
  */
 export class WampError extends Error {
@@ -93,7 +97,8 @@ export class WampError extends Error {
   readonly details: Dict;
 
   constructor(uri: string, args: Args = [], init: WampErrorInit = {}) {
-    super(typeof args[0] === 'string' ? `${uri}: ${args[0]}` : uri);
+    const explanation = typeof args[0] === 'string' ? args[0] : init.details?.message;
+    super(typeof explanation === 'string' ? `${uri}: ${explanation}` : uri);
     this.uri = uri;
     this.args = args;
     this.kwargs = init.kwargs ?? {};
