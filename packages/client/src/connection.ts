@@ -9,9 +9,10 @@ import {
   WampError,
   type WelcomeDetails,
 } from '@wamp/protocol';
-import { connect, type Transport, type TransportCloseEvent } from '@wamp/transport';
+import { connect } from '@wamp/transport';
 import { abortReason, ConnectionClosedError, reportUnhandled } from './errors.js';
 import { handshake, routerSupports } from './handshake.js';
+import type { Transport, TransportCloseEvent } from './neutral-transport.js';
 import type { ResolvedOptions } from './options.js';
 import { Deferred } from './requests.js';
 

@@ -1,6 +1,6 @@
 /**
- * The connection closed while a request was pending, or the session was not open when a request was made.
- * Carries the WebSocket close code and reason, and the reason URI of the router's GOODBYE or ABORT when it
+ * The connection closed while a request was pending, or before the router's WELCOME while connecting, or the
+ * session was not open when a request was made. Carries the WebSocket close code and reason, and the reason URI of the router's GOODBYE or ABORT when it
  * sent one. Match it by `name === 'ConnectionClosedError'` as well as with `instanceof`.
  *
  * @example

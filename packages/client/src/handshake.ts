@@ -11,8 +11,8 @@ import {
   WampError,
   type WelcomeDetails,
 } from '@wamp/protocol';
-import type { Transport, TransportCloseEvent } from '@wamp/transport';
 import { abortReason, ConnectionClosedError } from './errors.js';
+import type { Transport, TransportCloseEvent } from './neutral-transport.js';
 import type { AuthOptions, Challenge } from './options.js';
 
 /**

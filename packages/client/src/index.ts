@@ -31,6 +31,7 @@ export {
 export { ConnectionClosedError, EventOverflowError } from './errors.js';
 export type { EventQueueOptions, OverflowPolicy } from './event-queue.js';
 export type { EventStream, EventStreamOptions } from './event-stream.js';
+export { ConnectionError, type ConnectionErrorCode } from './neutral-transport.js';
 export {
   type AuthOptions,
   type Challenge,

@@ -1,7 +1,7 @@
 import type { Dict, Serializer, WelcomeDetails } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
-import type { Transport } from '@wamp/transport';
 import { exponentialBackoff, type RetryDelay } from './backoff.js';
+import type { Transport } from './neutral-transport.js';
 
 /**
  * Reconnect settings; `reconnect: false` turns reconnecting off.

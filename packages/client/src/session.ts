@@ -83,8 +83,9 @@ export class RawSession {
 
   /**
    * Validates the options, connects, joins the realm and resolves once the session is open. Rejects with the
-   * router's ABORT as a `WampError`, a `ConnectionClosedError`, a `TypeError` naming a bad option, or the
-   * signal's reason; a failed first connection is not retried.
+   * router's ABORT as a `WampError` (its `message` with the router's explanation), a `ConnectionError` when no
+   * connection opens, a `ConnectionClosedError` when it closes before WELCOME, a `TypeError` naming a bad
+   * option, or the signal's reason; a failed first connection is not retried (see `Session.connect`).
    *
    * @example
    * ```ts

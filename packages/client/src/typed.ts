@@ -86,12 +86,26 @@ export class Session<Api extends ApiDefinition = Untyped> {
   ) {}
 
   /**
-   * Connects, joins the realm, and resolves with the open session. Rejects with the router's ABORT as a
-   * `WampError`, a `ConnectionClosedError`, a `TypeError` naming a bad option, or the signal's reason.
+   * Connects, joins the realm, and resolves with the open session. A failed first connection is not retried;
+   * it rejects with
+   *
+   * - a `WampError` when the router answers ABORT: `uri` is its reason, `message` adds the router's explanation
+   *   (`wamp.error.no_such_realm: no realm named "realm2" exists on this router`);
+   * - a `ConnectionError` when no connection opens: `code` is `'network'` (refused, DNS failure, TLS; the system
+   *   error is the `cause`), `'http'` (the router refused the upgrade, with its `status`) or `'handshake'` (no
+   *   WAMP subprotocol in common);
+   * - a `ConnectionClosedError` when the connection closes before the router's WELCOME;
+   * - a `TypeError` naming a bad option, or the signal's reason.
    *
    * @example
    * ```ts
-   * const session = await Session.connect({ url, realm: 'realm1', serializers: [cbor], signal: AbortSignal.timeout(5_000) });
+   * try {
+   *   const session = await Session.connect({ url, realm: 'realm1', serializers: [cbor], signal: AbortSignal.timeout(5_000) });
+   * } catch (e) {
+   *   if (e instanceof ConnectionError) console.error('router unreachable:', e.code, e.message);
+   *   else if (isWampError(e)) console.error('router refused the session:', e.message);
+   *   else throw e;
+   * }
    * ```
    */
   static async connect<Api extends ApiDefinition = Untyped>(options: SessionOptions<Api>): Promise<Session<Api>> {
