@@ -1,7 +1,12 @@
-import { Encoder, type Options } from 'cbor-x';
+import type { Options } from 'cbor-x';
 import type { Message } from '../messages.js';
 import type { Serializer } from '../serializer.js';
 import { encodeWithIntegerIds } from './integers.js';
+import { missingPeer } from './optional-peer.js';
+
+// cbor-x is an optional peer dependency, so a JSON-only app need not install it. It is loaded once, when this
+// module is first imported; encode and decode then call the encoder directly, as after a static import.
+const { Encoder } = await import('cbor-x').catch(missingPeer('cbor-x', 'wamp.2.cbor'));
 
 // Plain CBOR that any WAMP peer reads: no record or structured-clone extensions, maps decoded to objects,
 // byte arrays as CBOR byte strings (not typed-array tags), 64-bit integers decoded to numbers

@@ -1,7 +1,11 @@
-import { Packr } from 'msgpackr';
 import type { Message } from '../messages.js';
 import type { Serializer } from '../serializer.js';
 import { encodeWithIntegerIds } from './integers.js';
+import { missingPeer } from './optional-peer.js';
+
+// msgpackr is an optional peer dependency, so a JSON-only app need not install it. It is loaded once, when this
+// module is first imported; encode and decode then call the packer directly, as after a static import.
+const { Packr } = await import('msgpackr').catch(missingPeer('msgpackr', 'wamp.2.msgpack'));
 
 // Plain MessagePack (spec version 5: str and bin are distinct): no record extension, maps decoded to
 // objects, 64-bit integers decoded to numbers.
