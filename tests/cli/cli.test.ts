@@ -1,7 +1,7 @@
 // The `wamp-router` command as users run it: a real process, real sockets on 127.0.0.1.
 // Needs the router built (`pnpm test` builds first).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,11 @@ describe('wamp-router CLI', () => {
     expect(help.stdout).toContain('Usage: wamp-router [options]');
     expect(help.stdout).toContain('--tls-cert FILE');
     const version = await run('node', [BIN, '--version']);
-    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const routerPackage = JSON.parse(
+      readFileSync(new URL('../../packages/router/package.json', import.meta.url), 'utf8'),
+    );
+    expect(version.stdout.trim()).toBe(routerPackage.version);
+    expect(routerPackage.version).not.toBe('0.0.0');
   });
 
   it.each([
