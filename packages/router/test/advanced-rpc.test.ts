@@ -136,6 +136,21 @@ describe('advanced RPC', () => {
     expect(fixture.router.stats().pendingCalls).toBe(0);
   });
 
+  it('refuses a timeout longer than a timer can hold instead of expiring the call at once', async () => {
+    const { fixture, callee, caller } = await pair();
+    await using _ = fixture;
+    caller.send(call(1, { timeout: 2 ** 31 }, 'com.rpc'));
+    const refusal = await caller.next();
+    expect(refusal.slice(0, 5)).toEqual([MessageCode.ERROR, MessageCode.CALL, 1, {}, ErrorUri.INVALID_ARGUMENT]);
+    expect(refusal[5]).toEqual([expect.stringContaining('2147483647')]);
+    // The longest a timer holds is kept: the call is invoked and stays pending.
+    caller.send(call(2, { timeout: 2 ** 31 - 1 }, 'com.rpc'));
+    expect((await callee.next())[3]).toEqual({ timeout: 2 ** 31 - 1 });
+    await expectQuiet(callee);
+    await expectQuiet(caller);
+    expect(fixture.router.stats().pendingCalls).toBe(1);
+  });
+
   it('clears the timer of a call answered in time', async () => {
     const { fixture, callee, caller } = await pair();
     await using _ = fixture;

@@ -33,6 +33,11 @@ import type { CalleeEnd, CallerEnd } from './ends.js';
 import { type Invocation, track, untrack } from './invocations.js';
 import { Registration } from './registrations.js';
 
+/**
+ * The longest CALL `timeout` the router honours: JavaScript timers hold at most 2^31 - 1 ms (about 24.8 days) and
+ * fire at once above it, so a longer one is refused as invalid rather than expiring the call immediately.
+ */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** INVOCATION details of the further messages of a progressive call invocation. */
 const PROGRESS_INPUT = Object.freeze({ progress: true });
 const NO_DETAILS_INPUT = Object.freeze({});
@@ -305,6 +310,13 @@ export class Dealer {
     if (!callee.isWritable()) return [LIMIT_REACHED, 'the callee is not keeping up: its outbound queue is full'];
     if (tooDeep(message[4], limits.maxPayloadDepth) || tooDeep(message[5], limits.maxPayloadDepth)) {
       return [ErrorUri.INVALID_ARGUMENT, `payload nested deeper than ${limits.maxPayloadDepth} levels`];
+    }
+    const timeout = message[2].timeout;
+    if (typeof timeout === 'number' && timeout > MAX_TIMEOUT_MS) {
+      return [
+        ErrorUri.INVALID_ARGUMENT,
+        `timeout ${timeout} ms is over the longest the router keeps: ${MAX_TIMEOUT_MS}`,
+      ];
     }
     return undefined;
   }
