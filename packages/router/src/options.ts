@@ -39,6 +39,10 @@ export interface RouterLimits {
   maxPayloadDepth?: number;
   /** How long `close()` waits for sessions to answer GOODBYE before cutting them off, in ms. Default 2,000. */
   shutdownGraceMs?: number;
+  /** Testaments one session may keep (`wamp.session.add_testament`); more fail with `wamp.error.unavailable`. Default 16. */
+  maxTestamentsPerSession?: number;
+  /** Bytes of testaments (as encoded PUBLISHes) one session may keep; more fail with `wamp.error.unavailable`. Default 64 KiB. */
+  maxTestamentBytesPerSession?: number;
 }
 
 /** Keepalive: ping each connection every `intervalMs` and drop it when no pong came within `timeoutMs`. */
@@ -149,6 +153,8 @@ const LIMIT_KEYS = [
   'maxUriLength',
   'maxPayloadDepth',
   'shutdownGraceMs',
+  'maxTestamentsPerSession',
+  'maxTestamentBytesPerSession',
 ];
 
 /** Checks the `cluster` section: NATS server URLs and a node name. */
@@ -449,6 +455,12 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
       maxUriLength: positiveInteger('limits.maxUriLength', limits.maxUriLength, 512),
       maxPayloadDepth: positiveInteger('limits.maxPayloadDepth', limits.maxPayloadDepth, 64),
       shutdownGraceMs: positiveInteger('limits.shutdownGraceMs', limits.shutdownGraceMs, 2000),
+      maxTestamentsPerSession: positiveInteger('limits.maxTestamentsPerSession', limits.maxTestamentsPerSession, 16),
+      maxTestamentBytesPerSession: positiveInteger(
+        'limits.maxTestamentBytesPerSession',
+        limits.maxTestamentBytesPerSession,
+        64 * 1024,
+      ),
     },
     logger: options.logger ?? silentLogger,
     keepalive: keepalive ?? { intervalMs: 30_000, timeoutMs: 10_000 },

@@ -242,6 +242,50 @@ describe('testaments', () => {
     expect(await eventsUntilMarker(fixture, watcher)).toEqual(['asked']);
   });
 
+  it("refuses a testament on a reserved wamp.* topic: no client may forge the router's meta events", async () => {
+    const { fixture, client } = await setup();
+    await using _ = fixture;
+    const forged = [1, 'someone', 'admin'];
+    client.send(call(1, {}, 'wamp.session.add_testament', ['wamp.session.on_leave', forged]));
+    const refusal = await client.next();
+    expect(refusal.slice(0, 5)).toEqual([MessageCode.ERROR, MessageCode.CALL, 1, {}, ErrorUri.INVALID_URI]);
+    expect(refusal[5]).toEqual(['testaments may not publish to the reserved wamp.* topics']);
+  });
+
+  it('refuses publish options a PUBLISH could not carry, and the meta API keeps answering', async () => {
+    const { fixture, client } = await setup();
+    await using _ = fixture;
+    const testament = ['com.last.words', ['x']];
+    client.send(call(1, {}, 'wamp.session.add_testament', testament, { publish_options: { retain: 'yes' } }));
+    const refusal = await client.next();
+    expect(refusal.slice(0, 5)).toEqual([MessageCode.ERROR, MessageCode.CALL, 1, {}, ErrorUri.INVALID_ARGUMENT]);
+    expect(String((refusal[5] as string[])[0])).toContain('retain');
+    client.send(call(2, {}, 'wamp.session.count'));
+    expect(await client.next()).toEqual([MessageCode.RESULT, 2, {}, [2]]);
+  });
+
+  it('bounds the testaments of a session by count and by bytes', async () => {
+    const { fixture, watcher, client } = await setup();
+    await using _ = fixture;
+    for (let request = 1; request <= 16; request++) {
+      client.send(call(request, {}, 'wamp.session.add_testament', ['com.last.words', [request]]));
+      expect((await client.next())[0]).toBe(MessageCode.RESULT);
+    }
+    client.send(call(17, {}, 'wamp.session.add_testament', ['com.last.words', [17]]));
+    const tooMany = await client.next();
+    expect(tooMany.slice(0, 5)).toEqual([MessageCode.ERROR, MessageCode.CALL, 17, {}, ErrorUri.UNAVAILABLE]);
+    client.send(call(18, {}, 'wamp.session.flush_testaments'));
+    await client.next();
+    client.send(call(19, {}, 'wamp.session.add_testament', ['com.last.words', ['x'.repeat(70_000)]]));
+    const tooBig = await client.next();
+    expect(tooBig.slice(0, 5)).toEqual([MessageCode.ERROR, MessageCode.CALL, 19, {}, ErrorUri.UNAVAILABLE]);
+    expect(String((tooBig[5] as string[])[0])).toContain('65536 bytes');
+    // Nothing refused was kept: the session leaves without a word to its watcher.
+    client.transport.terminate();
+    await expect.poll(() => fixture.router.stats().sessions).toBe(1);
+    expect(await eventsUntilMarker(fixture, watcher)).toEqual([]);
+  });
+
   it('forgets flushed testaments', async () => {
     const { fixture, watcher, client } = await setup();
     await using _ = fixture;

@@ -202,6 +202,12 @@ export class RouterSession {
 
   /** A malformed message aborts the session; a bug of ours costs this one session, never the process. */
   private fail(error: unknown): void {
+    if (this.trusted) {
+      // The realm's meta API and dynamic authentication live in this session: a defect in one of its messages
+      // costs that message only.
+      this.log.error({ session: this.id, err: error }, "a message of the router's internal session was refused");
+      return;
+    }
     if (error instanceof ProtocolViolation) {
       this.abort(ErrorUri.PROTOCOL_VIOLATION, error.message);
       return;

@@ -11,6 +11,7 @@ import {
   publish,
   register,
   ScopedIdGenerator,
+  type Serializer,
   WampError,
   yieldResult,
 } from '@wamp/protocol';
@@ -21,7 +22,8 @@ import type { Registration } from '../dealer/registrations.js';
 import type { Fabric, MetaAnswer } from '../fabric.js';
 import type { Realm } from '../realm.js';
 import type { RouterSession } from '../session.js';
-import type { Testament, TestamentScope, Testaments } from './testaments.js';
+import { type TestamentLimits, TestamentRules, testamentScope } from './testament-rules.js';
+import type { Testaments } from './testaments.js';
 
 /** A meta procedure: positional and keyword arguments and the calling session's ID in, positional results out. */
 type MetaProcedure = (args: unknown[], kwargs: KwArgs, caller: number) => unknown[];
@@ -166,12 +168,6 @@ function isDict(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function testamentScope(scope: unknown): TestamentScope {
-  if (scope === undefined || scope === 'destroyed') return 'destroyed';
-  if (scope === 'detached') return 'detached';
-  throw new WampError(ErrorUri.INVALID_ARGUMENT, ['scope must be "destroyed" or "detached"']);
-}
-
 function matchOption(kwargsOrOptions: unknown): 'exact' | 'prefix' | 'wildcard' {
   const match = (kwargsOrOptions as { match?: unknown } | undefined)?.match;
   return match === 'prefix' || match === 'wildcard' ? match : 'exact';
@@ -193,13 +189,17 @@ export class MetaSession {
   private readonly registering = new Map<number, string>();
   private readonly procedures = new Map<number, string>();
   private readonly handlers: Record<string, MetaProcedure>;
+  private readonly testamentRules: TestamentRules;
 
   /** @param cluster - the cluster this router is a node of, whose other nodes answer the session procedures too. */
   constructor(
     private readonly realm: Realm,
     private readonly transport: Transport,
-    private readonly cluster: Fabric | null = null,
+    private readonly cluster: Fabric | null,
+    limits: TestamentLimits,
+    serializer: Serializer,
   ) {
+    this.testamentRules = new TestamentRules(limits, serializer);
     this.handlers = this.table();
     transport.onmessage = this.onMessage;
     transport.send(hello(realm.name, { roles: { callee: {}, publisher: {} }, agent: 'wamp-router meta API' }));
@@ -459,16 +459,7 @@ export class MetaSession {
       ],
       'wamp.session.add_testament': (args, kwargs, caller) => {
         const session = this.callerSession(caller);
-        const topic = args[0];
-        if (typeof topic !== 'string' || !isValidUri(topic))
-          throw new WampError(ErrorUri.INVALID_URI, ['topic must be a URI']);
-        const testament: Testament = {
-          topic,
-          args: Array.isArray(args[1]) ? args[1] : [],
-          kwargs: isDict(args[2]) ? args[2] : {},
-          options: isDict(kwargs.publish_options) ? kwargs.publish_options : {},
-          onGoodbye: kwargs._on_goodbye === true,
-        };
+        const testament = this.testamentRules.accept(args, kwargs, session.testaments);
         session.testaments ??= { detached: [], destroyed: [] };
         session.testaments[testamentScope(kwargs.scope)].push(testament);
         this.cluster?.keepTestaments(this.realm.name, session.id, session.testaments);
