@@ -1,10 +1,21 @@
 // The router's advanced features through @wamp/client's typed options, over JSON and CBOR.
 import { cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
+import type { RouterOptions } from '@wamp/router';
 import type { Transport } from '@wamp/transport';
 import { describe, expect, it } from 'vitest';
 import type { WampEvent } from '../src/index.js';
 import { startRouter } from './fixture.js';
+
+/** Anonymous sessions may do everything, the meta procedures that act on others included (refused without roles). */
+const OPERATORS: RouterOptions = {
+  auth: {
+    realm1: {
+      anonymous: { role: 'operator' },
+      roles: { operator: [{ uri: '', match: 'prefix', allow: ['call', 'register', 'publish', 'subscribe'] }] },
+    },
+  },
+};
 
 describe.each([
   ['json', jsonSerializer],
@@ -96,7 +107,7 @@ describe.each([
   });
 
   it('learns of a revoked registration and stops serving it', async () => {
-    await using fixture = await startRouter(serializer);
+    await using fixture = await startRouter(serializer, 0, OPERATORS);
     const callee = await fixture.session();
     const admin = await fixture.session();
     const registration = await callee.register('com.revocable', () => 'here');
@@ -145,7 +156,10 @@ describe.each([
   });
 
   it('reads event history and learns of a revoked subscription', async () => {
-    await using fixture = await startRouter(serializer, 0, { eventHistory: [{ topic: 'com.audit', limit: 10 }] });
+    await using fixture = await startRouter(serializer, 0, {
+      ...OPERATORS,
+      eventHistory: [{ topic: 'com.audit', limit: 10 }],
+    });
     const subscriber = await fixture.session();
     const publisher = await fixture.session();
     const subscription = await subscriber.subscribe('com.audit', () => {});

@@ -3,7 +3,7 @@
 import { call, MessageCode, publish, subscribe } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RouterFixture, startRouter } from './support/fixture.js';
+import { grantEverything, type RouterFixture, startRouter } from './support/fixture.js';
 import { type NatsServer, startNatsServer } from './support/nats-server.js';
 import type { RawPeer } from './support/raw-peer.js';
 
@@ -27,7 +27,12 @@ async function result(peer: RawPeer, request: number, procedure: string, args: u
 describe('session meta API across nodes', () => {
   it('counts, lists, describes and kills the sessions of every node', async () => {
     const nodes = await Promise.all(
-      [1, 2, 3].map((i) => startRouter({ cluster: { nats: { servers: nats.url, name: `meta-node-${i}` } } })),
+      [1, 2, 3].map((i) =>
+        startRouter({
+          auth: grantEverything('realm1'),
+          cluster: { nats: { servers: nats.url, name: `meta-node-${i}` } },
+        }),
+      ),
     );
     try {
       const [a, b, c] = nodes as [RouterFixture, RouterFixture, RouterFixture];
@@ -48,7 +53,7 @@ describe('session meta API across nodes', () => {
       const onC = peers[4]!;
       expect(await result(admin, 3, 'wamp.session.get', [onC.sessionId])).toMatchObject({
         session: onC.sessionId,
-        authrole: 'anonymous',
+        authrole: 'operator',
       });
       const onB = peers[2]!;
       expect(await result(admin, 4, 'wamp.session.kill', [onB.sessionId])).toBeUndefined();
@@ -104,7 +109,12 @@ describe('session meta API across nodes', () => {
 
   it('answers the subscription meta API for the subscriptions of every node, under IDs shared by the nodes', async () => {
     const nodes = await Promise.all(
-      [1, 2, 3].map((i) => startRouter({ cluster: { nats: { servers: nats.url, name: `subs-node-${i}` } } })),
+      [1, 2, 3].map((i) =>
+        startRouter({
+          auth: grantEverything('realm1'),
+          cluster: { nats: { servers: nats.url, name: `subs-node-${i}` } },
+        }),
+      ),
     );
     try {
       const [a, b, c] = nodes as [RouterFixture, RouterFixture, RouterFixture];

@@ -6,7 +6,8 @@ import { call, cancel, ErrorUri, type Message, MessageCode, register, yieldResul
 import { jsonSerializer } from '@wamp/protocol/json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeOfSession } from '../src/cluster/node-numbers.js';
-import { type RouterFixture, startRouter } from './support/fixture.js';
+import type { RouterOptions } from '../src/index.js';
+import { grantEverything, type RouterFixture, startRouter } from './support/fixture.js';
 import { type NatsServer, startNatsServer } from './support/nats-server.js';
 import type { RawPeer } from './support/raw-peer.js';
 
@@ -21,10 +22,18 @@ afterAll(async () => {
 });
 
 /** `count` router nodes of one cluster; each test uses its own realm, so that registrations never collide. */
-async function startNodes(count: number, realm: string): Promise<RouterFixture[] & AsyncDisposable> {
+async function startNodes(
+  count: number,
+  realm: string,
+  options: RouterOptions = {},
+): Promise<RouterFixture[] & AsyncDisposable> {
   const nodes = await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      startRouter({ realms: [realm], cluster: { nats: { servers: nats.url, name: `${realm}-node-${i + 1}` } } }),
+      startRouter({
+        ...options,
+        realms: [realm],
+        cluster: { nats: { servers: nats.url, name: `${realm}-node-${i + 1}` } },
+      }),
     ),
   );
   return Object.assign(nodes, {
@@ -297,7 +306,7 @@ describe('RPC across nodes', () => {
   });
 
   it('revokes a callee of another node through wamp.registration.remove', async () => {
-    await using nodes = await startNodes(2, 'rpc10');
+    await using nodes = await startNodes(2, 'rpc10', { auth: grantEverything('rpc10') });
     const [a, b] = nodes as unknown as RouterFixture[];
     const callee = await a!.connect(jsonSerializer);
     await callee.join('rpc10', { callee: { features: { registration_revocation: true } } });

@@ -1,7 +1,7 @@
 // The session meta API, served in every realm by the router's own internal session.
 import { CloseUri, call, ErrorUri, MessageCode, subscribe } from '@wamp/protocol';
 import { describe, expect, it } from 'vitest';
-import { startRouter } from './support/fixture.js';
+import { grantEverything, startRouter } from './support/fixture.js';
 
 describe('session meta API', () => {
   it('counts, lists and describes the sessions of the realm, the router’s own left out', async () => {
@@ -48,7 +48,7 @@ describe('session meta API', () => {
   });
 
   it('kills a session with GOODBYE wamp.close.killed (or a given reason), but never the caller itself', async () => {
-    await using fixture = await startRouter();
+    await using fixture = await startRouter({ auth: grantEverything('realm1') });
     const admin = fixture.local();
     const adminId = (await admin.join())[1] as number;
     const victim = fixture.local();
@@ -69,7 +69,7 @@ describe('session meta API', () => {
   });
 
   it('kills by authid and by authrole, sparing the caller', async () => {
-    await using fixture = await startRouter();
+    await using fixture = await startRouter({ auth: grantEverything('realm1') });
     const admin = fixture.local();
     await admin.join();
     const target = fixture.local();
@@ -80,9 +80,42 @@ describe('session meta API', () => {
     expect((await target.next())[2]).toBe('wamp.close.killed');
     const another = fixture.local();
     await another.join();
-    admin.send(call(2, {}, 'wamp.session.kill_by_authrole', ['anonymous']));
+    admin.send(call(2, {}, 'wamp.session.kill_by_authrole', ['operator']));
     expect((await admin.next())[3]).toEqual([1]);
     expect((await another.next())[0]).toBe(MessageCode.GOODBYE);
+  });
+
+  it('refuses the procedures that act on others on a realm without roles, and keeps the rest open', async () => {
+    await using fixture = await startRouter();
+    const attacker = fixture.local();
+    await attacker.join();
+    const bystander = fixture.local();
+    const bystanderId = (await bystander.join())[1] as number;
+    bystander.send(subscribe(1, {}, 'com.bystander'));
+    const subscriptionId = (await bystander.next())[2];
+    const attempts: [string, unknown[]][] = [
+      ['wamp.session.kill', [bystanderId]],
+      ['wamp.session.kill_by_authid', ['anything']],
+      ['wamp.session.kill_by_authrole', ['anonymous']],
+      ['wamp.session.kill_all', []],
+      ['wamp.registration.remove', [1]],
+      ['wamp.subscription.remove', [subscriptionId]],
+    ];
+    for (const [index, [procedure, args]] of attempts.entries()) {
+      attacker.send(call(index + 1, {}, procedure, args));
+      expect((await attacker.next()).slice(0, 5), procedure).toEqual([
+        MessageCode.ERROR,
+        MessageCode.CALL,
+        index + 1,
+        {},
+        ErrorUri.NOT_AUTHORIZED,
+      ]);
+    }
+    attacker.send(call(10, {}, 'wamp.session.count'));
+    expect(await attacker.next()).toEqual([MessageCode.RESULT, 10, {}, [2]]);
+    // The bystander kept its session and its subscription.
+    bystander.send(call(2, {}, 'wamp.subscription.list_subscribers', [subscriptionId]));
+    expect(await bystander.next()).toEqual([MessageCode.RESULT, 2, {}, [[bystanderId]]]);
   });
 
   it('keeps wamp.* registrations and publications to the router', async () => {
@@ -371,7 +404,7 @@ describe('event history', () => {
 
 describe('revocation', () => {
   it('revokes a registration, telling callees that support it with UNREGISTERED 0', async () => {
-    await using fixture = await startRouter();
+    await using fixture = await startRouter({ auth: grantEverything('realm1') });
     const callee = fixture.local();
     const calleeId = (await callee.join('realm1', { callee: { features: { registration_revocation: true } } }))[1];
     callee.send([MessageCode.REGISTER, 1, {}, 'com.revoked']);
@@ -390,7 +423,7 @@ describe('revocation', () => {
   });
 
   it('revokes a subscription, telling subscribers that support it with UNSUBSCRIBED 0', async () => {
-    await using fixture = await startRouter();
+    await using fixture = await startRouter({ auth: grantEverything('realm1') });
     const subscriber = fixture.local();
     await subscriber.join('realm1', { subscriber: { features: { subscription_revocation: true } } });
     subscriber.send(subscribe(1, {}, 'com.revoked'));

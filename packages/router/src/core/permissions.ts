@@ -22,6 +22,24 @@ export type RoleAuthorization = readonly Permission[] | DynamicAuthorization;
 export type Verdict = 'deny' | 'allow' | 'allow-disclosed';
 
 /**
+ * The meta procedures that act on other sessions. A realm without roles lets every session do everything else, but
+ * not these: they must be granted to a role, as Nexus ships them (`enable_meta_kill`, `enable_meta_modify` off).
+ */
+const MODIFYING_META_PROCEDURES = new Set([
+  'wamp.session.kill',
+  'wamp.session.kill_by_authid',
+  'wamp.session.kill_by_authrole',
+  'wamp.session.kill_all',
+  'wamp.registration.remove',
+  'wamp.subscription.remove',
+]);
+
+/** The verdict on a realm that configures no roles: everything is allowed but the meta procedures that act on others. */
+export function openRealmVerdict(action: Action, uri: string): Verdict {
+  return action === 'call' && MODIFYING_META_PROCEDURES.has(uri) ? 'deny' : 'allow';
+}
+
+/**
  * The roles of one realm and what each may do. For a role with permissions, the most specific permission for a URI
  * decides (exact, then the longest prefix, then wildcard, as for calls); for a role with a dynamic authorizer, its
  * procedure decides (and the answer may come later: a promise). A role without a matching permission, or an unknown

@@ -24,7 +24,7 @@ import type { Invocation } from './dealer/invocations.js';
 import type { Registration } from './dealer/registrations.js';
 import { LIMIT_REACHED } from './limits.js';
 import type { Testaments } from './meta/testaments.js';
-import type { Action, Verdict } from './permissions.js';
+import { type Action, openRealmVerdict, type Verdict } from './permissions.js';
 import type { Realm } from './realm.js';
 import type { RouterCore } from './router-core.js';
 
@@ -313,7 +313,8 @@ export class RouterSession {
    */
   private authorize(realm: Realm, message: AuthorizedMessage, action: Action): void {
     const authorizer = realm.authorizer;
-    const verdict = authorizer === null ? 'allow' : authorizer.check(this, action, message[3]);
+    const verdict =
+      authorizer === null ? openRealmVerdict(action, message[3]) : authorizer.check(this, action, message[3]);
     if (typeof verdict === 'string') {
       this.route(realm, message, verdict);
       return;
