@@ -19,10 +19,11 @@ import {
 } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
 import type { Fabric, Publication, RetainedRecord } from '../fabric.js';
-import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
+import { acceptableUri, LIMIT_REACHED } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
 import { copyPassthru } from '../passthru.js';
+import { describeDefect, payloadDefect } from '../payload-check.js';
 import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
@@ -259,13 +260,10 @@ export class Broker {
       }
       return;
     }
-    if (tooDeep(message[4], this.limits.maxPayloadDepth) || tooDeep(message[5], this.limits.maxPayloadDepth)) {
+    const defect = payloadDefect(message[4], message[5], this.limits.maxPayloadDepth);
+    if (defect !== undefined) {
       if (acknowledge) {
-        session.send(
-          error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_ARGUMENT, [
-            `payload nested deeper than ${this.limits.maxPayloadDepth} levels`,
-          ]),
-        );
+        session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_ARGUMENT, [describeDefect(defect)]));
       }
       return;
     }

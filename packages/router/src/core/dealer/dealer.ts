@@ -23,9 +23,10 @@ import {
 } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
 import type { ClusterRegisterOutcome, ClusterRegistration, Fabric } from '../fabric.js';
-import { acceptableUri, LIMIT_REACHED, tooDeep } from '../limits.js';
+import { acceptableUri, LIMIT_REACHED } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
+import { describeDefect, payloadDefect } from '../payload-check.js';
 import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import { invocationDetails, resultDetails } from './details.js';
@@ -258,6 +259,11 @@ export class Dealer {
 
   /** A further CALL of a progressive call invocation: more input for the same INVOCATION request. */
   private continueInput(pending: Invocation, message: CallMessage): void {
+    const defect = payloadDefect(message[4], message[5], this.limits.maxPayloadDepth);
+    if (defect !== undefined) {
+      this.failCall(pending, `the call's input cannot be delivered: ${describeDefect(defect)}`, true);
+      return;
+    }
     this.sendInput(pending, message[2].progress === true, message[4], message[5]);
   }
 
@@ -308,9 +314,8 @@ export class Dealer {
     }
     // A callee that stopped reading would only pile up invocations in memory: fail fast instead.
     if (!callee.isWritable()) return [LIMIT_REACHED, 'the callee is not keeping up: its outbound queue is full'];
-    if (tooDeep(message[4], limits.maxPayloadDepth) || tooDeep(message[5], limits.maxPayloadDepth)) {
-      return [ErrorUri.INVALID_ARGUMENT, `payload nested deeper than ${limits.maxPayloadDepth} levels`];
-    }
+    const defect = payloadDefect(message[4], message[5], limits.maxPayloadDepth);
+    if (defect !== undefined) return [ErrorUri.INVALID_ARGUMENT, describeDefect(defect)];
     const timeout = message[2].timeout;
     if (typeof timeout === 'number' && timeout > MAX_TIMEOUT_MS) {
       return [
@@ -325,6 +330,16 @@ export class Dealer {
     const pending = callee.invocations.get(message[1]);
     // An answer to a call that is gone (its caller left, or it was canceled) is dropped, as the spec allows.
     if (pending === undefined) return;
+    const defect = payloadDefect(message[3], message[4], this.limits.maxPayloadDepth);
+    if (defect !== undefined) {
+      // After a final result the callee is done; after a partial one it is still working and is interrupted.
+      this.failCall(
+        pending,
+        `the callee's result cannot be delivered: ${describeDefect(defect)}`,
+        message[2].progress === true,
+      );
+      return;
+    }
     if (message[2].progress === true) {
       // A partial result goes out only to a caller that asked for them; the call stays in flight.
       if (pending.receiveProgress) {
@@ -333,22 +348,33 @@ export class Dealer {
       return;
     }
     untrack(pending);
-    if (tooDeep(message[3], this.limits.maxPayloadDepth) || tooDeep(message[4], this.limits.maxPayloadDepth)) {
-      pending.caller.send(
-        error(MessageCode.CALL, pending.callRequest, {}, ErrorUri.INVALID_ARGUMENT, [
-          `the result was nested deeper than ${this.limits.maxPayloadDepth} levels`,
-        ]),
-      );
-      return;
-    }
     pending.caller.send(result(pending.callRequest, resultDetails(message, false), message[3], message[4]));
   }
 
   invocationError(callee: CalleeEnd, message: ErrorMessage): void {
     const pending = callee.invocations.get(message[2]);
     if (pending === undefined) return;
+    const defect =
+      payloadDefect(message[5], message[6], this.limits.maxPayloadDepth) ??
+      payloadDefect(undefined, message[3], this.limits.maxPayloadDepth);
+    if (defect !== undefined) {
+      this.failCall(pending, `the callee's error cannot be delivered: ${describeDefect(defect)}`, false);
+      return;
+    }
     untrack(pending);
     pending.caller.send(error(MessageCode.CALL, pending.callRequest, message[3], message[4], message[5], message[6]));
+  }
+
+  /**
+   * Ends a call whose next message cannot be routed: the caller is answered with `wamp.error.invalid_argument`
+   * saying why, and a callee still working on it is interrupted when it announced call canceling.
+   */
+  private failCall(pending: Invocation, why: string, calleeWorking: boolean): void {
+    untrack(pending);
+    pending.caller.send(error(MessageCode.CALL, pending.callRequest, {}, ErrorUri.INVALID_ARGUMENT, [why]));
+    if (calleeWorking && !pending.interrupted && pending.callee.supports('callee', 'call_canceling')) {
+      pending.callee.send(interrupt(pending.id, { mode: 'killnowait', reason: ErrorUri.INVALID_ARGUMENT }));
+    }
   }
 
   /**
