@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Session } from '@wamp/client';
 import { CloseUri, hello, MessageCode, parseMessage } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { connect } from '@wamp/transport/node';
@@ -64,11 +65,21 @@ describe('wamp-router CLI', () => {
     expect((await fails(['--config', join(scratch, 'missing.yaml')])).stderr).toContain('ENOENT');
   });
 
-  it('serves the realms of its config file, with the command line winning', async () => {
-    const config = file('router.yaml', 'port: 1\nrealms: [from-file]\n');
+  it('serves the realms of its config file, those of --realm and those with an auth section', async () => {
+    const config = file(
+      'router.yaml',
+      'port: 1\nrealms: [from.file]\nauth: { guarded: { anonymous: { role: guest } } }\n',
+    );
     await using cli = await startCli('node', [BIN, '--config', config, '--port', '0', '--realm', 'realm1']);
     expect(cli.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     expect(await roundTrip(cli.url)).toEqual([5]);
+    const fromFile = await Session.connect({ url: cli.url, realm: 'from.file', reconnect: false });
+    expect(fromFile.id).toBeGreaterThan(0);
+    await fromFile.close();
+    const guest = await Session.connect({ url: cli.url, realm: 'guarded', reconnect: false });
+    expect(guest.welcome.authrole).toBe('guest');
+    await guest.close();
+    expect((await fails(['--realm', 'Bad Realm!'])).stderr).toContain('realms[0]');
   });
 
   it('shuts down on SIGTERM: GOODBYE system_shutdown, close 1001, exit 0', async () => {

@@ -406,10 +406,17 @@ function stringList(path: string, value: unknown): string[] | undefined {
 export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
   knownKeys('', options, OPTION_KEYS);
   if (options.limits !== undefined) knownKeys('limits.', options.limits, LIMIT_KEYS);
-  const realms = stringList('realms', options.realms) ?? ['realm1'];
+  const realms = [...(stringList('realms', options.realms) ?? ['realm1'])];
   const autoCreateRealms = booleanOption('autoCreateRealms', options.autoCreateRealms, false);
   if (realms.length === 0 && !autoCreateRealms) {
     throw invalid('realms', 'at least one realm (or autoCreateRealms: true)', realms);
+  }
+  // A realm with an auth section is served even when `realms` leaves it out: its section is never ignored.
+  const auth = checkAuth(options.auth);
+  for (const realm of Object.keys(auth)) if (!realms.includes(realm)) realms.push(realm);
+  for (const [index, realm] of realms.entries()) {
+    if (!isValidUri(realm))
+      throw invalid(`realms[${index}]`, 'a realm URI such as "realm1" or "com.example.app"', realm);
   }
   const serializers = stringList('serializers', options.serializers) ?? [...SERIALIZER_NAMES];
   for (const [index, name] of serializers.entries()) oneOf(`serializers[${index}]`, name, SERIALIZER_NAMES, 'json');
@@ -466,7 +473,7 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
     keepalive: keepalive ?? { intervalMs: 30_000, timeoutMs: 10_000 },
     allowedOrigins: stringList('allowedOrigins', options.allowedOrigins),
     perMessageDeflate: booleanOption('perMessageDeflate', options.perMessageDeflate, false),
-    auth: checkAuth(options.auth),
+    auth,
     cluster: checkCluster(options.cluster),
     eventHistory: (options.eventHistory ?? []).map((entry, index) => {
       const path = `eventHistory[${index}]`;

@@ -106,6 +106,17 @@ describe('authentication', () => {
     expect(abort[2]).toBe(ErrorUri.PROTOCOL_VIOLATION);
   });
 
+  it('serves a realm named only by its auth section, and refuses a realm name that is no URI', async () => {
+    await using fixture = await startRouter({
+      realms: ['realm1'],
+      auth: { guarded: { anonymous: { role: 'guest' } } },
+    });
+    const welcome = await fixture.local().join('guarded');
+    expect((welcome[2] as { authrole: string }).authrole).toBe('guest');
+    expect(fixture.router.realms).toEqual(['realm1', 'guarded']);
+    await expect(startRouter({ realms: ['Bad Realm!'] })).rejects.toThrow('realms[0]');
+  });
+
   it('refuses an auth section with a user lacking its secret, naming the key', async () => {
     await expect(startRouter({ auth: { secure: { ticket: { eve: { role: 'user' } as never } } } })).rejects.toThrow(
       'auth.secure.ticket.eve.ticket',

@@ -116,5 +116,5 @@ describe('values the router cannot write for every peer', () => {
 
 async function subscriptionIdOf(peer: RawPeer): Promise<number> {
   peer.send(call(99, {}, 'wamp.subscription.lookup', ['com.history']));
-  return (await peer.next())[3]?.[0] as number;
+  return ((await peer.next())[3] as number[])[0]!;
 }

@@ -30,7 +30,7 @@ Options:
   --host HOST             address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --port PORT             TCP port (default 8080; 0 picks a free one)
   --path PATH             WebSocket path (default /ws)
-  --realm NAME            a realm to serve; repeat for several (default realm1)
+  --realm NAME            a realm to serve, added to the config file's; repeat for several (default realm1)
   --auto-create-realms    create a realm on the first HELLO that names it
   --allow-origin ORIGIN   accept browsers from ORIGIN only (exact, or *.example.com); repeatable
   --serializers LIST      comma-separated, in order of preference (default json,cbor,msgpack)

@@ -39,7 +39,8 @@ function pageUrl(webSocketUrl: string): string {
 function merge(args: CliArgs, config: ConfigFile) {
   const { host, port, path, tls, static: staticFromFile, logLevel, ...routerOptions } = config;
   const options: RouterOptions = { ...routerOptions };
-  if (args.realms !== undefined) options.realms = args.realms;
+  // --realm adds to the file's realms, so that the file's auth sections keep their realms.
+  if (args.realms !== undefined) options.realms = [...new Set([...(options.realms ?? []), ...args.realms])];
   if (args.autoCreateRealms !== undefined) options.autoCreateRealms = args.autoCreateRealms;
   if (args.allowedOrigins !== undefined) options.allowedOrigins = args.allowedOrigins;
   if (args.serializers !== undefined) options.serializers = args.serializers as SerializerName[];
