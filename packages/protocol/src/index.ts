@@ -10,7 +10,7 @@ export {
 export { globalId, MAX_ID, ScopedIdGenerator } from './ids.js';
 export * from './messages.js';
 export type * from './options.js';
-export { parseMessage } from './parse.js';
+export { isDict, parseMessage } from './parse.js';
 export { saslprep } from './saslprep.js';
 export type { Serializer, Subprotocol } from './serializer.js';
 export {

@@ -3,11 +3,21 @@ import { ProtocolViolation } from './errors.js';
 import { MAX_ID } from './ids.js';
 import type { Message } from './messages.js';
 import { checkOptionKind, OPTION_RULES } from './option-rules.js';
+import type { Dict } from './options.js';
 
 // Each check throws a ProtocolViolation naming the message, the element in the spec's notation and what
 // the spec expects. They read the element in place: the message is validated, never copied.
 
-function isDict(value: unknown): boolean {
+/**
+ * True for a WAMP dict: an object that is neither a list nor a byte array.
+ *
+ * @example
+ * ```ts
+ * isDict({ a: 1 }); // true
+ * isDict(new Uint8Array(2)); // false
+ * ```
+ */
+export function isDict(value: unknown): value is Dict {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }
 

@@ -1,4 +1,5 @@
 import type { Dict } from '@wamp/protocol';
+import { isDict } from '@wamp/protocol';
 import type { AuthRequest } from '../core/auth.js';
 
 /** A procedure of the realm, registered by a trusted backend, that decides about one authentication method. */
@@ -23,10 +24,6 @@ export interface DynamicPrincipal {
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000;
-
-function isDict(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Reads an authenticator's answer: a role, or `{ role, authid?, authextra?, secret?, salt?, … }`. */
 function readPrincipal(answer: unknown): DynamicPrincipal | undefined {

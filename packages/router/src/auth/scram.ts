@@ -1,5 +1,5 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type Dict, ErrorUri, saslprep } from '@wamp/protocol';
+import { ErrorUri, isDict, saslprep } from '@wamp/protocol';
 import type { AuthChallenge, AuthDenied, AuthGranted, AuthRequest } from '../core/auth.js';
 
 // WAMP-SCRAM (the spec's "Salted Challenge Response Authentication"), PBKDF2-HMAC-SHA256 variant. Argon2id, the
@@ -240,10 +240,6 @@ export class ScramUsers {
   decoySalt(authid: string): string {
     return createHmac('sha256', this.decoyKey).update(authid).digest().subarray(0, 16).toString('base64');
   }
-}
-
-function isDict(value: unknown): value is Dict {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

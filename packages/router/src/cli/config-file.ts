@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isDict } from '@wamp/protocol';
 import { parse as parseYaml } from 'yaml';
 import { RouterError, RouterErrorCode } from '../errors.js';
 import type { RouterOptions } from '../options.js';
@@ -37,10 +38,6 @@ const KEYS: Record<string, (value: unknown) => string | undefined> = {
   static: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a directory path'),
   logLevel: (v) => (typeof v === 'string' ? undefined : 'a log level name'),
 };
-
-function isDict(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');

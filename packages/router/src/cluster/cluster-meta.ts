@@ -1,5 +1,5 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ErrorUri } from '@wamp/protocol';
+import { ErrorUri, isDict } from '@wamp/protocol';
 import type { FabricReceiver, MetaAnswer } from '../core/fabric.js';
 import { CLUSTER_QUERIES } from '../core/meta/meta-session.js';
 import type { Logger } from '../logger.js';
@@ -10,10 +10,6 @@ import { cbor } from './wire.js';
 // answers with its own. Only the queries of CLUSTER_QUERIES are asked for; anything else is refused.
 
 const SUBJECT = 'wamp.cluster.meta';
-
-function isDict(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Asks the other nodes' meta API, and answers theirs.

@@ -1,4 +1,5 @@
 import type { Dict, EventDetails } from '@wamp/protocol';
+import { isDict } from '@wamp/protocol';
 import { Encoder, type Options } from 'cbor-x';
 import type { ReceiverLists } from '../core/broker/receivers.js';
 import type { Publication } from '../core/fabric.js';
@@ -81,10 +82,6 @@ export function encodePublication(publication: Publication): Uint8Array {
     publication.args ?? null,
     publication.kwargs ?? null,
   ]);
-}
-
-function isDict(value: unknown): value is Dict {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }
 
 function isId(value: unknown): value is number {

@@ -3,6 +3,7 @@ import {
   challenge,
   ErrorUri,
   type HelloMessage,
+  isDict,
   isValidUri,
   type RoleDetails,
   type WelcomeDetails,
@@ -52,10 +53,6 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
     },
   },
 });
-
-function isDict(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The problem with HELLO's `roles`, or undefined when they are valid: a dict naming at least one client role. */
 function checkRoles(roles: unknown): string | undefined {

@@ -3,6 +3,7 @@ import {
   ErrorUri,
   error,
   hello,
+  isDict,
   isValidUri,
   type KwArgs,
   type Message,
@@ -162,10 +163,6 @@ function byPolicy(entries: Iterable<{ id: number; match: string }>): Record<stri
   const lists: Record<string, number[]> = { exact: [], prefix: [], wildcard: [] };
   for (const entry of entries) lists[entry.match]!.push(entry.id);
   return lists;
-}
-
-function isDict(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function matchOption(kwargsOrOptions: unknown): 'exact' | 'prefix' | 'wildcard' {

@@ -1,8 +1,10 @@
 import {
   ErrorUri,
+  isDict,
   isValidUri,
   type KwArgs,
   ProtocolViolation,
+  type PublishOptions,
   parseMessage,
   publish,
   type Serializer,
@@ -14,10 +16,6 @@ import type { Testament, TestamentScope, Testaments } from './testaments.js';
 export interface TestamentLimits {
   maxTestamentsPerSession: number;
   maxTestamentBytesPerSession: number;
-}
-
-function isDict(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The testament scope a call names; `destroyed` is the default. */
@@ -55,7 +53,8 @@ export class TestamentRules {
       topic,
       args: Array.isArray(args[1]) ? args[1] : [],
       kwargs: isDict(args[2]) ? args[2] : {},
-      options,
+      // Checked as PUBLISH options below, with the rest of the PUBLISH it becomes.
+      options: options as PublishOptions,
       onGoodbye: kwargs._on_goodbye === true,
     };
     const count = kept === null ? 0 : kept.detached.length + kept.destroyed.length;
