@@ -47,3 +47,49 @@ describe('UriMatcher bookkeeping', () => {
     expect(matcher.best('com.ab')).toBeUndefined();
   });
 });
+
+describe('UriMatcher pruning', () => {
+  /** The tries' roots, read to see that nothing is left behind. */
+  const roots = (matcher: UriMatcher<number>) =>
+    matcher as unknown as {
+      prefixRoot: { children: Map<number, unknown> | null };
+      wildcardRoot: { children: Map<string, unknown> | null; wildcard: unknown };
+    };
+
+  it('leaves no emptied node behind once every pattern is deleted', () => {
+    const matcher = new UriMatcher<number>();
+    const patterns: [string, MatchPolicy][] = [];
+    for (let i = 0; i < 200; i++) {
+      patterns.push([`com.app.${i}.x`, 'prefix'], [`com.app..${i}..end`, 'wildcard'], [`com..${i}`, 'wildcard']);
+    }
+    for (const [index, [pattern, match]] of patterns.entries()) matcher.set(pattern, match, index);
+    for (const [pattern, match] of patterns) matcher.delete(pattern, match);
+    expect(matcher.hasPatterns).toBe(false);
+    expect(roots(matcher).prefixRoot.children).toBeNull();
+    expect(roots(matcher).wildcardRoot.children).toBeNull();
+    expect(roots(matcher).wildcardRoot.wildcard).toBeNull();
+  });
+
+  it('keeps the patterns that share a path with a deleted one', () => {
+    const matcher = new UriMatcher<number>();
+    matcher.set('com.a', 'prefix', 1);
+    matcher.set('com.ab', 'prefix', 2);
+    matcher.set('com..c', 'wildcard', 3);
+    matcher.set('com..c.d', 'wildcard', 4);
+    matcher.delete('com.ab', 'prefix');
+    matcher.delete('com..c', 'wildcard');
+    expect(matcher.best('com.abc')).toBe(1);
+    expect(matcher.best('com.x.c.d')).toBe(4);
+    expect(matcher.best('com.x.c')).toBeUndefined();
+    matcher.set('com.ab', 'prefix', 2);
+    matcher.delete('com.a', 'prefix');
+    expect(matcher.best('com.abc')).toBe(2);
+    expect(matcher.best('com.ax')).toBeUndefined();
+    // Deleting what is not there, or an inner node that holds no value, changes nothing.
+    matcher.delete('com.a', 'prefix');
+    matcher.delete('com.', 'wildcard');
+    matcher.delete('com', 'wildcard');
+    expect(matcher.best('com.abc')).toBe(2);
+    expect(matcher.best('com.x.c.d')).toBe(4);
+  });
+});

@@ -12,6 +12,11 @@ interface SegmentNode<T> {
   value: T | undefined;
 }
 
+/** True when a component-trie node holds nothing: no value and no child of either kind. */
+function isEmptySegment<T>(node: SegmentNode<T>): boolean {
+  return node.value === undefined && node.children === null && node.wildcard === null;
+}
+
 function charNode<T>(): CharNode<T> {
   return { children: null, value: undefined };
 }
@@ -67,12 +72,13 @@ export class UriMatcher<T> {
       this.exact.delete(pattern);
       return;
     }
-    // Emptied nodes stay in the tries (patterns tend to come back); only their values go.
-    const node = match === 'prefix' ? this.prefixNode(pattern, false) : this.segmentNodeFor(pattern, false);
-    if (node === undefined || node.value === undefined) return;
-    node.value = undefined;
-    if (match === 'prefix') this.prefixCount--;
-    else this.wildcardCount--;
+    // Nodes left with no value and no children are cut off, so the tries shrink as patterns leave: a client that
+    // subscribes and unsubscribes distinct patterns cannot grow them without end.
+    if (match === 'prefix') {
+      if (this.deletePrefix(pattern)) this.prefixCount--;
+    } else if (this.deleteWildcard(pattern)) {
+      this.wildcardCount--;
+    }
   }
 
   /** True when any prefix or wildcard pattern is stored. */
@@ -143,6 +149,52 @@ export class UriMatcher<T> {
     const concrete = node.children?.get(components[depth]!);
     if (concrete !== undefined && this.walkWildcards(concrete, components, depth + 1, out, firstOnly)) return true;
     return node.wildcard !== null && this.walkWildcards(node.wildcard, components, depth + 1, out, firstOnly);
+  }
+
+  /**
+   * Clears the value stored under the prefix `pattern`, then cuts off the nodes on its path that are left with
+   * no value and no children, deepest first. Returns whether a value was there.
+   */
+  private deletePrefix(pattern: string): boolean {
+    const path: CharNode<T>[] = [];
+    let node: CharNode<T> | undefined = this.prefixRoot;
+    for (let i = 0; i < pattern.length && node !== undefined; i++) {
+      path.push(node);
+      node = node.children?.get(pattern.charCodeAt(i));
+    }
+    if (node?.value === undefined) return false;
+    node.value = undefined;
+    for (let i = path.length - 1; i >= 0 && node.value === undefined && node.children === null; i--) {
+      const parent: CharNode<T> = path[i]!;
+      parent.children!.delete(pattern.charCodeAt(i));
+      if (parent.children!.size === 0) parent.children = null;
+      node = parent;
+    }
+    return true;
+  }
+
+  /** {@link UriMatcher.deletePrefix} for a wildcard pattern in the component trie. */
+  private deleteWildcard(pattern: string): boolean {
+    const components = pattern.split('.');
+    const path: SegmentNode<T>[] = [];
+    let node: SegmentNode<T> | null | undefined = this.wildcardRoot;
+    for (let i = 0; i < components.length && node != null; i++) {
+      path.push(node);
+      node = components[i] === '' ? node.wildcard : node.children?.get(components[i]!);
+    }
+    if (node == null || node.value === undefined) return false;
+    node.value = undefined;
+    for (let i = path.length - 1; i >= 0 && isEmptySegment(node); i--) {
+      const parent: SegmentNode<T> = path[i]!;
+      const component = components[i]!;
+      if (component === '') parent.wildcard = null;
+      else {
+        parent.children!.delete(component);
+        if (parent.children!.size === 0) parent.children = null;
+      }
+      node = parent;
+    }
+    return true;
   }
 
   private prefixNode(pattern: string, create: boolean): CharNode<T> | undefined {
