@@ -1,11 +1,21 @@
 import { hostname } from 'node:os';
-import { isValidPattern, isValidUri, type MatchPolicy, saslprep, type UriCheck } from '@wamp/protocol';
+import { isValidPattern, isValidUri, type MatchPolicy, type UriCheck } from '@wamp/protocol';
+import { checkAuth } from './auth/check-auth.js';
 import type { RealmAuth } from './auth/options.js';
-import { canonicalBase64, SCRAM_MIN_ITERATIONS, SCRAM_MIN_SALT_BYTES } from './auth/scram.js';
-import type { DynamicAuthorization } from './core/dynamic-authorizer.js';
-import type { Permission } from './core/permissions.js';
-import { RouterError, RouterErrorCode } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
+import {
+  booleanOption,
+  invalid,
+  is,
+  isPositiveInteger,
+  knownKeys,
+  listOf,
+  oneOf,
+  optional,
+  positiveInteger,
+  shape,
+  stringList,
+} from './option-checks.js';
 
 /** The serializers a router can speak, by short name. */
 export type SerializerName = 'json' | 'cbor' | 'msgpack';
@@ -15,7 +25,11 @@ export type SlowConsumerPolicy = 'drop' | 'disconnect';
 
 /** Resource limits. Every limit protects the router and the other sessions from one session. */
 export interface RouterLimits {
-  /** Largest inbound WebSocket message in bytes; a larger one closes the connection with 1009. Default 1 MiB. */
+  /**
+   * Largest inbound WebSocket message in bytes; a larger one closes the connection with 1009. Default 16 MiB, so that
+   * a 1 MiB payload (a file moved in chunks by RPC) fits with its framing on every serializer. In a cluster, a message
+   * that must cross nodes is also bound by the NATS server's `max_payload` (1 MiB unless raised).
+   */
   maxMessageBytes?: number;
   /** Outbound bytes queued for one session above which it counts as slow. Default 1 MiB. */
   outboundHighWater?: number;
@@ -45,7 +59,10 @@ export interface RouterLimits {
   maxTestamentBytesPerSession?: number;
 }
 
-/** Keepalive: ping each connection every `intervalMs` and drop it when no pong came within `timeoutMs`. */
+/**
+ * Keepalive: ping each connection every `intervalMs` and drop it when no pong came within `timeoutMs`. Both are
+ * required (positive integers of ms): one without the other is refused, never guessed.
+ */
 export interface KeepaliveOptions {
   intervalMs: number;
   timeoutMs: number;
@@ -181,231 +198,44 @@ function checkCluster(cluster: ClusterOptions | undefined): ResolvedOptions['clu
   return { servers, name: nats.name ?? `${hostname()}-${process.pid}` };
 }
 
-/**
- * Checks the `auth` section: per realm, the known methods, each user with a role and its secret (for WAMP-SCRAM, a
- * password or the stored keys, with a usable salt and iteration count, and the pbkdf2 KDF).
- */
-function checkAuth(auth: unknown): Record<string, RealmAuth> {
-  if (auth === undefined) return {};
-  if (typeof auth !== 'object' || auth === null || Array.isArray(auth))
-    throw invalid('auth', 'a map of realm names', auth);
-  for (const [realm, config] of Object.entries(auth as Record<string, unknown>)) {
-    const path = `auth.${realm}`;
-    if (typeof config !== 'object' || config === null) throw invalid(path, '{ anonymous?, ticket?, wampcra? }', config);
-    const authenticators = ['ticketAuthenticator', 'wampcraAuthenticator', 'cryptosignAuthenticator'] as const;
-    knownKeys(`${path}.`, config, [
-      'anonymous',
-      'ticket',
-      'wampcra',
-      'cryptosign',
-      'scram',
-      ...authenticators,
-      'roles',
-    ]);
-    for (const key of authenticators) {
-      const dynamic = (config as RealmAuth)[key];
-      if (dynamic === undefined) continue;
-      if (typeof dynamic !== 'object' || dynamic === null)
-        throw invalid(`${path}.${key}`, '{ procedure, timeoutMs? }', dynamic);
-      knownKeys(`${path}.${key}.`, dynamic, ['procedure', 'timeoutMs']);
-      if (typeof dynamic.procedure !== 'string' || !isValidUri(dynamic.procedure)) {
-        throw invalid(`${path}.${key}.procedure`, 'a procedure URI', dynamic.procedure);
+const MATCHES: readonly MatchPolicy[] = ['exact', 'prefix', 'wildcard'];
+const KEEPALIVE_MS = is(
+  'a positive integer of ms (keepalive takes both intervalMs and timeoutMs, or false to turn it off)',
+  isPositiveInteger,
+);
+const KEEPALIVE = shape('false or { intervalMs, timeoutMs }', { intervalMs: KEEPALIVE_MS, timeoutMs: KEEPALIVE_MS });
+const EVENT_HISTORY = listOf(
+  'a list of { topic, match?, limit? }',
+  shape(
+    '{ topic, match?, limit? }',
+    {
+      topic: is('a topic or topic pattern', (value) => typeof value === 'string'),
+      match: optional(is(`one of ${MATCHES.join(', ')}`, (value) => MATCHES.includes(value as MatchPolicy))),
+      limit: optional(is('a positive integer', isPositiveInteger)),
+    },
+    (path, entry) => {
+      const match = (entry.match ?? 'exact') as MatchPolicy;
+      if (!isValidPattern(entry.topic as string, match)) {
+        throw invalid(`${path}.topic`, `a valid ${match} topic pattern`, entry.topic);
       }
-      positiveInteger(`${path}.${key}.timeoutMs`, dynamic.timeoutMs, 1);
-    }
-    const { anonymous, ticket, wampcra, cryptosign, roles } = config as RealmAuth;
-    for (const [role, permissions] of Object.entries(roles ?? {})) {
-      if (!Array.isArray(permissions)) {
-        checkDynamicAuthorization(`${path}.roles.${role}`, permissions);
-        continue;
-      }
-      for (const [index, permission] of (permissions as readonly Permission[]).entries()) {
-        const where = `${path}.roles.${role}[${index}]`;
-        const match = oneOf(`${where}.match`, permission?.match, ['exact', 'prefix', 'wildcard'], 'exact');
-        if (typeof permission?.uri !== 'string' || (permission.uri !== '' && !isValidPattern(permission.uri, match))) {
-          throw invalid(`${where}.uri`, `a ${match} URI pattern`, permission?.uri);
-        }
-        const actions = ['call', 'register', 'publish', 'subscribe'];
-        if (!Array.isArray(permission.allow) || !permission.allow.every((action) => actions.includes(action))) {
-          throw invalid(`${where}.allow`, `a list of ${actions.join(', ')}`, permission.allow);
-        }
-      }
-    }
-    if (anonymous !== undefined && typeof anonymous.role !== 'string')
-      throw invalid(`${path}.anonymous.role`, 'a role name', anonymous);
-    for (const [method, secretKey] of [
-      ['ticket', 'ticket'],
-      ['wampcra', 'secret'],
-      ['cryptosign', 'pubkey'],
-    ] as const) {
-      const users = method === 'ticket' ? ticket : method === 'wampcra' ? wampcra : cryptosign;
-      if (users === undefined) continue;
-      for (const [authid, user] of Object.entries(users)) {
-        const userPath = `${path}.${method}.${authid}`;
-        const record = user as unknown as Record<string, unknown>;
-        if (typeof record?.role !== 'string') throw invalid(`${userPath}.role`, 'a role name', record?.role);
-        // Secrets never appear in errors: only whether one is there.
-        if (typeof record[secretKey] !== 'string')
-          throw invalid(`${userPath}.${secretKey}`, 'a string', '(not a string)');
-      }
-    }
-    const scram = (config as RealmAuth).scram as unknown;
-    if (scram !== undefined) {
-      if (typeof scram !== 'object' || scram === null || Array.isArray(scram)) {
-        throw invalid(`${path}.scram`, 'a map of authids to users', scram);
-      }
-      const names = new Map<string, string>();
-      for (const [authid, user] of Object.entries(scram as Record<string, unknown>)) {
-        const userPath = `${path}.scram.${authid}`;
-        if (typeof user !== 'object' || user === null) {
-          throw invalid(userPath, '{ role, password } or { role, kdf, salt, iterations, storedKey, serverKey }', user);
-        }
-        const record = user as Record<string, unknown>;
-        // The KDF first: an Argon2id user (with its `memory`) gets the reason, not an unknown-key error.
-        if (record.kdf !== undefined && record.kdf !== 'pbkdf2') {
-          const argon = typeof record.kdf === 'string' && record.kdf.startsWith('argon2');
-          throw invalid(
-            `${userPath}.kdf`,
-            argon
-              ? '"pbkdf2" (Argon2id is not available in Node\'s crypto, so this router cannot check argon2id13 users; store the user with scramCredentials(), which uses pbkdf2)'
-              : '"pbkdf2"',
-            record.kdf,
-          );
-        }
-        knownKeys(`${userPath}.`, record, ['role', 'password', 'kdf', 'salt', 'iterations', 'storedKey', 'serverKey']);
-        if (typeof record.role !== 'string') throw invalid(`${userPath}.role`, 'a role name', record.role);
-        let name: string;
-        try {
-          name = saslprep(authid);
-        } catch (error) {
-          throw invalid(userPath, `an authid SASLprep accepts (${(error as Error).message})`, authid);
-        }
-        if (names.has(name)) {
-          throw invalid(userPath, `an authid other than "${names.get(name)}" once SASLprep-normalized`, authid);
-        }
-        names.set(name, authid);
-        const stored = record.password === undefined;
-        if (stored && (record.storedKey === undefined || record.serverKey === undefined)) {
-          throw invalid(userPath, 'either password, or kdf, salt, iterations, storedKey and serverKey', '(neither)');
-        }
-        if (!stored && (record.storedKey !== undefined || record.serverKey !== undefined)) {
-          throw invalid(userPath, 'either password, or kdf, salt, iterations, storedKey and serverKey', '(both)');
-        }
-        // Secrets never appear in errors: only whether one is there and has the right form.
-        if (!stored) {
-          let usable = typeof record.password === 'string' && record.password !== '';
-          try {
-            if (usable) saslprep(record.password as string);
-          } catch {
-            usable = false;
-          }
-          if (!usable) throw invalid(`${userPath}.password`, 'a non-empty string SASLprep accepts', '(not one)');
-        }
-        if (stored && record.kdf === undefined) throw invalid(`${userPath}.kdf`, '"pbkdf2"', record.kdf);
-        for (const key of ['storedKey', 'serverKey']) {
-          if (stored && canonicalBase64(record[key])?.length !== 32) {
-            throw invalid(`${userPath}.${key}`, '32 bytes in canonical base64', '(not that)');
-          }
-        }
-        if (record.salt !== undefined || stored) {
-          if ((canonicalBase64(record.salt)?.length ?? 0) < SCRAM_MIN_SALT_BYTES) {
-            throw invalid(
-              `${userPath}.salt`,
-              `at least ${SCRAM_MIN_SALT_BYTES} random bytes in canonical base64`,
-              record.salt,
-            );
-          }
-        }
-        if (record.iterations !== undefined || stored) {
-          const { iterations } = record;
-          if (typeof iterations !== 'number' || !Number.isInteger(iterations) || iterations < SCRAM_MIN_ITERATIONS) {
-            throw invalid(`${userPath}.iterations`, `an integer of at least ${SCRAM_MIN_ITERATIONS}`, iterations);
-          }
-        }
-      }
-    }
-  }
-  return auth as Record<string, RealmAuth>;
-}
-
-/** Checks a role decided by a procedure: `{ authorizer, timeoutMs?, cache?: { maxEntries?, ttlMs? } }`. */
-function checkDynamicAuthorization(path: string, role: unknown): void {
-  if (typeof role !== 'object' || role === null) {
-    throw invalid(path, 'a list of permissions, or { authorizer: <procedure URI> }', role);
-  }
-  knownKeys(`${path}.`, role, ['authorizer', 'timeoutMs', 'cache']);
-  const { authorizer, timeoutMs, cache } = role as DynamicAuthorization;
-  if (typeof authorizer !== 'string' || !isValidUri(authorizer)) {
-    throw invalid(`${path}.authorizer`, 'a procedure URI', authorizer);
-  }
-  positiveInteger(`${path}.timeoutMs`, timeoutMs, 1);
-  if (cache === undefined) return;
-  if (typeof cache !== 'object' || cache === null) throw invalid(`${path}.cache`, '{ maxEntries?, ttlMs? }', cache);
-  knownKeys(`${path}.cache.`, cache, ['maxEntries', 'ttlMs']);
-  if (cache.maxEntries !== undefined && cache.maxEntries !== 0) {
-    positiveInteger(`${path}.cache.maxEntries`, cache.maxEntries, 1);
-  }
-  positiveInteger(`${path}.cache.ttlMs`, cache.ttlMs, 1);
-}
-
-/** Refuses keys nobody reads, so a typo in a config file is an error rather than a silently ignored setting. */
-function knownKeys(path: string, value: object, known: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new RouterError(
-        RouterErrorCode.INVALID_OPTION,
-        `Unknown option "${path}${key}" (known: ${known.join(', ')})`,
-      );
-    }
-  }
-}
-
-function invalid(path: string, expected: string, got: unknown): RouterError {
-  return new RouterError(
-    RouterErrorCode.INVALID_OPTION,
-    `Invalid option "${path}": expected ${expected}, got ${JSON.stringify(got)}`,
-  );
-}
-
-function positiveInteger(path: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw invalid(path, 'a positive integer', value);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(path: string, value: unknown, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw invalid(path, `one of ${allowed.join(', ')}`, value);
-  return value as T;
-}
-
-function booleanOption(path: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalid(path, 'true or false', value);
-  return value;
-}
-
-function stringList(path: string, value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.length === 0)) {
-    throw invalid(path, 'a list of non-empty strings', value);
-  }
-  return value as string[];
-}
+    },
+  ),
+);
 
 /**
  * Fills in defaults and validates every option once, at construction; errors name the option.
  *
  * @example
  * ```ts
- * resolveOptions({ realms: ['app'] }).limits.maxMessageBytes; // 1048576
+ * resolveOptions({ realms: ['app'] }).limits.maxMessageBytes; // 16777216
  * ```
  */
 export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
   knownKeys('', options, OPTION_KEYS);
-  if (options.limits !== undefined) knownKeys('limits.', options.limits, LIMIT_KEYS);
+  if (options.limits !== undefined) {
+    if (typeof options.limits !== 'object' || options.limits === null) throw invalid('limits', 'a map', options.limits);
+    knownKeys('limits.', options.limits, LIMIT_KEYS);
+  }
   const realms = [...(stringList('realms', options.realms) ?? ['realm1'])];
   const autoCreateRealms = booleanOption('autoCreateRealms', options.autoCreateRealms, false);
   if (realms.length === 0 && !autoCreateRealms) {
@@ -424,17 +254,15 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
 
   const limits = options.limits ?? {};
   const keepalive = options.keepalive;
-  if (keepalive !== undefined && keepalive !== false) {
-    positiveInteger('keepalive.intervalMs', keepalive.intervalMs, 0);
-    positiveInteger('keepalive.timeoutMs', keepalive.timeoutMs, 0);
-  }
+  if (keepalive !== undefined && keepalive !== false) KEEPALIVE('keepalive', keepalive);
+  if (options.eventHistory !== undefined) EVENT_HISTORY('eventHistory', options.eventHistory);
   return {
     realms,
     autoCreateRealms,
     serializers: serializers as SerializerName[],
     uriCheck: oneOf('uriCheck', options.uriCheck, ['loose', 'strict'], 'loose'),
     limits: {
-      maxMessageBytes: positiveInteger('limits.maxMessageBytes', limits.maxMessageBytes, 1 << 20),
+      maxMessageBytes: positiveInteger('limits.maxMessageBytes', limits.maxMessageBytes, 16 << 20),
       outboundHighWater: positiveInteger('limits.outboundHighWater', limits.outboundHighWater, 1 << 20),
       slowConsumer: oneOf('limits.slowConsumer', limits.slowConsumer, ['drop', 'disconnect'], 'drop'),
       maxPendingCallsPerCaller: positiveInteger(
@@ -475,15 +303,10 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
     perMessageDeflate: booleanOption('perMessageDeflate', options.perMessageDeflate, false),
     auth,
     cluster: checkCluster(options.cluster),
-    eventHistory: (options.eventHistory ?? []).map((entry, index) => {
-      const path = `eventHistory[${index}]`;
-      if (typeof entry !== 'object' || entry === null || typeof entry.topic !== 'string') {
-        throw invalid(path, '{ topic, match?, limit? }', entry);
-      }
-      const match = oneOf(`${path}.match`, entry.match, ['exact', 'prefix', 'wildcard'], 'exact');
-      if (!isValidPattern(entry.topic, match))
-        throw invalid(`${path}.topic`, `a valid ${match} topic pattern`, entry.topic);
-      return { topic: entry.topic, match, limit: positiveInteger(`${path}.limit`, entry.limit, 100) };
-    }),
+    eventHistory: (options.eventHistory ?? []).map(({ topic, match = 'exact', limit = 100 }) => ({
+      topic,
+      match,
+      limit,
+    })),
   };
 }
