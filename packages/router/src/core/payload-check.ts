@@ -2,11 +2,29 @@
  * One rule for every payload the router routes: each value in it must be one that all of the router's serializers
  * write faithfully, for every peer, or the message is refused at the door. JSON is the narrowest of the three, so
  * a payload is accepted when it holds only `null`, booleans, finite numbers, strings, byte arrays (`Uint8Array`,
- * which JSON carries as the spec's `"\0"` + base64), lists and plain dicts, nested at most `maxDepth` deep.
- * Refused, rather than silently turned into `null` or `{}` for some subscribers: big integers (a CBOR bignum, a
- * MessagePack BigInt), `undefined`, NaN and the infinities, dates, sets and other tagged values. A cyclic value
- * (CBOR tags 28/29) nests without end, so the depth bound refuses it too.
+ * which JSON carries as the spec's `"\0"` + base64), lists and plain dicts, nested at most `maxPayloadDepth` deep.
+ *
+ * Refused, rather than silently changed for some subscribers:
+ * - big integers (a CBOR bignum, a MessagePack BigInt), `undefined`, NaN and the infinities, dates, sets, regular
+ *   expressions, errors and other tagged values (CBOR tags, MessagePack ext types the decoders map to objects);
+ * - strings that are no well-formed Unicode (a lone surrogate): CBOR and MessagePack would write U+FFFD instead;
+ * - strings that start with NUL (U+0000): a JSON peer reads those as a byte array, by the spec's binary convention;
+ * - dict keys named `__proto__`: the CBOR and MessagePack decoders rename them (`__proto_`), so as not to touch a
+ *   prototype, and a careless peer's copy into an object would set its prototype;
+ * - nesting past the limit, which also refuses a cyclic value (CBOR tags 28/29), and a payload larger than
+ *   `maxMessageBytes` once written out. Without shared references a payload is never larger written out than the
+ *   frame it arrived in; with them (CBOR tags 28/29, MessagePack structured clones) a small frame can expand to
+ *   gigabytes, because every serializer writes a shared value once per use.
+ *
+ * Translated by rule: a negative zero is written as 0 by every serializer. Integers beyond 2^53 are read as the
+ * nearest double by every decoder and cross as that double. Dict keys that are not strings (CBOR and MessagePack
+ * allow them) are read as strings (`1` as `"1"`) before the router sees them.
  */
+
+import type { RouterLimits } from '../options.js';
+
+/** The limits the rule applies. */
+export type PayloadLimits = Pick<Required<RouterLimits>, 'maxPayloadDepth' | 'maxMessageBytes'>;
 
 /** Where in a payload a value was refused and why: `args[1].when` and "a Date". */
 export interface PayloadDefect {
@@ -14,8 +32,9 @@ export interface PayloadDefect {
   what: string;
 }
 
-/** What `defectOf` reports for nesting past the limit; `payloadDefect` names the limit. */
+/** What `defectOf` reports for nesting past the limit and for a payload past the size bound; `payloadDefect` names the limit. */
 const TOO_DEEP = 'too deep';
+const TOO_LARGE = 'too large';
 
 /** The defect deepest in the value, with its path still to be written from the innermost key outwards. */
 interface Found {
@@ -23,9 +42,37 @@ interface Found {
   what: string;
 }
 
+/** `String.prototype.isWellFormed` (ES2024, Node 20), which the ES2023 lib the project compiles with lacks. */
+type WellFormed = { isWellFormed(): boolean };
+
+/**
+ * What is left of the written-out size the payload being checked may have. Every value costs at least one byte in
+ * every serializer (and a string or byte array at least its length), so this estimate never exceeds the frame a
+ * payload without shared references arrived in. One check runs at a time, so a module variable serves.
+ */
+let budget = 0;
+
+function stringDefect(value: string): string | undefined {
+  if (value.charCodeAt(0) === 0) {
+    return 'a string starting with NUL (U+0000), which JSON peers read as a byte array: send a byte array';
+  }
+  if (!(value as unknown as WellFormed).isWellFormed()) {
+    return 'a string with a lone surrogate (no well-formed Unicode), which CBOR and MessagePack cannot carry: send a byte array';
+  }
+  return undefined;
+}
+
+function keyDefect(key: string): string | undefined {
+  if (key === '__proto__') return 'a key named __proto__, which not every peer can read as a key: rename it';
+  if (!(key as unknown as WellFormed).isWellFormed()) return 'a key with a lone surrogate (no well-formed Unicode)';
+  return undefined;
+}
+
 function describe(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
+      budget -= value.length;
+      return budget < 0 ? TOO_LARGE : stringDefect(value);
     case 'boolean':
       return undefined;
     case 'number':
@@ -40,11 +87,16 @@ function describe(value: unknown): string | undefined {
 }
 
 function defectOf(value: unknown, depth: number): Found | undefined {
+  if (--budget < 0) return { keys: [], what: TOO_LARGE };
   if (typeof value !== 'object') {
     const what = describe(value);
     return what === undefined ? undefined : { keys: [], what };
   }
-  if (value === null || value instanceof Uint8Array) return undefined;
+  if (value === null) return undefined;
+  if (value instanceof Uint8Array) {
+    budget -= value.byteLength;
+    return budget < 0 ? { keys: [], what: TOO_LARGE } : undefined;
+  }
   if (depth === 0) return { keys: [], what: TOO_DEEP };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -66,7 +118,10 @@ function defectOf(value: unknown, depth: number): Found | undefined {
   // Own keys only (a plain dict has no inherited enumerable ones); a key named `__proto__` is an own property here
   // and is read as one, so no prototype is ever touched.
   for (const key in value) {
-    const found = defectOf((value as Record<string, unknown>)[key], depth - 1);
+    budget -= key.length;
+    const bad = budget < 0 ? TOO_LARGE : keyDefect(key);
+    const found =
+      bad === undefined ? defectOf((value as Record<string, unknown>)[key], depth - 1) : { keys: [], what: bad };
     if (found !== undefined) {
       found.keys.push(key);
       return found;
@@ -84,27 +139,39 @@ function pathOf(root: string, keys: (string | number)[]): string {
   return path;
 }
 
+function explain(what: string, limits: PayloadLimits): string {
+  if (what === TOO_DEEP) return `a list or dict nested deeper than ${limits.maxPayloadDepth} levels`;
+  if (what === TOO_LARGE) {
+    return (
+      `past the ${limits.maxMessageBytes} bytes a payload may take written out (a value shared by reference, ` +
+      'CBOR tags 28/29 or a MessagePack structured clone, is written once per use): send a smaller payload'
+    );
+  }
+  return what;
+}
+
 /**
  * The first value of a message's `args` and `kwargs` that the router will not route, or undefined when every value
- * can be written for every peer. It walks at most `maxDepth + 1` levels, so hostile nesting cannot exhaust the
- * stack, and allocates nothing unless it finds a defect.
+ * can be written for every peer. It walks at most `maxPayloadDepth + 1` levels and about `maxMessageBytes` values,
+ * so hostile nesting or sharing can exhaust neither the stack nor the CPU, and allocates nothing unless it finds a
+ * defect.
  *
  * @example
  * ```ts
- * payloadDefect([1, { when: new Date() }], undefined, 64); // { path: 'args[1].when', what: 'a Date, …' }
+ * payloadDefect([1, { when: new Date() }], undefined, limits); // { path: 'args[1].when', what: 'a Date, …' }
  * ```
  */
-export function payloadDefect(args: unknown, kwargs: unknown, maxDepth: number): PayloadDefect | undefined {
+export function payloadDefect(args: unknown, kwargs: unknown, limits: PayloadLimits): PayloadDefect | undefined {
   let found: Found | undefined;
   let root = 'args';
-  if (args !== undefined) found = defectOf(args, maxDepth);
+  budget = limits.maxMessageBytes;
+  if (args !== undefined) found = defectOf(args, limits.maxPayloadDepth);
   if (found === undefined && kwargs !== undefined) {
-    found = defectOf(kwargs, maxDepth);
+    found = defectOf(kwargs, limits.maxPayloadDepth);
     root = 'kwargs';
   }
   if (found === undefined) return undefined;
-  const what = found.what === TOO_DEEP ? `a list or dict nested deeper than ${maxDepth} levels` : found.what;
-  return { path: pathOf(root, found.keys), what };
+  return { path: pathOf(root, found.keys), what: explain(found.what, limits) };
 }
 
 /** The message a refused payload is answered with: what was refused, where. */

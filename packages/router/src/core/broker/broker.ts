@@ -260,7 +260,7 @@ export class Broker {
       }
       return;
     }
-    const defect = payloadDefect(message[4], message[5], this.limits.maxPayloadDepth);
+    const defect = payloadDefect(message[4], message[5], this.limits);
     if (defect !== undefined) {
       if (acknowledge) {
         session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_ARGUMENT, [describeDefect(defect)]));

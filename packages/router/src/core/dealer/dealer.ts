@@ -259,7 +259,7 @@ export class Dealer {
 
   /** A further CALL of a progressive call invocation: more input for the same INVOCATION request. */
   private continueInput(pending: Invocation, message: CallMessage): void {
-    const defect = payloadDefect(message[4], message[5], this.limits.maxPayloadDepth);
+    const defect = payloadDefect(message[4], message[5], this.limits);
     if (defect !== undefined) {
       this.failCall(pending, `the call's input cannot be delivered: ${describeDefect(defect)}`, true);
       return;
@@ -314,7 +314,7 @@ export class Dealer {
     }
     // A callee that stopped reading would only pile up invocations in memory: fail fast instead.
     if (!callee.isWritable()) return [LIMIT_REACHED, 'the callee is not keeping up: its outbound queue is full'];
-    const defect = payloadDefect(message[4], message[5], limits.maxPayloadDepth);
+    const defect = payloadDefect(message[4], message[5], limits);
     if (defect !== undefined) return [ErrorUri.INVALID_ARGUMENT, describeDefect(defect)];
     const timeout = message[2].timeout;
     if (typeof timeout === 'number' && timeout > MAX_TIMEOUT_MS) {
@@ -330,7 +330,7 @@ export class Dealer {
     const pending = callee.invocations.get(message[1]);
     // An answer to a call that is gone (its caller left, or it was canceled) is dropped, as the spec allows.
     if (pending === undefined) return;
-    const defect = payloadDefect(message[3], message[4], this.limits.maxPayloadDepth);
+    const defect = payloadDefect(message[3], message[4], this.limits);
     if (defect !== undefined) {
       // After a final result the callee is done; after a partial one it is still working and is interrupted.
       this.failCall(
@@ -355,8 +355,8 @@ export class Dealer {
     const pending = callee.invocations.get(message[2]);
     if (pending === undefined) return;
     const defect =
-      payloadDefect(message[5], message[6], this.limits.maxPayloadDepth) ??
-      payloadDefect(undefined, message[3], this.limits.maxPayloadDepth);
+      payloadDefect(message[5], message[6], this.limits) ??
+      payloadDefect(undefined, message[3], this.limits);
     if (defect !== undefined) {
       this.failCall(pending, `the callee's error cannot be delivered: ${describeDefect(defect)}`, false);
       return;
