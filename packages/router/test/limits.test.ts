@@ -1,5 +1,5 @@
 // Every configurable limit refuses with a clear answer, and the session (or router) goes on working.
-import { call, ErrorUri, MessageCode, publish, register, subscribe, yieldResult } from '@wamp/protocol';
+import { call, ErrorUri, hello, MessageCode, publish, register, subscribe, yieldResult } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { describe, expect, it } from 'vitest';
 import { startRouter } from './support/fixture.js';
@@ -9,6 +9,20 @@ function nested(depth: number): unknown {
   let value: unknown = 'leaf';
   for (let i = 0; i < depth; i++) value = [value];
   return value;
+}
+
+async function joined(peer: RawPeer, realm: string): Promise<RawPeer> {
+  await peer.join(realm);
+  return peer;
+}
+
+/** `callee` registers `com.echo`, and `caller` calls it and gets its answer: both sessions work. */
+async function expectRoundTrip(callee: RawPeer, caller: RawPeer): Promise<void> {
+  await registerProcedure(callee, 'com.echo', 90);
+  caller.send(call(91, {}, 'com.echo', [7]));
+  const invocation = await callee.next();
+  callee.send(yieldResult(invocation[1] as number, {}, invocation[4] as unknown[]));
+  expect(await caller.next()).toEqual([MessageCode.RESULT, 91, {}, [7]]);
 }
 
 async function registerProcedure(peer: RawPeer, procedure: string, request: number): Promise<void> {
@@ -32,6 +46,52 @@ describe('limits', () => {
     fourth.send([MessageCode.HELLO, 'b', { roles: { caller: {} } }]);
     expect(((await fourth.next())[1] as { message: string }).message).toContain('router is at its session limit');
     expect(fixture.router.stats().sessions).toBe(3);
+  });
+
+  it('checks the session limit again when a session that waited in CHALLENGE authenticates', async () => {
+    await using fixture = await startRouter({
+      realms: ['open'],
+      auth: { secure: { ticket: { alice: { role: 'user', ticket: 'open sesame' } } } },
+      limits: { maxSessions: 2 },
+    });
+    const waiting = fixture.local();
+    waiting.send(hello('secure', { roles: { caller: {} }, authmethods: ['ticket'], authid: 'alice' }));
+    expect((await waiting.next())[0]).toBe(MessageCode.CHALLENGE);
+    const callee = fixture.local();
+    await callee.join('open');
+    const bystander = fixture.local();
+    await bystander.join('open');
+    waiting.send([MessageCode.AUTHENTICATE, 'open sesame', {}]);
+    const abort = await waiting.next();
+    expect(abort[0]).toBe(MessageCode.ABORT);
+    expect(abort[2]).toBe(ErrorUri.UNAVAILABLE);
+    expect((abort[1] as { message: string }).message).toContain('router is at its session limit');
+    expect(fixture.router.stats().sessions).toBe(2);
+    await expectRoundTrip(callee, bystander);
+  });
+
+  it('checks the realm session limit again when an async authenticator answers', async () => {
+    await using fixture = await startRouter({
+      realms: ['dyn'],
+      auth: { dyn: { anonymous: { role: 'backend' }, ticketAuthenticator: { procedure: 'com.auth.check' } } },
+      limits: { maxSessionsPerRealm: 2 },
+    });
+    const backend = fixture.local();
+    await registerProcedure(await joined(backend, 'dyn'), 'com.auth.check', 1);
+    const waiting = fixture.local();
+    waiting.send(hello('dyn', { roles: { caller: {} }, authmethods: ['ticket'], authid: 'dora' }));
+    expect((await waiting.next())[0]).toBe(MessageCode.CHALLENGE);
+    waiting.send([MessageCode.AUTHENTICATE, 'good', {}]);
+    const invocation = await backend.next();
+    expect(invocation[0]).toBe(MessageCode.INVOCATION);
+    // While the authenticator thinks, the realm fills up.
+    const bystander = await joined(fixture.local(), 'dyn');
+    backend.send(yieldResult(invocation[1] as number, {}, ['member']));
+    const abort = await waiting.next();
+    expect(abort[0]).toBe(MessageCode.ABORT);
+    expect(abort[2]).toBe(ErrorUri.UNAVAILABLE);
+    expect((abort[1] as { message: string }).message).toContain('realm "dyn" is at its session limit');
+    await expectRoundTrip(backend, bystander);
   });
 
   it('limits subscriptions and registrations per session, counting a repeated subscription once', async () => {

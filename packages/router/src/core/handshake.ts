@@ -12,6 +12,7 @@ import {
 import type { AuthGranted, AuthStep } from './auth.js';
 import { addressOf } from './auth-failures.js';
 import { LIMIT_REACHED } from './limits.js';
+import type { Realm } from './realm.js';
 import type { RouterCore } from './router-core.js';
 import { type RouterSession, SessionState } from './session.js';
 
@@ -91,13 +92,7 @@ export function handleHello(core: RouterCore, session: RouterSession, message: H
     session.abort(ErrorUri.NO_SUCH_REALM, `no realm named "${realmName}" exists on this router`, 1000);
     return;
   }
-  const limits = core.options.limits;
-  const routerFull = core.clientSessionCount() >= limits.maxSessions;
-  if (!session.trusted && (routerFull || realm.clientCount >= limits.maxSessionsPerRealm)) {
-    const which = routerFull ? 'router' : `realm "${realmName}"`;
-    session.abort(LIMIT_REACHED, `the ${which} is at its session limit: try again later`, 1000);
-    return;
-  }
+  if (refusedAtLimit(core, session, realm)) return;
   session.roles = details.roles;
   let id = core.newSessionId();
   while (core.sessionsById.has(id)) id = core.newSessionId();
@@ -184,9 +179,23 @@ function proceed(core: RouterCore, session: RouterSession, realmName: string, id
   admit(core, session, realmName, id, step);
 }
 
-/** Admits a session that passed the handshake: joins the realm and sends WELCOME with who it is. */
+/** ABORTs a client session when the router or its realm is at its session limit; true when it did. */
+function refusedAtLimit(core: RouterCore, session: RouterSession, realm: Realm): boolean {
+  const limits = core.options.limits;
+  const routerFull = core.clientSessionCount() >= limits.maxSessions;
+  if (session.trusted || (!routerFull && realm.clientCount < limits.maxSessionsPerRealm)) return false;
+  const which = routerFull ? 'router' : `realm "${realm.name}"`;
+  session.abort(LIMIT_REACHED, `the ${which} is at its session limit: try again later`, 1000);
+  return true;
+}
+
+/**
+ * Admits a session that passed the handshake: joins the realm and sends WELCOME with who it is. The session limits
+ * are checked again here, since others may have joined while this one answered a CHALLENGE or an authenticator ran.
+ */
 function admit(core: RouterCore, session: RouterSession, realmName: string, id: number, granted: AuthGranted): void {
   const realm = core.realm(realmName)!;
+  if (refusedAtLimit(core, session, realm)) return;
   session.authid = granted.authid;
   session.authrole = granted.authrole;
   session.authmethod = granted.authmethod;
