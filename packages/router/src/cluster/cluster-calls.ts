@@ -8,6 +8,7 @@ import { Membership, type MembershipTiming } from './membership.js';
 import type { NodeNumbers } from './node-numbers.js';
 import { Registry } from './registry.js';
 import { RemoteCallee, RemoteCaller } from './remote-ends.js';
+import type { SendLimit } from './send-limit.js';
 import { escapeToken } from './subjects.js';
 import { TestamentStore } from './testament-store.js';
 import { decodeNodeCall, encodeNodeCall, MalformedFabricMessage, type NodeCall } from './wire.js';
@@ -24,6 +25,14 @@ function undeliveredSubject(node: string, callId: number | '*' | ''): string {
 
 /** NATS's status code for a message with a reply subject that no subscription received. */
 const NO_RESPONDERS = 503;
+/** How a refusal names each kind of call message. */
+const SENT_AS: Record<NodeCall['kind'], string> = {
+  invoke: 'the call',
+  result: 'the result',
+  error: 'the error',
+  interrupt: 'the interrupt',
+  revoke: 'the revocation',
+};
 /** Answers kept for other nodes while the link to NATS is down. */
 const MAX_UNSENT = 10_000;
 
@@ -69,7 +78,7 @@ export class ClusterCalls {
     private readonly registry: Registry,
     private readonly membership: Membership,
     private readonly receiver: () => FabricReceiver | null,
-    private readonly maxMessageBytes: number,
+    private readonly limit: SendLimit,
     private readonly log: Logger,
   ) {
     this.node = numbers.name;
@@ -91,23 +100,14 @@ export class ClusterCalls {
     numbers: NodeNumbers,
     timing: MembershipTiming,
     receiver: () => FabricReceiver | null,
-    maxMessageBytes: number,
+    limit: SendLimit,
     log: Logger,
   ): Promise<ClusterCalls> {
     const node = numbers.name;
     const registry = await Registry.open(connection, log);
     const testaments = await TestamentStore.open(connection, node, log);
     const membership = new Membership(connection, node, timing, log);
-    const calls = new ClusterCalls(
-      connection,
-      numbers,
-      testaments,
-      registry,
-      membership,
-      receiver,
-      maxMessageBytes,
-      log,
-    );
+    const calls = new ClusterCalls(connection, numbers, testaments, registry, membership, receiver, limit, log);
     calls.subscriptions.push(
       connection.subscribe(nodeSubject(node), { callback: (error, message) => calls.onMessage(error, message) }),
       connection.subscribe(undeliveredSubject(node, '*'), {
@@ -296,6 +296,11 @@ export class ClusterCalls {
   private readonly send = (node: string, call: Omit<NodeCall, 'from'>): void => {
     if (this.connection.isClosed()) return;
     const data = encodeNodeCall(call, this.node);
+    const refusal = this.limit.refusal(data.length, SENT_AS[call.kind]);
+    if (refusal !== undefined) {
+      this.refuseOversized(node, call, refusal);
+      return;
+    }
     if (!this.linked) {
       this.sendWhileUnlinked(node, call, data);
       return;
@@ -308,6 +313,36 @@ export class ClusterCalls {
       this.connection.publish(this.subjectOf(node), data);
     }
   };
+
+  /**
+   * A message too big for NATS never throws out of the dealer: call input fails the call with ERROR
+   * `wamp.error.invalid_argument` (once the dealer finished routing it), and an answer too big reaches the caller as
+   * that ERROR instead, which is small. Interrupts and revocations are small; one too big is dropped (and logged).
+   */
+  private refuseOversized(node: string, call: Omit<NodeCall, 'from'>, refusal: string): void {
+    if (call.kind === 'invoke') {
+      const callee = this.callees.get(`${call.realm}\u0000${node}\u0000${call.calleeSession}`);
+      if (callee !== undefined) {
+        queueMicrotask(() =>
+          this.receiver()?.callLost(call.realm, callee, call.callId, ErrorUri.INVALID_ARGUMENT, refusal),
+        );
+      }
+    } else if (call.kind === 'result' || call.kind === 'error') {
+      const { realm, callId, calleeSession, registration } = call;
+      const uri = ErrorUri.INVALID_ARGUMENT;
+      this.send(node, {
+        kind: 'error',
+        realm,
+        callId,
+        calleeSession,
+        registration,
+        details: {},
+        uri,
+        args: [refusal],
+        kwargs: undefined,
+      });
+    }
+  }
 
   /**
    * Without a link, new call input fails at once (after the dealer finished routing it), and answers wait for the
@@ -362,7 +397,7 @@ export class ClusterCalls {
     if (error !== null) return;
     let call: NodeCall;
     try {
-      if (message.data.length > this.maxMessageBytes) throw new MalformedFabricMessage('over the size limit');
+      if (message.data.length > this.limit.maxMessageBytes) throw new MalformedFabricMessage('over the size limit');
       call = decodeNodeCall(message.data);
     } catch (failure) {
       if (!(failure instanceof MalformedFabricMessage)) throw failure;

@@ -20,6 +20,7 @@ import { natsClient } from './nats-client.js';
 import { NodeNumbers } from './node-numbers.js';
 import { RecentIds } from './recent-ids.js';
 import { RetainedStore } from './retained-store.js';
+import { SendLimit } from './send-limit.js';
 import { eventSubject, interestSubject } from './subjects.js';
 import { decodePublication, encodePublication, MalformedFabricMessage } from './wire.js';
 
@@ -29,7 +30,10 @@ export interface NatsFabricOptions {
   servers: string[];
   /** This node's name in the cluster: the NATS connection's name, and in logs. */
   name: string;
-  /** Fabric messages larger than this are neither sent nor accepted (the router's `maxMessageBytes`). */
+  /**
+   * Fabric messages larger than this are neither sent nor accepted (the router's `maxMessageBytes`); sends are also
+   * bound by the NATS server's `max_payload`.
+   */
   maxMessageBytes: number;
   /** Heartbeat period and failure timeout of the nodes; default 1 s and 3 s. */
   timing?: MembershipTiming;
@@ -85,6 +89,7 @@ export class NatsFabric implements Fabric {
   private numbers: NodeNumbers | null = null;
   private meta: ClusterMeta | null = null;
   private retained: RetainedStore | null = null;
+  private limit: SendLimit | null = null;
   private readonly interests = new Map<string, Interest>();
   private readonly recent = new RecentIds(DUPLICATE_WINDOW);
   /** Malformed or oversize messages dropped; logged when the count reaches a power of two. */
@@ -134,6 +139,7 @@ export class NatsFabric implements Fabric {
       await connection.close();
       return;
     }
+    const limit = new SendLimit(connection, this.options.maxMessageBytes, this.log);
     try {
       this.numbers = await NodeNumbers.claim(connection, name, this.log);
       this.retained = await RetainedStore.open(connection, this.log);
@@ -142,7 +148,7 @@ export class NatsFabric implements Fabric {
         this.numbers,
         this.options.timing ?? DEFAULT_TIMING,
         () => this.receiver,
-        this.options.maxMessageBytes,
+        limit,
         this.log,
       );
       await this.calls.follow();
@@ -153,6 +159,7 @@ export class NatsFabric implements Fabric {
       );
     }
     this.connection = connection;
+    this.limit = limit;
     this.meta = new ClusterMeta(connection, () => this.receiver, this.log);
     this.meta.start();
     for (const [subject, interest] of this.interests) {
@@ -278,16 +285,15 @@ export class NatsFabric implements Fabric {
     });
   }
 
-  publish(realm: string, publication: Publication): void {
+  publish(realm: string, publication: Publication): string | undefined {
     const connection = this.connection;
-    if (connection === null || connection.isClosed()) return;
+    if (connection === null || connection.isClosed()) return undefined;
     const data = encodePublication(publication);
-    if (data.length > this.options.maxMessageBytes) {
-      this.reject(`publication to ${publication.topic} is ${data.length} bytes, over the limit`);
-      return;
-    }
+    const refusal = this.limit!.refusal(data.length, `the publication to ${publication.topic}`);
+    if (refusal !== undefined) return refusal;
     connection.publish(eventSubject(realm, publication.topic), data);
     this.publicationsOut++;
+    return undefined;
   }
 
   stats(): FabricStats {

@@ -72,8 +72,11 @@ export interface Fabric {
   subscriptionCreated(realm: string, pattern: string, match: MatchPolicy): void;
   /** This node's last subscriber to `(pattern, match)` in `realm` left. */
   subscriptionDeleted(realm: string, pattern: string, match: MatchPolicy): void;
-  /** A session of this node published (and the local subscribers have it): other nodes' subscribers get it too. */
-  publish(realm: string, publication: Publication): void;
+  /**
+   * A session of this node published: other nodes' subscribers get it too. Returns why it cannot go to the other
+   * nodes (too big for NATS), and then the broker refuses the publication before any subscriber gets it.
+   */
+  publish(realm: string, publication: Publication): string | undefined;
   /**
    * Keeps a topic's retained event for the whole cluster (replacing the one before); resolves once it is kept (or
    * keeping it failed, which is logged): it never rejects.

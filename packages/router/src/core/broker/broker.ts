@@ -275,6 +275,20 @@ export class Broker {
     const excluded = options.exclude_me === false ? 0 : session.id;
     const filter = ReceiverFilter.from(options);
     const details = eventDetails(session, options, verdict === 'allow-disclosed');
+    // In a cluster the other nodes come first: a publication too big for NATS is refused before anyone gets it.
+    const notSent = this.fabric?.publish(this.realmName, {
+      id: publication,
+      topic,
+      args: message[4],
+      kwargs: message[5],
+      details,
+      excludedSession: excluded,
+      receivers: receiverLists(options),
+    });
+    if (notSent !== undefined) {
+      if (acknowledge) session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_ARGUMENT, [notSent]));
+      return undefined;
+    }
     if (this.history.enabled) this.history.record(topic, publication, message[4], message[5]);
     let kept: Promise<void> | undefined;
     if (options.retain === true && this.fabric === null) {
@@ -291,17 +305,6 @@ export class Broker {
       });
     }
     this.route(publication, topic, details, message[4], message[5], excluded, filter);
-    if (this.fabric !== null) {
-      this.fabric.publish(this.realmName, {
-        id: publication,
-        topic,
-        args: message[4],
-        kwargs: message[5],
-        details,
-        excludedSession: excluded,
-        receivers: receiverLists(options),
-      });
-    }
     if (kept !== undefined) {
       // PUBLISHED (and the session's next messages) once the cluster keeps the event for late subscribers.
       return kept.then(() => {
