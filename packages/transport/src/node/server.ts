@@ -55,7 +55,7 @@ export interface WebSocketServerOptions {
   path: string;
   /** Origins allowed to connect (exact, `*.example.com`, or `*`); absent allows any. Others get 403. */
   allowedOrigins?: readonly string[];
-  /** Largest inbound message in bytes; a larger one closes the connection with 1009. Default 1 MiB. */
+  /** Largest inbound message in bytes; a larger one closes the connection with 1009. Default 16 MiB, as the client. */
   maxMessageBytes?: number;
   /** Outbound bytes queued per connection above which it stops being writable. Default 1 MiB. */
   highWaterMark?: number;
@@ -231,7 +231,7 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
   const wsOptions: ServerOptions & { closeTimeout: number } = {
     noServer: true,
     clientTracking: false,
-    maxPayload: options.maxMessageBytes ?? 1 << 20,
+    maxPayload: options.maxMessageBytes ?? 16 << 20,
     perMessageDeflate: options.perMessageDeflate ?? false,
     closeTimeout: options.closeTimeoutMs ?? 5_000,
     handleProtocols: (_offered: Set<string>, request: IncomingMessage) => chosen.get(request)?.subprotocol ?? false,
