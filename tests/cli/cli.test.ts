@@ -59,11 +59,52 @@ describe('wamp-router CLI', () => {
     const unknown = file('unknown.yaml', 'port: 8080\nrelams: [a]\n');
     expect((await fails(['--config', unknown])).stderr).toContain(`${unknown}: unknown key "relams"`);
     const badLimit = file('limit.json', JSON.stringify({ limits: { maxMessageBytes: -1 } }));
-    expect((await fails(['--config', badLimit])).stderr).toContain('limits.maxMessageBytes');
+    expect((await fails(['--config', badLimit])).stderr).toContain(
+      `${badLimit}: Invalid option "limits.maxMessageBytes"`,
+    );
     const broken = file('broken.yaml', 'port: [8080\n');
     expect((await fails(['--config', broken])).stderr).toContain('not valid YAML');
     expect((await fails(['--config', join(scratch, 'missing.yaml')])).stderr).toContain('ENOENT');
   });
+
+  it.each([
+    [
+      'a misspelt permission key',
+      'auth:\n  realm1:\n    anonymous: { role: user }\n    roles:\n      user: [{ uri: com.app., mtch: prefix, allow: [call] }]\n',
+      'Unknown option "auth.realm1.roles.user[0].mtch" (known: uri, match, allow, disclose)',
+    ],
+    [
+      'a WAMP-CRA user with an unknown key',
+      'auth:\n  realm1:\n    wampcra:\n      bob: { role: user, secret: hunter2-secret, salt: pepper, iteration: 5 }\n',
+      'Unknown option "auth.realm1.wampcra.bob.iteration"',
+    ],
+    [
+      'a cryptosign key that is no key',
+      'auth:\n  realm1:\n    cryptosign:\n      carol: { role: user, pubkey: abc123 }\n',
+      'Invalid option "auth.realm1.cryptosign.carol.pubkey": expected an Ed25519 public key as 64 hex digits',
+    ],
+    [
+      'keepalive without timeoutMs',
+      'keepalive: { intervalMs: 5000 }\n',
+      'Invalid option "keepalive.timeoutMs": expected a positive integer of ms (keepalive takes both',
+    ],
+    [
+      'a ticket of the wrong form',
+      'auth:\n  realm1:\n    ticket:\n      alice: { role: user, ticket: "sha256:hunter2-secret" }\n',
+      'Invalid option "auth.realm1.ticket.alice.ticket"',
+    ],
+  ])(
+    'refuses a config file with %s, naming the file and the key path, never a secret',
+    async (_what, content, message) => {
+      const config = file('nested.yaml', content);
+      const { code, stderr } = await fails(['--config', config]);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`${config}: ${message}`);
+      expect(stderr).toContain('fix it in the config file');
+      expect(stderr).not.toContain('hunter2-secret');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+    },
+  );
 
   it('serves the realms of its config file, those of --realm and those with an auth section', async () => {
     const config = file(

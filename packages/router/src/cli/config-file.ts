@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isDict } from '@wamp/protocol';
 import { parse as parseYaml } from 'yaml';
 import { RouterError, RouterErrorCode } from '../errors.js';
-import type { RouterOptions } from '../options.js';
+import { type RouterOptions, resolveOptions } from '../options.js';
 
 /** The config file's shape: router options plus where to listen, TLS and the log level. */
 export interface ConfigFile extends RouterOptions {
@@ -48,7 +48,23 @@ function configError(file: string, message: string, cause?: unknown): RouterErro
 }
 
 /**
- * Reads a JSON or YAML config file and checks its keys; errors name the file and the bad key.
+ * Checks the file's router options as `createRouter` will, so that an error at any depth names the file as well as
+ * the key path (`router.yaml: Unknown option "auth.realm1.roles.user[0].mtch" …`).
+ */
+function checkRouterOptions(file: string, config: ConfigFile): void {
+  const { host, port, path, tls, static: staticDir, logLevel, ...options } = config;
+  // A file may list no realm of its own when --realm adds them: that rule is checked on the merged options.
+  if (options.realms?.length === 0) delete options.realms;
+  try {
+    resolveOptions(options);
+  } catch (error) {
+    if (!(error instanceof RouterError)) throw error;
+    throw configError(file, `${error.message}; fix it in the config file`, error);
+  }
+}
+
+/**
+ * Reads a JSON or YAML config file and checks its keys, at every depth; errors name the file and the bad key path.
  *
  * @example
  * ```ts
@@ -81,7 +97,10 @@ export function loadConfigFile(file: string): ConfigFile {
       throw configError(file, `unknown key "${key}" (known keys: ${Object.keys(KEYS).join(', ')})`);
     }
     const expected = check(value);
-    if (expected !== undefined) throw configError(file, `"${key}" must be ${expected}, got ${JSON.stringify(value)}`);
+    // An `auth` value in the wrong place may be a secret: it is not shown.
+    const got = key === 'auth' ? '' : `, got ${JSON.stringify(value)}`;
+    if (expected !== undefined) throw configError(file, `"${key}" must be ${expected}${got}`);
   }
+  checkRouterOptions(file, data as ConfigFile);
   return data as ConfigFile;
 }
