@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { isValidPattern, isValidUri, type MatchPolicy, type UriCheck } from '@wamp/protocol';
 import { checkAuth } from './auth/check-auth.js';
 import type { RealmAuth } from './auth/options.js';
+import type { RateLimitOptions } from './core/rate-limit.js';
 import { type Logger, silentLogger } from './logger.js';
 import {
   booleanOption,
@@ -10,6 +11,7 @@ import {
   isPositiveInteger,
   knownKeys,
   listOf,
+  mapOf,
   oneOf,
   optional,
   positiveInteger,
@@ -31,8 +33,22 @@ export interface RouterLimits {
    * that must cross nodes is also bound by the NATS server's `max_payload` (1 MiB unless raised).
    */
   maxMessageBytes?: number;
-  /** Outbound bytes queued for one session above which it counts as slow. Default 1 MiB. */
+  /**
+   * Outbound bytes queued for one session above which it counts as slow: the router stops reading its socket until
+   * the queue drains to a quarter of this (TCP pushes back on the client, nothing is lost), and events to it get the
+   * `slowConsumer` policy. Default 1 MiB.
+   */
   outboundHighWater?: number;
+  /**
+   * Outbound bytes queued for one session past which it is disconnected (close 1008, reason naming this limit, one
+   * warn log line). Reading stops at `outboundHighWater` already, so only output the session did not just ask for
+   * gets here: results of its calls in flight (up to `maxPendingCallsPerCaller` of them), invocations, events. At
+   * least `outboundHighWater + maxMessageBytes`, so one message of the largest size never trips it. Default 64 MiB:
+   * room for a thousand 48 KiB meta answers in flight, while a thousand sessions at the limit stay within 64 GiB.
+   */
+  outboundHardLimit?: number;
+  /** Per-session rate limits (messages/s, bytes/s), per realm and role; see {@link RateLimitOptions}. Default off. */
+  rateLimit?: RateLimitOptions | false;
   /** Policy for events to a slow session: `drop` (count and skip) or `disconnect` (close 1008). Default `drop`. */
   slowConsumer?: SlowConsumerPolicy;
   /** Calls one caller may have in flight; more fail with `wamp.error.unavailable`. Default 1,000. */
@@ -160,6 +176,8 @@ const OPTION_KEYS = [
 const LIMIT_KEYS = [
   'maxMessageBytes',
   'outboundHighWater',
+  'outboundHardLimit',
+  'rateLimit',
   'slowConsumer',
   'maxPendingCallsPerCaller',
   'maxPendingCallsPerCallee',
@@ -222,6 +240,49 @@ const EVENT_HISTORY = listOf(
   ),
 );
 
+const isPositiveNumber = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
+const RATE_FIELDS = {
+  messagesPerSecond: optional(is('a positive number of messages per second', isPositiveNumber)),
+  bytesPerSecond: optional(is('a positive integer of bytes per second', isPositiveInteger)),
+  burstSeconds: optional(is('a positive number of seconds', isPositiveNumber)),
+  overflow: optional(
+    is('one of backpressure, disconnect', (value) => value === 'backpressure' || value === 'disconnect'),
+  ),
+};
+const RATE = shape('false or { messagesPerSecond?, bytesPerSecond?, burstSeconds?, overflow? }', RATE_FIELDS);
+const RATE_OVERRIDES = optional(
+  mapOf('a map of names to rates (or false)', (path, value) => {
+    if (value !== false) RATE(path, value);
+  }),
+);
+const RATE_LIMIT = shape(
+  'false or { messagesPerSecond?, bytesPerSecond?, burstSeconds?, overflow?, realms?, roles? }',
+  {
+    ...RATE_FIELDS,
+    realms: RATE_OVERRIDES,
+    roles: RATE_OVERRIDES,
+  },
+);
+
+/** Checks `limits.rateLimit`; absent means off (`false`). */
+function checkRateLimit(value: unknown): RateLimitOptions | false {
+  if (value === undefined || value === false) return false;
+  RATE_LIMIT('limits.rateLimit', value);
+  return value as RateLimitOptions;
+}
+
+/** The hard limit leaves room for the high-water mark and one message of the largest size on top of it. */
+function checkOutboundRoom(limits: Required<RouterLimits>): void {
+  const room = limits.outboundHighWater + limits.maxMessageBytes;
+  if (limits.outboundHardLimit < room) {
+    throw invalid(
+      'limits.outboundHardLimit',
+      `at least limits.outboundHighWater + limits.maxMessageBytes (${room} bytes), so that the largest message fits above the high-water mark`,
+      limits.outboundHardLimit,
+    );
+  }
+}
+
 /**
  * Fills in defaults and validates every option once, at construction; errors name the option.
  *
@@ -256,7 +317,7 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
   const keepalive = options.keepalive;
   if (keepalive !== undefined && keepalive !== false) KEEPALIVE('keepalive', keepalive);
   if (options.eventHistory !== undefined) EVENT_HISTORY('eventHistory', options.eventHistory);
-  return {
+  const resolved: ResolvedOptions = {
     realms,
     autoCreateRealms,
     serializers: serializers as SerializerName[],
@@ -264,6 +325,8 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
     limits: {
       maxMessageBytes: positiveInteger('limits.maxMessageBytes', limits.maxMessageBytes, 16 << 20),
       outboundHighWater: positiveInteger('limits.outboundHighWater', limits.outboundHighWater, 1 << 20),
+      outboundHardLimit: positiveInteger('limits.outboundHardLimit', limits.outboundHardLimit, 64 << 20),
+      rateLimit: checkRateLimit(limits.rateLimit),
       slowConsumer: oneOf('limits.slowConsumer', limits.slowConsumer, ['drop', 'disconnect'], 'drop'),
       maxPendingCallsPerCaller: positiveInteger(
         'limits.maxPendingCallsPerCaller',
@@ -309,4 +372,6 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
       limit,
     })),
   };
+  checkOutboundRoom(resolved.limits);
+  return resolved;
 }

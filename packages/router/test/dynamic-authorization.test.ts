@@ -250,9 +250,9 @@ describe('dynamic authorization', () => {
     backend.send(call(99, {}, 'com.app.open.nothing'));
     await new Promise<void>((resolve) => {
       const onmessage = backend.transport.onmessage!;
-      backend.transport.onmessage = (raw) => {
+      backend.transport.onmessage = (raw, frameBytes) => {
         if ((raw as Message)[0] === MessageCode.ERROR) resolve();
-        else onmessage(raw);
+        else onmessage(raw, frameBytes);
       };
     });
     expect(requests).toHaveLength(1); // the second publication waits behind the first decision

@@ -23,7 +23,8 @@ function frameBytes(frame: string | Uint8Array): number {
 
 /**
  * One end of an in-memory pair. Frames go through the serializer both ways, exactly as on a socket, and are
- * delivered in batches on a microtask, never synchronously inside `send`.
+ * delivered in batches on a microtask, never synchronously inside `send`. While the receiving end is paused,
+ * frames stay in the sender's queue and count in its `bufferedAmount`, as bytes would in a socket's.
  */
 class MemoryTransport implements Transport {
   readonly protocol: Subprotocol;
@@ -32,7 +33,7 @@ class MemoryTransport implements Transport {
   readonly lowWaterMark: number;
   readyState: ReadyState = ReadyState.OPEN;
   bufferedAmount = 0;
-  onmessage: ((message: unknown) => void) | null = null;
+  onmessage: ((message: unknown, frameBytes: number) => void) | null = null;
   ondecodeerror: ((error: Error) => void) | null = null;
   onclose: ((event: TransportCloseEvent) => void) | null = null;
   ondrain: (() => void) | null = null;
@@ -42,6 +43,7 @@ class MemoryTransport implements Transport {
   private outbox: (string | Uint8Array)[] = [];
   private scheduled = false;
   private aboveHighWater = false;
+  private paused = false;
   /** The close this end asked for, delivered to both ends after the frames queued before it. */
   private pendingClose: TransportCloseEvent | null = null;
   private readonly flushBound = () => this.flush();
@@ -80,6 +82,16 @@ class MemoryTransport implements Transport {
     this.schedule();
   }
 
+  pauseReading(): void {
+    this.paused = true;
+  }
+
+  resumeReading(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.other.schedule();
+  }
+
   terminate(): void {
     if (this.readyState === ReadyState.CLOSED) return;
     this.outbox = [];
@@ -104,7 +116,13 @@ class MemoryTransport implements Transport {
     const frames = this.outbox;
     this.outbox = [];
     const receiver = this.other;
-    for (const frame of frames) {
+    for (let index = 0; index < frames.length; index++) {
+      if (receiver.paused && receiver.readyState !== ReadyState.CLOSED) {
+        // Kept, ahead of anything sent meanwhile, until the receiver resumes (which schedules a flush).
+        this.outbox = frames.slice(index).concat(this.outbox);
+        break;
+      }
+      const frame = frames[index]!;
       this.bufferedAmount -= frameBytes(frame);
       if (receiver.readyState === ReadyState.CLOSED) continue;
       receiver.receive(frame);
@@ -129,7 +147,7 @@ class MemoryTransport implements Transport {
       this.ondecodeerror?.(error as Error);
       return;
     }
-    this.onmessage?.(message);
+    this.onmessage?.(message, frameBytes(frame));
   }
 
   private finish(event: TransportCloseEvent): void {

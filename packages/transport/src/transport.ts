@@ -73,6 +73,7 @@ export interface PeerInfo {
  *
  * Backpressure: `bufferedAmount` counts the bytes accepted by `send` but not yet handed to the OS. Once it passes
  * `highWaterMark`, `isWritable()` turns false; `ondrain` fires when it falls back to `lowWaterMark` or below.
+ * The other direction: a transport that can push back on its peer offers `pauseReading`/`resumeReading`.
  *
  * @example
  * ```ts
@@ -110,9 +111,24 @@ export interface Transport {
   close(code?: number, reason?: string): void;
   /** Ends the connection at once, without a closing handshake; the peer sees 1006. */
   terminate(): void;
+  /**
+   * Stops handing inbound messages over until `resumeReading`: no `onmessage` (nor `ondecodeerror`) runs in
+   * between, even for frames already read, and the socket is no longer read, so the peer is slowed down by TCP
+   * flow control rather than having anything dropped. Writing goes on. Calling it again while paused does nothing.
+   * Absent where the peer cannot be pushed back (the browser's WebSocket can only be read).
+   */
+  pauseReading?(): void;
+  /**
+   * Hands over the messages held since `pauseReading`, in order, then reads the socket again; a handler that
+   * pauses again stops the rest. Does nothing when not paused. Present exactly when `pauseReading` is.
+   */
+  resumeReading?(): void;
 
-  /** Receives every decoded inbound message. */
-  onmessage: ((message: unknown) => void) | null;
+  /**
+   * Receives every decoded inbound message, with the size of its frame (bytes on a socket; characters for a
+   * text frame of the in-memory pair), e.g. for rate limits.
+   */
+  onmessage: ((message: unknown, frameBytes: number) => void) | null;
   /** Receives a frame that could not be decoded (bad JSON/CBOR/MessagePack, or a frame of the wrong type). */
   ondecodeerror: ((error: Error) => void) | null;
   /** Fires once, when the transport reaches `CLOSED`. */

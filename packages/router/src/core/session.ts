@@ -22,9 +22,11 @@ import type { AuthChallenge } from './auth.js';
 import type { Subscription } from './broker/subscriptions.js';
 import type { Invocation } from './dealer/invocations.js';
 import type { Registration } from './dealer/registrations.js';
+import { SessionFlow } from './flow-control.js';
 import { LIMIT_REACHED } from './limits.js';
 import type { Testaments } from './meta/testaments.js';
 import { type Action, openRealmVerdict, type Verdict } from './permissions.js';
+import { rateFor } from './rate-limit.js';
 import type { Realm } from './realm.js';
 import type { RouterCore } from './router-core.js';
 
@@ -97,6 +99,8 @@ export class RouterSession {
   readonly invocations = new Map<number, Invocation>();
   /** Calls this session made as caller and that are in flight, by CALL request ID. */
   readonly calls = new Map<number, Invocation>();
+  /** Backpressure, the outbound hard limit and the rate limit; null for the router's internal session. */
+  readonly flow: SessionFlow | null;
 
   private readonly core: RouterCore;
   /** Set while the router shuts down: the GOODBYE reply (or the grace period) ends the connection with 1001. */
@@ -118,6 +122,8 @@ export class RouterSession {
     this.transport = transport;
     this.serializerIndex = serializerIndex;
     this.log = core.log.child({ peer: transport.peer.remoteAddress, protocol: transport.protocol });
+    this.flow = trusted ? null : new SessionFlow(this, core.options.limits.outboundHardLimit);
+    if (this.flow !== null) transport.ondrain = this.flow.onDrain;
     transport.onmessage = this.onMessage;
     transport.ondecodeerror = this.onDecodeError;
     transport.onclose = this.onClose;
@@ -126,6 +132,7 @@ export class RouterSession {
   /** Sends one message; a no-op once the transport is closing. */
   send(message: Message): void {
     this.transport.send(message);
+    this.flow?.afterWrite();
   }
 
   /** False while the session's outbound queue is past the high-water mark. */
@@ -171,7 +178,22 @@ export class RouterSession {
     this.id = id;
     this.realm = realm;
     this.state = SessionState.ESTABLISHED;
+    this.flow?.limitRate(rateFor(this.core.options.limits.rateLimit, realm.name, this.authrole));
   }
+
+  /**
+   * Closes the connection with 1008 over a broken limit (`reason` names it). The session leaves its realm on a
+   * microtask, so the send or read that found the breach finishes with the realm's tables as it found them.
+   */
+  cut(reason: string): void {
+    if (this.state === SessionState.CLOSED) return;
+    this.transport.close(CLOSE_POLICY_VIOLATION, reason);
+    queueMicrotask(this.leaveAfterCut);
+  }
+
+  private readonly leaveAfterCut = (): void => {
+    this.closeQuietly(CLOSE_POLICY_VIOLATION);
+  };
 
   private leaveRealm(): void {
     const realm = this.realm;
@@ -181,7 +203,10 @@ export class RouterSession {
     this.core.sessionsById.delete(this.id);
   }
 
-  private readonly onMessage = (raw: unknown): void => {
+  private readonly onMessage = (raw: unknown, frameBytes: number): void => {
+    const flow = this.flow;
+    // Charged before parsing, so a flood of malformed frames is held to the rate like any other.
+    if (flow !== null && flow.buckets !== null && !flow.admit(frameBytes)) return;
     let message: Message;
     try {
       message = parseMessage(raw);
@@ -190,6 +215,7 @@ export class RouterSession {
       return;
     }
     this.handleSafely(message);
+    flow?.afterRead();
   };
 
   private handleSafely(message: Message): void {
@@ -424,6 +450,7 @@ export class RouterSession {
     if (this.state === SessionState.ESTABLISHED || this.state === SessionState.CLOSING) {
       this.log.debug({ session: this.id, code: event.code, reason: event.reason }, 'connection closed');
     }
+    this.flow?.stop();
     this.leaveRealm();
     this.state = SessionState.CLOSED;
     this.core.detach(this);

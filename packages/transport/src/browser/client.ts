@@ -28,13 +28,16 @@ export interface BrowserConnectOptions {
 /** How often `bufferedAmount` is looked at while above the high-water mark: browsers have no drain event. */
 const DRAIN_POLL_MS = 20;
 
-/** A browser `WebSocket` as a {@link Transport}. */
+/**
+ * A browser `WebSocket` as a {@link Transport}. It has no `pauseReading`: a page cannot stop its WebSocket from
+ * reading, so it cannot push back on the router.
+ */
 class BrowserTransport implements Transport {
   readonly protocol: Subprotocol;
   readonly peer: PeerInfo;
   readonly highWaterMark: number;
   readonly lowWaterMark: number;
-  onmessage: ((message: unknown) => void) | null = null;
+  onmessage: ((message: unknown, frameBytes: number) => void) | null = null;
   ondecodeerror: ((error: Error) => void) | null = null;
   onclose: ((event: TransportCloseEvent) => void) | null = null;
   ondrain: (() => void) | null = null;
@@ -119,7 +122,7 @@ class BrowserTransport implements Transport {
       this.ondecodeerror?.(error as Error);
       return;
     }
-    this.onmessage?.(message);
+    this.onmessage?.(message, isText ? data.length : (data as ArrayBuffer).byteLength);
   };
 
   private readonly onSocketClose = (event: CloseEvent): void => {

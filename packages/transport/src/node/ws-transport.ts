@@ -69,7 +69,7 @@ export class WsTransport implements Transport {
   readonly protocol: Subprotocol;
   readonly highWaterMark: number;
   readonly lowWaterMark: number;
-  onmessage: ((message: unknown) => void) | null = null;
+  onmessage: ((message: unknown, frameBytes: number) => void) | null = null;
   ondecodeerror: ((error: Error) => void) | null = null;
   onclose: ((event: TransportCloseEvent) => void) | null = null;
   ondrain: (() => void) | null = null;
@@ -77,6 +77,15 @@ export class WsTransport implements Transport {
   private aboveHighWater = false;
   private closed = false;
   private corked = false;
+  private paused = false;
+  /** True while held frames are handed over, so a nested resume does not start a second pass over them. */
+  private releasing = false;
+  /**
+   * Frames ws had already read when reading was paused (the rest of one TCP read at most), with their kind;
+   * null while none is held. Allocated only by a pause, never per message.
+   */
+  private heldFrames: Buffer[] | null = null;
+  private heldBinary: boolean[] | null = null;
   private readonly tcpSocket: Socket | undefined;
   /** Set when ws closed the connection over the peer's protocol error (oversize, bad UTF-8, bad frame). */
   private failure: { code: number; reason: string } | null = null;
@@ -108,7 +117,16 @@ export class WsTransport implements Transport {
   }
 
   isWritable(): boolean {
-    return this.socket.readyState === ReadyState.OPEN && this.socket.bufferedAmount <= this.highWaterMark;
+    const socket = this.socket;
+    if (socket.readyState !== ReadyState.OPEN) return false;
+    if (socket.bufferedAmount <= this.highWaterMark) return true;
+    // Over the mark without a send of ours noticing (a ping or pong of ws's own): watch for the drain all the
+    // same, since whoever is told "not writable" may wait for `ondrain`.
+    if (!this.aboveHighWater) {
+      this.aboveHighWater = true;
+      this.waitForDrain();
+    }
+    return false;
   }
 
   send(message: Message): void {
@@ -133,7 +151,25 @@ export class WsTransport implements Transport {
 
   close(code: number = CloseCode.NORMAL, reason = ''): void {
     if (this.socket.readyState >= ReadyState.CLOSING) return;
+    // Read again, so the peer's close frame can complete the closing handshake; what it sent before is dropped.
+    if (this.paused) {
+      this.dropHeld();
+      this.socket.resume();
+    }
     this.socket.close(isSendableCode(code) ? code : CloseCode.NORMAL, clampCloseReason(reason));
+  }
+
+  pauseReading(): void {
+    if (this.paused || this.socket.readyState !== ReadyState.OPEN) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.releaseHeld();
+    if (!this.paused && this.socket.readyState === ReadyState.OPEN) this.socket.resume();
   }
 
   terminate(): void {
@@ -167,7 +203,46 @@ export class WsTransport implements Transport {
     }
   };
 
+  /** Hands the held frames over in order, until a handler pauses again; the rest stays held. */
+  private releaseHeld(): void {
+    const frames = this.heldFrames;
+    if (frames === null || this.releasing) return;
+    this.releasing = true;
+    const kinds = this.heldBinary!;
+    let next = 0;
+    while (next < frames.length && !this.paused) {
+      this.deliver(frames[next]!, kinds[next]!);
+      next++;
+    }
+    this.releasing = false;
+    if (next === frames.length) {
+      this.dropHeld();
+    } else {
+      frames.splice(0, next);
+      kinds.splice(0, next);
+    }
+  }
+
+  private dropHeld(): void {
+    this.heldFrames = null;
+    this.heldBinary = null;
+  }
+
   private readonly onSocketMessage = (data: Buffer, isBinary: boolean): void => {
+    // ws finishes parsing the TCP read it is in after a pause; those frames wait for resumeReading.
+    if (this.paused) {
+      if (this.heldFrames === null) {
+        this.heldFrames = [];
+        this.heldBinary = [];
+      }
+      this.heldFrames.push(data);
+      this.heldBinary!.push(isBinary);
+      return;
+    }
+    this.deliver(data, isBinary);
+  };
+
+  private deliver(data: Buffer, isBinary: boolean): void {
     // The spec (Basic Profile, WebSocket Transport): JSON MUST travel in text frames, CBOR and MessagePack in binary.
     if (isBinary !== this.serializer.binary) {
       this.ondecodeerror?.(
@@ -183,8 +258,8 @@ export class WsTransport implements Transport {
       this.ondecodeerror?.(error as Error);
       return;
     }
-    this.onmessage?.(message);
-  };
+    this.onmessage?.(message, data.length);
+  }
 
   private readonly onSocketError = (error: Error & { code?: string }): void => {
     // ws follows a protocol error (bad frame, oversize message, invalid UTF-8) with a close frame carrying the
@@ -200,6 +275,7 @@ export class WsTransport implements Transport {
   private readonly onSocketClose = (code: number, reason: Buffer): void => {
     if (this.closed) return;
     this.closed = true;
+    this.dropHeld();
     this.logger?.debug({ peer: this.peer.remoteAddress, code, meaning: describeCloseCode(code) }, 'websocket closed');
     const failure = this.failure;
     this.onclose?.(

@@ -25,7 +25,8 @@ export class Fanout {
    * Delivers `event` to every session in `subscribers` except the one with ID `excluded` (0: none) and those
    * `filter` refuses. A subscriber whose transport is
    * past its high-water mark gets the slow-consumer policy instead: the event is dropped and counted, or the
-   * session is disconnected. Returns the number of sessions the event was sent to.
+   * session is disconnected, as is one the event took past `limits.outboundHardLimit`. Returns the number of
+   * sessions the event was sent to.
    */
   send(
     event: EventMessage,
@@ -50,6 +51,8 @@ export class Fanout {
         frames[index] = frame;
       }
       transport.sendEncoded(frame);
+      // Sent only below the high-water mark, so only an event bigger than the gap to the hard limit trips it.
+      subscriber.flow?.afterWrite();
       sent++;
     }
     return sent;
