@@ -177,7 +177,7 @@ describe('resolveOptions checks the form of values', () => {
       },
     });
     expect(resolved.keepalive).toEqual({ intervalMs: 5000, timeoutMs: 2000 });
-    expect(resolved.eventHistory).toEqual([{ topic: 'com.t.', match: 'prefix', limit: 100 }]);
+    expect(resolved.eventHistory[0]).toMatchObject({ topic: 'com.t.', match: 'prefix', limit: 100 });
   });
 
   it('never shows a secret, whatever is wrong beside it', () => {
