@@ -7,9 +7,11 @@ import { RouterError, RouterErrorCode } from './errors.js';
  */
 export type OptionCheck = (path: string, value: unknown) => void;
 
+/** A whole number above zero. */
 export const isPositiveInteger = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value > 0;
 
+/** A string with at least one character. */
 export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
 /** What a value is, without showing it: for secrets and for whole maps that may hold them. */
@@ -49,24 +51,28 @@ export function knownKeys(prefix: string, value: object, known: readonly string[
   }
 }
 
+/** The value, a positive integer, or `fallback` when absent. */
 export function positiveInteger(path: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (!isPositiveInteger(value)) throw invalid(path, 'a positive integer', value);
   return value;
 }
 
+/** The value, one of `allowed`, or `fallback` when absent. */
 export function oneOf<T extends string>(path: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) throw invalid(path, `one of ${allowed.join(', ')}`, value);
   return value as T;
 }
 
+/** The value, true or false, or `fallback` when absent. */
 export function booleanOption(path: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw invalid(path, 'true or false', value);
   return value;
 }
 
+/** The value, a list of non-empty strings, or undefined when absent. */
 export function stringList(path: string, value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.length === 0)) {
