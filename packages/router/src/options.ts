@@ -69,6 +69,33 @@ export interface RouterLimits {
   maxPayloadDepth?: number;
   /** How long `close()` waits for sessions to answer GOODBYE before cutting them off, in ms. Default 2,000. */
   shutdownGraceMs?: number;
+  /**
+   * How long a session may take to answer the router's GOODBYE (after `wamp.session.kill*`, or at shutdown) before
+   * its connection is closed (1000, or 1001 at shutdown) and the cut logged, in ms. Default 2,000.
+   */
+  goodbyeGraceMs?: number;
+  /**
+   * Time from TCP accept to a WebSocket upgrade request on a server `listen` started, in ms; past it the socket is
+   * destroyed and the cut logged. A plain HTTP request (static files) ends it too: Node's HTTP timeouts take over.
+   * Default 10,000.
+   */
+  upgradeTimeoutMs?: number;
+  /**
+   * Time from the WebSocket upgrade (or a client's GOODBYE) to WELCOME, in ms: it runs through HELLO and any
+   * CHALLENGE/AUTHENTICATE and dynamic authenticator. Past it the connection is closed with 1008 and no ABORT.
+   * Default 10,000.
+   */
+  helloTimeoutMs?: number;
+  /**
+   * Open connections from one address (an IPv6 /64 counts as one), joined or not; more are refused with 503 (a
+   * TCP connection on a server `listen` started: closed at accept). Behind a reverse proxy every client has the
+   * proxy's address: raise it. Default 1,000.
+   */
+  maxConnectionsPerAddress?: number;
+  /** Connections from one address not yet WELCOMEd; more are refused as with `maxConnectionsPerAddress`. Default 64. */
+  maxPendingConnectionsPerAddress?: number;
+  /** Connections in the whole router not yet WELCOMEd; more are refused as with `maxConnectionsPerAddress`. Default 1,024. */
+  maxPendingConnections?: number;
   /** Testaments one session may keep (`wamp.session.add_testament`); more fail with `wamp.error.unavailable`. Default 16. */
   maxTestamentsPerSession?: number;
   /** Bytes of testaments (as encoded PUBLISHes) one session may keep; more fail with `wamp.error.unavailable`. Default 64 KiB. */
@@ -188,6 +215,12 @@ const LIMIT_KEYS = [
   'maxUriLength',
   'maxPayloadDepth',
   'shutdownGraceMs',
+  'goodbyeGraceMs',
+  'upgradeTimeoutMs',
+  'helloTimeoutMs',
+  'maxConnectionsPerAddress',
+  'maxPendingConnectionsPerAddress',
+  'maxPendingConnections',
   'maxTestamentsPerSession',
   'maxTestamentBytesPerSession',
 ];
@@ -353,6 +386,20 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
       maxUriLength: positiveInteger('limits.maxUriLength', limits.maxUriLength, 512),
       maxPayloadDepth: positiveInteger('limits.maxPayloadDepth', limits.maxPayloadDepth, 64),
       shutdownGraceMs: positiveInteger('limits.shutdownGraceMs', limits.shutdownGraceMs, 2000),
+      goodbyeGraceMs: positiveInteger('limits.goodbyeGraceMs', limits.goodbyeGraceMs, 2000),
+      upgradeTimeoutMs: positiveInteger('limits.upgradeTimeoutMs', limits.upgradeTimeoutMs, 10_000),
+      helloTimeoutMs: positiveInteger('limits.helloTimeoutMs', limits.helloTimeoutMs, 10_000),
+      maxConnectionsPerAddress: positiveInteger(
+        'limits.maxConnectionsPerAddress',
+        limits.maxConnectionsPerAddress,
+        1000,
+      ),
+      maxPendingConnectionsPerAddress: positiveInteger(
+        'limits.maxPendingConnectionsPerAddress',
+        limits.maxPendingConnectionsPerAddress,
+        64,
+      ),
+      maxPendingConnections: positiveInteger('limits.maxPendingConnections', limits.maxPendingConnections, 1024),
       maxTestamentsPerSession: positiveInteger('limits.maxTestamentsPerSession', limits.maxTestamentsPerSession, 16),
       maxTestamentBytesPerSession: positiveInteger(
         'limits.maxTestamentBytesPerSession',

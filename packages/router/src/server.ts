@@ -6,8 +6,10 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createWebSocketServer, type WebSocketServer } from '@wamp/transport/node';
+import { createWebSocketServer, logServerErrors, type WebSocketServer } from '@wamp/transport/node';
+import { ConnectionGuard } from './connection-guard.js';
 import type { RouterCore } from './core/router-core.js';
+import { DescriptorCeiling } from './descriptor-limit.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { createStaticHandler } from './static-files.js';
 
@@ -58,14 +60,20 @@ function httpHandler(staticDir: string | undefined): (request: IncomingMessage, 
   };
 }
 
+const DESCRIPTOR_HINT =
+  ', or lower limits.maxConnectionsPerAddress, limits.maxPendingConnections or limits.maxSessions';
+
 /**
  * The Node side of a router: WebSocket servers on HTTP(S) servers, each handing its connections to the core.
  */
 export class RouterServers {
   private readonly webSockets: WebSocketServer[] = [];
   private readonly owned: (HttpServer | HttpsServer)[] = [];
+  private readonly guard: ConnectionGuard;
 
-  constructor(private readonly core: RouterCore) {}
+  constructor(private readonly core: RouterCore) {
+    this.guard = new ConnectionGuard(core.options.limits, core.log, new DescriptorCeiling(core.log));
+  }
 
   attach(server: HttpServer | HttpsServer, options: AttachOptions = {}): void {
     const { limits, keepalive, perMessageDeflate } = this.core.options;
@@ -79,8 +87,9 @@ export class RouterServers {
       keepalive,
       perMessageDeflate,
       logger: this.core.log,
-      onTransport: (transport) => {
-        this.core.accept(transport);
+      admit: (request) => this.guard.admit(request.socket),
+      onTransport: (transport, request) => {
+        this.guard.upgraded(request.socket, this.core.accept(transport));
       },
     });
     webSocket.attach(server);
@@ -90,21 +99,33 @@ export class RouterServers {
   async listen(options: ListenOptions = {}): Promise<ListenResult> {
     const host = options.host ?? '127.0.0.1';
     const path = options.path ?? '/ws';
-    const handler = httpHandler(options.staticDir);
+    const serve = httpHandler(options.staticDir);
+    const handler = (request: IncomingMessage, response: ServerResponse) => {
+      this.guard.requested(request.socket);
+      serve(request, response);
+    };
     const server =
       options.tls !== undefined
         ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
         : createHttpServer(handler);
+    // Counted from the TCP accept (for TLS: before its handshake), so a flood of idle sockets meets the caps.
+    server.on('connection', this.guard.accepted);
     this.attach(server, { path });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => {
+      const failed = (error: NodeJS.ErrnoException) => {
         const hint =
           error.code === 'EADDRINUSE'
             ? `port ${options.port ?? 8080} on ${host} is in use: stop the other process or pick another port`
             : `cannot listen on ${host}:${options.port ?? 8080} (${error.code ?? error.message})`;
         reject(new RouterError(RouterErrorCode.LISTEN_FAILED, hint, { cause: error }));
+      };
+      server.once('error', failed);
+      server.listen(options.port ?? 8080, host, () => {
+        // From now on an error (a failed accept) is logged, not handed to a promise already settled.
+        server.off('error', failed);
+        logServerErrors(server, this.core.log, DESCRIPTOR_HINT);
+        resolve();
       });
-      server.listen(options.port ?? 8080, host, () => resolve());
     });
     this.owned.push(server);
     const address = server.address() as AddressInfo;

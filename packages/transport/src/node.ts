@@ -13,5 +13,6 @@ export {
   type WebSocketServer,
   type WebSocketServerOptions,
 } from './node/server.js';
+export { logServerErrors } from './node/server-errors.js';
 export { createOriginCheck } from './origin.js';
 export { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from './transport.js';

@@ -185,6 +185,7 @@ export class RouterCore implements FabricReceiver {
     const session = new RouterSession(this, transport, index, trusted);
     this.connections.add(session);
     if (this.closing !== null) session.goodbye(CloseUri.SYSTEM_SHUTDOWN, CLOSE_GOING_AWAY);
+    else if (!trusted) session.expectHello(this.options.limits.helloTimeoutMs);
     return session;
   }
 
@@ -213,10 +214,7 @@ export class RouterCore implements FabricReceiver {
         resolve();
         return;
       }
-      const timer = setTimeout(() => {
-        // Whoever did not finish closing in time is cut off; their peers see 1006.
-        for (const session of this.connections) session.transport.terminate();
-      }, this.options.limits.shutdownGraceMs);
+      let timer: NodeJS.Timeout | undefined;
       this.onIdle = () => {
         clearTimeout(timer);
         resolve();
@@ -225,6 +223,16 @@ export class RouterCore implements FabricReceiver {
         if (session.state === SessionState.ESTABLISHED) session.goodbye(CloseUri.SYSTEM_SHUTDOWN, CLOSE_GOING_AWAY);
         else session.transport.close(CLOSE_GOING_AWAY, CloseUri.SYSTEM_SHUTDOWN);
       }
+      if (this.connections.size === 0) return;
+      // Armed after the GOODBYEs, so that a session's own grace (logged per session) expires first at equal times.
+      timer = setTimeout(() => {
+        // Whoever did not finish closing in time is cut off; their peers see 1006. One line for all of them.
+        this.log.warn(
+          { connections: this.connections.size, shutdownGraceMs: this.options.limits.shutdownGraceMs },
+          'shutdown: connections still open after the grace period cut',
+        );
+        for (const session of this.connections) session.transport.terminate();
+      }, this.options.limits.shutdownGraceMs);
     });
     return this.closing;
   }

@@ -107,6 +107,11 @@ export class RouterSession {
   private closeCodeAfterGoodbye = CLOSE_NORMAL;
   /** Messages that arrived while an earlier one waits (authorizer, cluster); null when none is waiting. */
   private held: Message[] | null = null;
+  /** The HELLO deadline, or the grace for an answer to our GOODBYE; null when neither runs. */
+  private deadline: NodeJS.Timeout | null = null;
+
+  /** Called at the session's first WELCOME (the connection guard stops counting the connection as pending). */
+  onJoined: (() => void) | null = null;
 
   /**
    * @param trusted - the router's own internal session (the meta API): it may register and publish `wamp.` URIs,
@@ -171,6 +176,38 @@ export class RouterSession {
     this.leaveRealm();
     this.state = SessionState.CLOSING;
     this.closeCodeAfterGoodbye = closeCode;
+    const graceMs = this.core.options.limits.goodbyeGraceMs;
+    this.setDeadline(graceMs, () => {
+      this.log.warn({ session: this.id, reason, graceMs }, 'connection cut: GOODBYE not answered within the grace');
+      this.closeQuietly(closeCode, reason);
+    });
+  }
+
+  /**
+   * Starts the HELLO deadline: unless a session is established (WELCOME) within `ms`, the connection is closed with
+   * 1008 and no ABORT. It runs through CHALLENGE/AUTHENTICATE: a handshake stuck there holds a descriptor as well.
+   */
+  expectHello(ms: number): void {
+    this.setDeadline(ms, () => {
+      this.log.warn({ helloTimeoutMs: ms }, 'connection cut: no session established within the HELLO deadline');
+      this.closeQuietly(CLOSE_POLICY_VIOLATION, 'no session within the HELLO deadline');
+    });
+  }
+
+  /** Arms the connection's one deadline (replacing any), unref'd: it must not keep the process alive. */
+  private setDeadline(ms: number, expire: () => void): void {
+    this.clearDeadline();
+    this.deadline = setTimeout(() => {
+      this.deadline = null;
+      // A connection already closing for another reason is not cut (nor logged) twice.
+      if (this.state !== SessionState.CLOSED) expire();
+    }, ms);
+    this.deadline.unref?.();
+  }
+
+  private clearDeadline(): void {
+    if (this.deadline !== null) clearTimeout(this.deadline);
+    this.deadline = null;
   }
 
   /** Called once the handshake admitted the session into `realm` under `id`. */
@@ -178,6 +215,9 @@ export class RouterSession {
     this.id = id;
     this.realm = realm;
     this.state = SessionState.ESTABLISHED;
+    this.clearDeadline();
+    this.onJoined?.();
+    this.onJoined = null;
     this.flow?.limitRate(rateFor(this.core.options.limits.rateLimit, realm.name, this.authrole));
   }
 
@@ -261,6 +301,7 @@ export class RouterSession {
       case SessionState.CLOSING:
         // After our GOODBYE only the client's GOODBYE matters; anything else in flight is dropped.
         if (message[0] === MessageCode.GOODBYE) {
+          this.clearDeadline();
           this.state = SessionState.CLOSED;
           this.transport.close(this.closeCodeAfterGoodbye, CloseUri.GOODBYE_AND_OUT);
         }
@@ -318,6 +359,7 @@ export class RouterSession {
         this.id = 0;
         this.testaments = null;
         this.saidGoodbye = false;
+        if (!this.trusted) this.expectHello(this.core.options.limits.helloTimeoutMs);
         return;
       case MessageCode.ABORT:
         this.log.info({ session: this.id, reason: message[2] }, 'client aborted the session');
@@ -450,6 +492,7 @@ export class RouterSession {
     if (this.state === SessionState.ESTABLISHED || this.state === SessionState.CLOSING) {
       this.log.debug({ session: this.id, code: event.code, reason: event.reason }, 'connection closed');
     }
+    this.clearDeadline();
     this.flow?.stop();
     this.leaveRealm();
     this.state = SessionState.CLOSED;

@@ -1,30 +1,43 @@
 import type WebSocket from 'ws';
+import { ReadyState } from '../transport.js';
+import type { TransportLogger } from './logger.js';
 import type { KeepaliveOptions } from './server.js';
 
 interface Liveness {
+  /** `ip:port` of the peer, for the log line when it is cut. */
+  peer: string;
   /** When the unanswered ping went out; 0 while none is outstanding. */
   pingSentAt: number;
   lastPingAt: number;
 }
 
 /**
+ * Pongs one connection may have queued and not yet written; the ping that would queue one more cuts the
+ * connection. The same bound as ws's own `maxPendingAutoPongs` default, which {@link answerPings} replaces.
+ */
+export const MAX_PENDING_PONGS = 60;
+
+/**
  * Keepalive for every connection of a server on one timer (not one per socket). A peer that stops answering,
- * e.g. behind a half-open TCP connection, is terminated, which its side sees as 1006.
+ * e.g. behind a half-open TCP connection, is terminated, which its side sees as 1006, and logged at warn.
  *
  * @example
  * ```ts
- * const keepalive = new Keepalive({ intervalMs: 30_000, timeoutMs: 10_000 });
- * keepalive.track(socket);
+ * const keepalive = new Keepalive({ intervalMs: 30_000, timeoutMs: 10_000 }, logger);
+ * keepalive.track(socket, '203.0.113.7:51234');
  * ```
  */
 export class Keepalive {
   private readonly sockets = new Map<WebSocket, Liveness>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: KeepaliveOptions) {}
+  constructor(
+    private readonly options: KeepaliveOptions,
+    private readonly logger?: TransportLogger,
+  ) {}
 
-  track(socket: WebSocket): void {
-    const liveness: Liveness = { pingSentAt: 0, lastPingAt: Date.now() };
+  track(socket: WebSocket, peer: string): void {
+    const liveness: Liveness = { peer, pingSentAt: 0, lastPingAt: Date.now() };
     this.sockets.set(socket, liveness);
     socket.on('pong', () => {
       liveness.pingSentAt = 0;
@@ -49,7 +62,13 @@ export class Keepalive {
     const now = Date.now();
     for (const [socket, liveness] of this.sockets) {
       if (liveness.pingSentAt !== 0) {
-        if (now - liveness.pingSentAt >= this.options.timeoutMs) socket.terminate();
+        if (now - liveness.pingSentAt >= this.options.timeoutMs && socket.readyState === ReadyState.OPEN) {
+          this.logger?.warn(
+            { peer: liveness.peer, timeoutMs: this.options.timeoutMs },
+            'connection cut: no pong within the keepalive timeout',
+          );
+          socket.terminate();
+        }
       } else if (now - liveness.lastPingAt >= this.options.intervalMs) {
         liveness.pingSentAt = now;
         liveness.lastPingAt = now;
@@ -57,4 +76,32 @@ export class Keepalive {
       }
     }
   };
+}
+
+/**
+ * Answers the peer's pings (in place of ws's `autoPong`, which must be off), cutting a peer whose pings outrun
+ * the pongs: more than {@link MAX_PENDING_PONGS} queued and not yet written, as from a ping flood that never
+ * reads. Done here rather than by ws so that the cut is logged at warn, once.
+ *
+ * @example
+ * ```ts
+ * answerPings(socket, '203.0.113.7:51234', logger);
+ * ```
+ */
+export function answerPings(socket: WebSocket, peer: string, logger?: TransportLogger): void {
+  let pending = 0;
+  const written = (): void => {
+    pending--;
+  };
+  socket.on('ping', (data: Buffer) => {
+    // After the cut (or a close) the socket is no longer open: later pings of the burst are ignored.
+    if (socket.readyState !== ReadyState.OPEN) return;
+    if (pending >= MAX_PENDING_PONGS) {
+      logger?.warn({ peer, pendingPongs: pending }, 'connection cut: a burst of pings outran the pongs');
+      socket.terminate();
+      return;
+    }
+    pending++;
+    socket.pong(data, false, written);
+  });
 }

@@ -10,8 +10,9 @@ import { CloseCode } from '../close-codes.js';
 import { negotiate, parseProtocolHeader } from '../negotiate.js';
 import { createOriginCheck } from '../origin.js';
 import type { PeerInfo, Transport } from '../transport.js';
-import { Keepalive } from './keepalive.js';
+import { answerPings, Keepalive } from './keepalive.js';
 import type { TransportLogger } from './logger.js';
+import { logServerErrors } from './server-errors.js';
 import { validateServerOptions } from './server-options.js';
 import { WsTransport } from './ws-transport.js';
 
@@ -67,8 +68,14 @@ export interface WebSocketServerOptions {
   perMessageDeflate?: boolean;
   /** How long a closing handshake may take before the connection is dropped. Default 5 s (ws's own is 30 s). */
   closeTimeoutMs?: number;
-  /** Where handshake refusals (debug) and socket errors (warn) are reported. */
+  /** Where handshake refusals (debug), socket errors and cut connections (warn) are reported. */
   logger?: TransportLogger;
+  /**
+   * Asked about every upgrade request that passed the path, origin and subprotocol checks, just before the
+   * upgrade: a string refuses it with `503 Service Unavailable` and that text (e.g. a connection cap is reached),
+   * undefined lets it through. The caller logs its own refusals.
+   */
+  admit?(request: IncomingMessage): string | undefined;
   /** Receives every accepted connection. */
   onTransport(transport: Transport, request: IncomingMessage): void;
 }
@@ -138,7 +145,12 @@ export interface WebSocketServer {
   readonly connectionCount: number;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+};
 
 // Module-level on purpose: several endpoints (one per path) may share an HTTP server, and each must know
 // whether another one already took a request, or whether anyone other than a WAMP endpoint listens.
@@ -216,19 +228,22 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
   const originAllowed = options.allowedOrigins !== undefined ? createOriginCheck(options.allowedOrigins) : undefined;
   const supported = options.serializers.map((serializer) => serializer.subprotocol).join(', ');
   const chosen = new WeakMap<IncomingMessage, Serializer>();
+  const logger = options.logger;
   const keepalive =
-    options.keepalive === false ? null : new Keepalive(options.keepalive ?? { intervalMs: 30_000, timeoutMs: 10_000 });
+    options.keepalive === false
+      ? null
+      : new Keepalive(options.keepalive ?? { intervalMs: 30_000, timeoutMs: 10_000 }, logger);
   const transports = new Set<Transport>();
   const attached = new Set<HttpServer | HttpsServer>();
   const owned: HttpServer[] = [];
-  const logger = options.logger;
   let closing: Promise<void> | null = null;
   let closeCode: number = CloseCode.GOING_AWAY;
   let closeReason = '';
   let onLastClosed: (() => void) | null = null;
 
-  // `closeTimeout` exists in ws ≥ 8.23 but not yet in @types/ws.
+  // `closeTimeout` exists in ws ≥ 8.23 but not yet in @types/ws. Pings are answered by `answerPings`, not ws.
   const wsOptions: ServerOptions & { closeTimeout: number } = {
+    autoPong: false,
     noServer: true,
     clientTracking: false,
     maxPayload: options.maxMessageBytes ?? 16 << 20,
@@ -250,7 +265,8 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
       transports.delete(transport);
       if (transports.size === 0) onLastClosed?.();
     });
-    keepalive?.track(socket);
+    answerPings(socket, transport.peer.remoteAddress, logger);
+    keepalive?.track(socket, transport.peer.remoteAddress);
     try {
       options.onTransport(transport, request);
     } catch (error) {
@@ -284,6 +300,11 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
     if (serializer === null) {
       logger?.debug({ peer, offered }, 'handshake refused: no WAMP subprotocol in common');
       refuse(socket, 400, `offer one of the WAMP subprotocols ${supported} in Sec-WebSocket-Protocol`);
+      return;
+    }
+    const refusal = options.admit?.(request);
+    if (refusal !== undefined) {
+      refuse(socket, 503, refusal);
       return;
     }
     chosen.set(request, serializer);
@@ -333,6 +354,7 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
         });
       });
       owned.push(server);
+      logServerErrors(server, logger);
       attach(server);
       const address = server.address() as AddressInfo;
       const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
