@@ -100,6 +100,24 @@ export interface RouterLimits {
   maxTestamentsPerSession?: number;
   /** Bytes of testaments (as encoded PUBLISHes) one session may keep; more fail with `wamp.error.unavailable`. Default 64 KiB. */
   maxTestamentBytesPerSession?: number;
+  /**
+   * Largest retained event (`retain: true`), in bytes of topic and payload (estimated as stored; in a cluster, the
+   * stored record). A larger one is delivered but not retained, the topic's earlier retained event is dropped, and
+   * an acknowledged publisher gets `wamp.error.unavailable`. Default 2 MiB: room for the 1 MiB payloads every
+   * serializer carries by default.
+   */
+  maxRetainedEventBytes?: number;
+  /**
+   * Bytes all retained events of one realm may hold (measured as `maxRetainedEventBytes`); an event that would
+   * pass it is treated as one over `maxRetainedEventBytes`. Replacing a topic's event counts only the difference.
+   * Default 64 MiB.
+   */
+  maxRetainedBytesPerRealm?: number;
+  /**
+   * Bytes all event history logs of one realm may hold (measured as `maxRetainedEventBytes`; an event kept in two
+   * logs counts twice); past it the oldest event of any log is dropped first. Default 64 MiB.
+   */
+  maxHistoryBytesPerRealm?: number;
 }
 
 /**
@@ -167,6 +185,11 @@ export interface EventHistoryOptions {
   match?: MatchPolicy;
   /** Events kept, oldest dropped first. Default 100. */
   limit?: number;
+  /**
+   * Bytes the kept events may hold (measured as `limits.maxRetainedEventBytes`), oldest dropped first; an event
+   * larger than this alone is not kept. Default 4 MiB.
+   */
+  maxBytes?: number;
 }
 
 /** {@link RouterOptions} with every default filled in and every value checked. */
@@ -223,6 +246,9 @@ const LIMIT_KEYS = [
   'maxPendingConnections',
   'maxTestamentsPerSession',
   'maxTestamentBytesPerSession',
+  'maxRetainedEventBytes',
+  'maxRetainedBytesPerRealm',
+  'maxHistoryBytesPerRealm',
 ];
 
 /** Checks the `cluster` section: NATS server URLs and a node name. */
@@ -256,13 +282,14 @@ const KEEPALIVE_MS = is(
 );
 const KEEPALIVE = shape('false or { intervalMs, timeoutMs }', { intervalMs: KEEPALIVE_MS, timeoutMs: KEEPALIVE_MS });
 const EVENT_HISTORY = listOf(
-  'a list of { topic, match?, limit? }',
+  'a list of { topic, match?, limit?, maxBytes? }',
   shape(
-    '{ topic, match?, limit? }',
+    '{ topic, match?, limit?, maxBytes? }',
     {
       topic: is('a topic or topic pattern', (value) => typeof value === 'string'),
       match: optional(is(`one of ${MATCHES.join(', ')}`, (value) => MATCHES.includes(value as MatchPolicy))),
       limit: optional(is('a positive integer', isPositiveInteger)),
+      maxBytes: optional(is('a positive integer of bytes', isPositiveInteger)),
     },
     (path, entry) => {
       const match = (entry.match ?? 'exact') as MatchPolicy;
@@ -406,6 +433,17 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
         limits.maxTestamentBytesPerSession,
         64 * 1024,
       ),
+      maxRetainedEventBytes: positiveInteger('limits.maxRetainedEventBytes', limits.maxRetainedEventBytes, 2 << 20),
+      maxRetainedBytesPerRealm: positiveInteger(
+        'limits.maxRetainedBytesPerRealm',
+        limits.maxRetainedBytesPerRealm,
+        64 << 20,
+      ),
+      maxHistoryBytesPerRealm: positiveInteger(
+        'limits.maxHistoryBytesPerRealm',
+        limits.maxHistoryBytesPerRealm,
+        64 << 20,
+      ),
     },
     logger: options.logger ?? silentLogger,
     keepalive: keepalive ?? { intervalMs: 30_000, timeoutMs: 10_000 },
@@ -413,10 +451,11 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
     perMessageDeflate: booleanOption('perMessageDeflate', options.perMessageDeflate, false),
     auth,
     cluster: checkCluster(options.cluster),
-    eventHistory: (options.eventHistory ?? []).map(({ topic, match = 'exact', limit = 100 }) => ({
+    eventHistory: (options.eventHistory ?? []).map(({ topic, match = 'exact', limit = 100, maxBytes = 4 << 20 }) => ({
       topic,
       match,
       limit,
+      maxBytes,
     })),
   };
   checkOutboundRoom(resolved.limits);

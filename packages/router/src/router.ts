@@ -119,7 +119,10 @@ export function createRouter(options: RouterOptions = {}): Router {
   const fabric =
     resolved.cluster === null
       ? null
-      : new NatsFabric({ ...resolved.cluster, maxMessageBytes: resolved.limits.maxMessageBytes }, resolved.logger);
+      : new NatsFabric(
+          { ...resolved.cluster, maxMessageBytes: resolved.limits.maxMessageBytes, retainedLimits: resolved.limits },
+          resolved.logger,
+        );
   const core = new RouterCore(
     resolved,
     serializers,

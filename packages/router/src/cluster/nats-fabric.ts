@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { type Dict, ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
+import type { RetainedLimits } from '../core/broker/retained.js';
 import type { CalleeEnd } from '../core/dealer/ends.js';
 import type {
   ClusterCallee,
@@ -35,6 +36,8 @@ export interface NatsFabricOptions {
    * bound by the NATS server's `max_payload`.
    */
   maxMessageBytes: number;
+  /** The byte bounds on retained events, as on a router on its own (the router's limits). */
+  retainedLimits: RetainedLimits;
   /** Heartbeat period and failure timeout of the nodes; default 1 s and 3 s. */
   timing?: MembershipTiming;
 }
@@ -76,7 +79,7 @@ const DUPLICATE_WINDOW = 4_096;
  *
  * @example
  * ```ts
- * const fabric = new NatsFabric({ servers: ['nats://127.0.0.1:4222'], name: 'node-1', maxMessageBytes: 1 << 20 }, log);
+ * const fabric = new NatsFabric({ servers: ['nats://127.0.0.1:4222'], name: 'node-1', maxMessageBytes: 1 << 20, retainedLimits }, log);
  * const core = new RouterCore(options, serializers, agent, pair, authenticator, fabric);
  * fabric.attach(core);
  * await fabric.start();
@@ -142,7 +145,7 @@ export class NatsFabric implements Fabric {
     const limit = new SendLimit(connection, this.options.maxMessageBytes, this.log);
     try {
       this.numbers = await NodeNumbers.claim(connection, name, this.log);
-      this.retained = await RetainedStore.open(connection, this.log);
+      this.retained = await RetainedStore.open(connection, this.options.retainedLimits, this.log);
       this.calls = await ClusterCalls.start(
         connection,
         this.numbers,
@@ -197,8 +200,8 @@ export class NatsFabric implements Fabric {
     return this.calls === null ? Promise.resolve() : this.calls.unregister(realm, procedure, match, session);
   }
 
-  retain(realm: string, record: RetainedRecord): Promise<void> {
-    return this.retained === null ? Promise.resolve() : this.retained.keep(realm, record);
+  retain(realm: string, record: RetainedRecord): Promise<string | undefined> {
+    return this.retained === null ? Promise.resolve(undefined) : this.retained.keep(realm, record);
   }
 
   retainedEvents(realm: string, pattern: string, match: MatchPolicy): Promise<RetainedRecord[]> {

@@ -1,6 +1,7 @@
-import type { KV } from '@nats-io/kv';
+import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type MatchPolicy, matchesPattern } from '@wamp/protocol';
+import { type RetainedLimits, realmRetainedFull, tooBigToRetain } from '../core/broker/retained.js';
 import type { RetainedRecord } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
 import { natsClient } from './nats-client.js';
@@ -8,7 +9,9 @@ import { cbor } from './wire.js';
 
 // Event retention across the cluster: the last retained event of each topic lives in a JetStream key-value bucket,
 // one key per (realm, topic), so a late subscriber on any node gets it. An exact subscription costs one read; a
-// pattern subscription lists the realm's retained topics and reads those it matches.
+// pattern subscription lists the realm's retained topics and reads those it matches. The byte bounds are those of a
+// router on its own, charged with the stored (encoded) size: every node watches the bucket's sizes, so a realm's
+// total is the cluster's (two nodes keeping at the same moment may pass it by one event each).
 
 export const RETAINED_BUCKET = 'wamp-retained';
 
@@ -16,8 +19,12 @@ function token(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64url');
 }
 
+function realmKey(realm: string): string {
+  return `r${token(realm)}`;
+}
+
 function keyOf(realm: string, topic: string): string {
-  return `r${token(realm)}.t${token(topic)}`;
+  return `${realmKey(realm)}.t${token(topic)}`;
 }
 
 /** The topic a key of `realm` holds. */
@@ -55,28 +62,71 @@ function decodeRecord(data: Uint8Array): RetainedRecord | undefined {
  *
  * @example
  * ```ts
- * const store = await RetainedStore.open(connection, log);
+ * const store = await RetainedStore.open(connection, { maxRetainedEventBytes, maxRetainedBytesPerRealm }, log);
  * store.keep('realm1', record);
  * await store.matching('realm1', 'com.app.', 'prefix');
  * ```
  */
 export class RetainedStore {
+  /** The stored size of each key, and their sum per realm (by the key's realm part), as the bucket watch says. */
+  private readonly sizes = new Map<string, number>();
+  private readonly realmBytes = new Map<string, number>();
+
   private constructor(
     private readonly kv: KV,
+    private readonly limits: RetainedLimits,
     private readonly log: Logger,
   ) {}
 
-  static async open(connection: NatsConnection, log: Logger): Promise<RetainedStore> {
+  static async open(connection: NatsConnection, limits: RetainedLimits, log: Logger): Promise<RetainedStore> {
     const { Kvm } = await natsClient();
-    return new RetainedStore(await new Kvm(connection).create(RETAINED_BUCKET, { history: 1 }), log);
+    const kv = await new Kvm(connection).create(RETAINED_BUCKET, { history: 1 });
+    const store = new RetainedStore(kv, limits, log);
+    store.follow(await kv.watch({ headers_only: true }));
+    return store;
   }
 
-  /** Replaces the topic's retained event; resolves once it is kept, or the failure was logged. */
-  async keep(realm: string, record: RetainedRecord): Promise<void> {
+  /** Keeps the stored sizes current: every key's last value first, then every change, from any node. */
+  private follow(watcher: AsyncIterable<KvWatchEntry>): void {
+    (async () => {
+      for await (const entry of watcher) this.account(entry.key, entry.operation === 'PUT' ? entry.length : 0);
+    })().catch((error: unknown) => this.log.warn({ err: error }, 'retained: stopped following the stored sizes'));
+  }
+
+  private account(key: string, bytes: number): void {
+    const realm = key.slice(0, key.indexOf('.'));
+    const change = bytes - (this.sizes.get(key) ?? 0);
+    if (bytes === 0) this.sizes.delete(key);
+    else this.sizes.set(key, bytes);
+    const total = (this.realmBytes.get(realm) ?? 0) + change;
+    if (total === 0) this.realmBytes.delete(realm);
+    else this.realmBytes.set(realm, total);
+  }
+
+  /**
+   * Replaces the topic's retained event; resolves once it is kept (or the failure was logged) with undefined, or
+   * with why a byte bound refused it, in which case the topic's earlier retained event is removed.
+   */
+  async keep(realm: string, record: RetainedRecord): Promise<string | undefined> {
+    const key = keyOf(realm, record.topic);
     const encoded = cbor.encode({ ...record, args: record.args ?? null, kwargs: record.kwargs ?? null });
-    await this.kv.put(keyOf(realm, record.topic), encoded).catch((error: unknown) => {
+    const previous = this.sizes.get(key);
+    const others = (this.realmBytes.get(realmKey(realm)) ?? 0) - (previous ?? 0);
+    let refusal: string | undefined;
+    if (encoded.length > this.limits.maxRetainedEventBytes) {
+      refusal = tooBigToRetain(encoded.length, this.limits.maxRetainedEventBytes);
+    } else if (others + encoded.length > this.limits.maxRetainedBytesPerRealm) {
+      refusal = realmRetainedFull(this.limits.maxRetainedBytesPerRealm);
+    }
+    // A refused event leaves nothing to remove when the topic had no retained event.
+    if (refusal !== undefined && previous === undefined) return refusal;
+    // Charged at once (the watch confirms it later), so that this node's next keep counts it.
+    this.account(key, refusal === undefined ? encoded.length : 0);
+    const stored = refusal === undefined ? this.kv.put(key, encoded) : this.kv.delete(key);
+    await stored.catch((error: unknown) => {
       this.log.warn({ err: error, topic: record.topic }, 'retained event not kept for the cluster');
     });
+    return refusal;
   }
 
   /** The retained events of the topics `(pattern, match)` matches. */

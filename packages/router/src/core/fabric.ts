@@ -78,10 +78,11 @@ export interface Fabric {
    */
   publish(realm: string, publication: Publication): string | undefined;
   /**
-   * Keeps a topic's retained event for the whole cluster (replacing the one before); resolves once it is kept (or
-   * keeping it failed, which is logged): it never rejects.
+   * Keeps a topic's retained event for the whole cluster (replacing the one before), within the retention byte
+   * bounds. Resolves with undefined once it is kept (or keeping it failed, which is logged), or with why a bound
+   * refused it (the topic then has no retained event): it never rejects.
    */
-  retain(realm: string, record: RetainedRecord): Promise<void>;
+  retain(realm: string, record: RetainedRecord): Promise<string | undefined>;
   /** The cluster's retained events of the topics a subscription `(pattern, match)` matches. */
   retainedEvents(realm: string, pattern: string, match: MatchPolicy): Promise<RetainedRecord[]>;
 

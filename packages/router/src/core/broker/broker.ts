@@ -28,21 +28,13 @@ import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import type { Fanout } from './fanout.js';
 import { EventHistory, type HistoryEntry, type HistoryQuery } from './history.js';
+import { storedSize } from './payload-size.js';
 import { namesReceivers, ReceiverFilter, type ReceiverLists } from './receivers.js';
+import { type RetainedEvent, RetainedEvents } from './retained.js';
 import { Subscription } from './subscriptions.js';
 
 /** Shared by every EVENT without details; never mutated, and encoded synchronously. */
 const NO_DETAILS: EventDetails = Object.freeze({});
-
-/** A retained event: what a late subscriber asking for it receives. */
-interface RetainedEvent {
-  topic: string;
-  publication: number;
-  details: EventDetails;
-  args: unknown[] | undefined;
-  kwargs: Record<string, unknown> | undefined;
-  filter: ReceiverFilter | null;
-}
 
 /** EVENT details of a publication: the publisher when it disclosed itself, and payload passthru keys. */
 function eventDetails(session: RouterSession, options: PublishMessage[2], forceDisclose: boolean): EventDetails {
@@ -101,8 +93,8 @@ export class Broker {
   private readonly byId = new Map<number, Subscription>();
   /** Reused for every publication's pattern lookup. */
   private readonly matched: Subscription[] = [];
-  /** The last retained event of each topic (event retention). */
-  private readonly retained = new Map<string, RetainedEvent>();
+  /** The last retained event of each topic (event retention), on a router on its own. */
+  private readonly retained: RetainedEvents;
   private readonly history: EventHistory;
   private readonly limits: ResolvedOptions['limits'];
   private readonly uriCheck: ResolvedOptions['uriCheck'];
@@ -118,7 +110,8 @@ export class Broker {
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
-    this.history = new EventHistory(options.eventHistory);
+    this.history = new EventHistory(options.eventHistory, options.limits.maxHistoryBytesPerRealm);
+    this.retained = new RetainedEvents(options.limits);
   }
 
   /** Number of subscriptions (not subscribers) in the realm. */
@@ -290,29 +283,59 @@ export class Broker {
       return undefined;
     }
     if (this.history.enabled) this.history.record(topic, publication, message[4], message[5]);
-    let kept: Promise<void> | undefined;
-    if (options.retain === true && this.fabric === null) {
-      this.retained.set(topic, { topic, publication, details, args: message[4], kwargs: message[5], filter });
-    } else if (options.retain === true) {
-      // In a cluster the retained events are the cluster's (a late subscriber may be on any node).
-      kept = this.fabric!.retain(this.realmName, {
+    const notRetained = options.retain === true ? this.retain(publication, message, details, filter) : undefined;
+    this.route(publication, topic, details, message[4], message[5], excluded, filter);
+    if (notRetained instanceof Promise) {
+      // PUBLISHED (and the session's next messages) once the cluster keeps the event for late subscribers.
+      return notRetained.then((why) => {
+        if (acknowledge) this.acknowledge(session, request, publication, why);
+      });
+    }
+    if (acknowledge) this.acknowledge(session, request, publication, notRetained);
+    return undefined;
+  }
+
+  /**
+   * Keeps a publication as its topic's retained event, within the byte bounds (`limits.maxRetainedEventBytes`,
+   * `limits.maxRetainedBytesPerRealm`). Returns undefined once kept, or why it was not: the spec lets a broker
+   * decline retention, so an event over a bound is still delivered, only not retained (and the topic's earlier
+   * retained event is dropped, being no longer the most recent). In a cluster the retained events are the
+   * cluster's (a late subscriber may be on any node), which checks the same bounds: the answer is a promise.
+   */
+  private retain(
+    publication: number,
+    message: PublishMessage,
+    details: EventDetails,
+    filter: ReceiverFilter | null,
+  ): string | undefined | Promise<string | undefined> {
+    const topic = message[3];
+    if (this.fabric !== null) {
+      const receivers = receiverLists(message[2]);
+      return this.fabric.retain(this.realmName, {
         topic,
         publication,
         details,
         args: message[4],
         kwargs: message[5],
-        receivers: receiverLists(options),
+        receivers,
       });
     }
-    this.route(publication, topic, details, message[4], message[5], excluded, filter);
-    if (kept !== undefined) {
-      // PUBLISHED (and the session's next messages) once the cluster keeps the event for late subscribers.
-      return kept.then(() => {
-        if (acknowledge) session.send(published(request, publication));
-      });
-    }
-    if (acknowledge) session.send(published(request, publication));
-    return undefined;
+    const bytes = storedSize(topic, message[4], message[5], this.limits.maxRetainedEventBytes);
+    return this.retained.keep({ topic, publication, details, args: message[4], kwargs: message[5], filter }, bytes);
+  }
+
+  /**
+   * Answers an acknowledged publication: PUBLISHED, or, when its event was delivered but a retention bound refused
+   * to keep it, ERROR `wamp.error.unavailable` saying so (the publisher asked for something it did not get).
+   */
+  private acknowledge(
+    session: RouterSession,
+    request: number,
+    publication: number,
+    notRetained: string | undefined,
+  ): void {
+    if (notRetained === undefined) session.send(published(request, publication));
+    else session.send(error(MessageCode.PUBLISH, request, {}, LIMIT_REACHED, [notRetained]));
   }
 
   /** Delivers a publication made on another node to this node's matching subscribers. */

@@ -1,6 +1,7 @@
 import type { KwArgs, MatchPolicy } from '@wamp/protocol';
 import type { EventHistoryOptions } from '../../options.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
+import { storedSize } from './payload-size.js';
 
 /** One kept event. */
 export interface HistoryEntry {
@@ -12,15 +13,45 @@ export interface HistoryEntry {
   kwargs: KwArgs | undefined;
 }
 
-/** The kept events of one configured topic or pattern, oldest first, at most `limit` of them. */
+/** A kept event with what it weighs against the byte bounds (see `storedSize`). */
+interface Kept {
+  entry: HistoryEntry;
+  bytes: number;
+}
+
+/** The kept events of one configured topic or pattern, oldest first, within `limit` events and `maxBytes`. */
 class HistoryLog {
-  readonly entries: HistoryEntry[] = [];
+  readonly kept: Kept[] = [];
+  bytes = 0;
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    readonly maxBytes: number,
+  ) {}
 
-  push(entry: HistoryEntry): void {
-    this.entries.push(entry);
-    if (this.entries.length > this.limit) this.entries.shift();
+  /** Keeps an event (the caller checked it fits `maxBytes` alone); returns the bytes of the events it pushed out. */
+  push(entry: HistoryEntry, bytes: number): number {
+    this.kept.push({ entry, bytes });
+    this.bytes += bytes;
+    let freed = 0;
+    while (this.kept.length > this.limit || this.bytes > this.maxBytes) freed += this.dropOldest();
+    return freed;
+  }
+
+  /** Drops the oldest event; returns its bytes. */
+  dropOldest(): number {
+    const bytes = this.kept.shift()!.bytes;
+    this.bytes -= bytes;
+    return bytes;
+  }
+
+  /** When the oldest event was published; Infinity for an empty log. */
+  get oldest(): number {
+    return this.kept[0]?.entry.time ?? Number.POSITIVE_INFINITY;
+  }
+
+  get entries(): HistoryEntry[] {
+    return this.kept.map((kept) => kept.entry);
   }
 }
 
@@ -47,33 +78,61 @@ function timeOf(value: unknown): number | undefined {
 
 /**
  * Event history for the topics the router is configured to keep it for: each configured topic or pattern keeps
- * the last events published to topics it matches. Publishing pays nothing when no history is configured.
+ * the last events published to topics it matches, within its count (`limit`) and bytes (`maxBytes`), and all logs
+ * of the realm within `maxRealmBytes`, the oldest events dropped first. Publishing pays nothing when no history is
+ * configured, and only matching publications are weighed.
  *
  * @example
  * ```ts
- * const history = new EventHistory([{ topic: 'com.log.', match: 'prefix', limit: 100 }]);
+ * const history = new EventHistory([{ topic: 'com.log.', match: 'prefix', limit: 100, maxBytes: 1 << 20 }], 64 << 20);
  * history.record('com.log.auth', publicationId, ['login'], undefined);
  * ```
  */
 export class EventHistory {
   private readonly logs = new UriMatcher<HistoryLog>();
+  private readonly all: HistoryLog[] = [];
   private readonly matched: HistoryLog[] = [];
+  /** The largest `maxBytes` of any log: an event over it is kept nowhere, and weighing it stops there. */
+  private readonly largestLog: number;
+  /** Bytes all logs hold together. */
+  private bytes = 0;
   readonly enabled: boolean;
 
-  constructor(config: readonly Required<EventHistoryOptions>[]) {
-    for (const entry of config) this.logs.set(entry.topic, entry.match, new HistoryLog(entry.limit));
+  constructor(
+    config: readonly Required<EventHistoryOptions>[],
+    private readonly maxRealmBytes: number,
+  ) {
+    for (const entry of config) {
+      const log = new HistoryLog(entry.limit, Math.min(entry.maxBytes, maxRealmBytes));
+      this.logs.set(entry.topic, entry.match, log);
+      this.all.push(log);
+    }
+    this.largestLog = Math.max(0, ...this.all.map((log) => log.maxBytes));
     this.enabled = config.length > 0;
   }
 
-  /** Keeps a publication in every log whose topic or pattern matches. */
+  /** Keeps a publication in every log whose topic or pattern matches and that it fits in. */
   record(topic: string, publication: number, args: unknown[] | undefined, kwargs: KwArgs | undefined): void {
-    const entry: HistoryEntry = { time: Date.now(), publication, topic, args, kwargs };
-    this.logs.get(topic, 'exact')?.push(entry);
-    if (!this.logs.hasPatterns) return;
     const matched = this.matched;
-    this.logs.collectPatterns(topic, matched);
-    for (const log of matched) log.push(entry);
+    const exact = this.logs.get(topic, 'exact');
+    if (exact !== undefined) matched.push(exact);
+    if (this.logs.hasPatterns) this.logs.collectPatterns(topic, matched);
+    if (matched.length === 0) return;
+    const bytes = storedSize(topic, args, kwargs, this.largestLog);
+    const entry: HistoryEntry = { time: Date.now(), publication, topic, args, kwargs };
+    for (const log of matched) {
+      if (bytes > log.maxBytes) continue;
+      this.bytes += bytes - log.push(entry, bytes);
+    }
     matched.length = 0;
+    while (this.bytes > this.maxRealmBytes) this.dropOldest();
+  }
+
+  /** Drops the oldest event of all logs (there are as many logs as configured topics: few). */
+  private dropOldest(): void {
+    let oldest = this.all[0]!;
+    for (const log of this.all) if (log.oldest < oldest.oldest) oldest = log;
+    this.bytes -= oldest.dropOldest();
   }
 
   /** The kept events of the log configured for exactly `(topic, match)`, oldest first; undefined when none is. */

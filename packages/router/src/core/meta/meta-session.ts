@@ -17,12 +17,14 @@ import {
   yieldResult,
 } from '@wamp/protocol';
 import type { Transport } from '@wamp/transport';
+import type { Logger } from '../../logger.js';
 import { filterHistory, type HistoryEntry } from '../broker/history.js';
 import type { Subscription } from '../broker/subscriptions.js';
 import type { Registration } from '../dealer/registrations.js';
 import type { Fabric, MetaAnswer } from '../fabric.js';
 import type { Realm } from '../realm.js';
 import type { RouterSession } from '../session.js';
+import { PeerAddresses } from './peer-address.js';
 import { type TestamentLimits, TestamentRules, testamentScope } from './testament-rules.js';
 import type { Testaments } from './testaments.js';
 
@@ -121,15 +123,21 @@ function describeEvents(subscription: Subscription, events: readonly HistoryEntr
   }));
 }
 
-/** What `wamp.session.get` and `wamp.session.on_join` say about a session. */
-function describeSession(session: RouterSession): Record<string, unknown> {
+/**
+ * What `wamp.session.get` and `wamp.session.on_join` say about a session. The peer address only with `peer`: the
+ * `get` answer carries it until {@link PeerAddresses} trims it for the caller, `on_join` (which goes to every
+ * subscriber) never does.
+ */
+function describeSession(session: RouterSession, peer: boolean): Record<string, unknown> {
+  const transport: Record<string, unknown> = { protocol: session.transport.protocol };
+  if (peer) transport.peer = session.transport.peer.remoteAddress;
   return {
     session: session.id,
     authid: session.authid,
     authrole: session.authrole,
     authmethod: session.authmethod,
     authprovider: session.authprovider,
-    transport: { peer: session.transport.peer.remoteAddress, protocol: session.transport.protocol },
+    transport,
   };
 }
 
@@ -187,6 +195,7 @@ export class MetaSession {
   private readonly procedures = new Map<number, string>();
   private readonly handlers: Record<string, MetaProcedure>;
   private readonly testamentRules: TestamentRules;
+  private readonly peerAddresses: PeerAddresses;
 
   /** @param cluster - the cluster this router is a node of, whose other nodes answer the session procedures too. */
   constructor(
@@ -195,8 +204,10 @@ export class MetaSession {
     private readonly cluster: Fabric | null,
     limits: TestamentLimits,
     serializer: Serializer,
+    private readonly log: Logger,
   ) {
     this.testamentRules = new TestamentRules(limits, serializer);
+    this.peerAddresses = new PeerAddresses(realm.authorizer);
     this.handlers = this.table();
     transport.onmessage = this.onMessage;
     transport.send(hello(realm.name, { roles: { callee: {}, publisher: {} }, agent: 'wamp-router meta API' }));
@@ -229,7 +240,7 @@ export class MetaSession {
 
   /** Publishes `wamp.session.on_join` for a session that joined the realm. */
   sessionJoined(session: RouterSession): void {
-    this.send(publish(this.requests.next(), {}, 'wamp.session.on_join', [describeSession(session)]));
+    this.send(publish(this.requests.next(), {}, 'wamp.session.on_join', [describeSession(session, false)]));
   }
 
   /** Publishes `wamp.session.on_leave` for a session that left the realm or was disconnected. */
@@ -302,18 +313,25 @@ export class MetaSession {
         const args = message[4] ?? [];
         const kwargs = message[5] ?? {};
         if (procedure === 'wamp.subscription.get_events' && this.cluster !== null) {
-          this.clusterEvents(this.cluster, args, kwargs).then((answer) => this.answer(message[1], answer));
+          this.clusterEvents(this.cluster, args, kwargs).then(
+            (answer) => this.answer(message[1], answer),
+            (failure: unknown) => {
+              // Never unanswered, never an unhandled rejection: the caller hears the cluster did not answer.
+              this.log.warn({ err: failure, realm: this.realm.name }, 'meta: the cluster did not answer get_events');
+              this.answer(message[1], { error: ErrorUri.UNAVAILABLE, args: ['the cluster did not answer'] });
+            },
+          );
           return;
         }
         const local = this.answerLocally(procedure, args, kwargs, caller);
         const merge = CLUSTER_META_PROCEDURES.get(procedure);
         if (this.cluster === null || merge === undefined) {
-          this.answer(message[1], local);
+          this.answerCaller(message[1], procedure, caller, local);
           return;
         }
         this.cluster.askNodes(this.realm.name, procedure, args, kwargs, caller).then(
-          (others) => this.answer(message[1], mergeAnswers(merge, [local, ...others])),
-          () => this.answer(message[1], local),
+          (others) => this.answerCaller(message[1], procedure, caller, mergeAnswers(merge, [local, ...others])),
+          () => this.answerCaller(message[1], procedure, caller, local),
         );
         return;
       }
@@ -390,6 +408,13 @@ export class MetaSession {
     return { result: [describeEvents(subscription, filterHistory(merged, kwargs))] };
   }
 
+  /** Answers a client's call with what the caller may see of `answer` (see {@link PeerAddresses}). */
+  private answerCaller(request: number, procedure: string, caller: number, answer: MetaAnswer): void {
+    const trimmed = this.peerAddresses.trim(procedure, this.realm.sessions.get(caller), answer);
+    if (trimmed instanceof Promise) void trimmed.then((shown) => this.answer(request, shown));
+    else this.answer(request, trimmed);
+  }
+
   private answer(request: number, answer: MetaAnswer): void {
     if ('result' in answer) this.send(yieldResult(request, {}, answer.result));
     else this.send(error(MessageCode.INVOCATION, request, {}, answer.error, answer.args));
@@ -426,7 +451,7 @@ export class MetaSession {
       'wamp.session.get': (args) => {
         const session = this.realm.sessions.get(args[0] as number);
         if (session === undefined || session.trusted) throw new WampError(ErrorUri.NO_SUCH_SESSION);
-        return [describeSession(session)];
+        return [describeSession(session, true)];
       },
       'wamp.session.kill': (args, kwargs, caller) => {
         const session = this.realm.sessions.get(args[0] as number);
