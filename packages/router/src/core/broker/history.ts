@@ -21,8 +21,8 @@ interface Kept {
 
 /** The kept events of one configured topic or pattern, oldest first, within `limit` events and `maxBytes`. */
 class HistoryLog {
-  readonly kept: Kept[] = [];
-  bytes = 0;
+  private readonly kept: Kept[] = [];
+  private bytes = 0;
 
   constructor(
     private readonly limit: number,
