@@ -153,6 +153,7 @@ export class WsTransport implements Transport {
     if (this.socket.readyState >= ReadyState.CLOSING) return;
     // Read again, so the peer's close frame can complete the closing handshake; what it sent before is dropped.
     if (this.paused) {
+      this.paused = false;
       this.dropHeld();
       this.socket.resume();
     }
