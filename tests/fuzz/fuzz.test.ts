@@ -1,25 +1,17 @@
 // Property-based fuzzing (fast-check): random and mutated messages into the parser, and into a live router over
 // every serializer. Never an uncaught exception, never an internal error, always an answer or a close, and a
 // healthy session beside the fuzzed ones keeps working throughout.
-import {
-  call,
-  MessageCode,
-  ProtocolViolation,
-  parseMessage,
-  register,
-  type Serializer,
-  yieldResult,
-} from '@wamp/protocol';
+import { call, MessageCode, ProtocolViolation, parseMessage, type Serializer } from '@wamp/protocol';
 import { cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { msgpackSerializer } from '@wamp/protocol/msgpack';
-import { createRouter, type Logger } from '@wamp/router';
+import { createRouter } from '@wamp/router';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { errorRecordingLogger, fuzzSize, healthyNeighbour, SEED, plainValue as value } from '../support/fuzz.js';
 import { Wire } from '../support/wire.js';
 
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
-const MESSAGES_PER_SERIALIZER = Number(process.env.FUZZ_MESSAGES ?? 1000);
+const MESSAGES_PER_SERIALIZER = fuzzSize('FUZZ_MESSAGES', 1000);
 
 const CODES = Object.values(MessageCode) as number[];
 
@@ -39,22 +31,6 @@ const TEMPLATES: unknown[][] = [
   [MessageCode.CANCEL, 4, { mode: 'kill' }],
   [MessageCode.AUTHENTICATE, 'signature', {}],
 ];
-
-const leaf = fc.oneof(
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom(0, -1, 2 ** 53, 2 ** 53 + 2, 2 ** 32),
-  fc.string({ maxLength: 20 }),
-  fc.constantFrom('', 'wamp.session.count', 'com..x', 'a b', 'com.fuzz.echo', 'realm1'),
-  fc.boolean(),
-  fc.constant(null),
-  fc.uint8Array({ maxLength: 16 }),
-);
-const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  any: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('list'), tie('dict')),
-  list: fc.array(tie('any'), { maxLength: 4 }),
-  dict: fc.dictionary(fc.string({ maxLength: 8 }), tie('any'), { maxKeys: 4 }),
-})).any;
 
 /** A template with one element replaced, dropped or added, or with its type code swapped. */
 const mutated = fc
@@ -139,38 +115,12 @@ describe.each<[string, Serializer]>([
   it(`survives ${MESSAGES_PER_SERIALIZER} fuzzed messages with a healthy neighbour (seed ${SEED})`, {
     timeout: 60_000,
   }, async () => {
-    const internalErrors: unknown[] = [];
-    const logger: Logger = {
-      debug() {},
-      info() {},
-      warn() {},
-      error: (fields) => internalErrors.push(fields),
-      child: () => logger,
-    };
+    const { logger, errors: internalErrors } = errorRecordingLogger();
     const router = createRouter({ logger, keepalive: false });
     const { url } = await router.listen({ host: '127.0.0.1', port: 0 });
     try {
       // The healthy neighbour: a callee and a caller that must keep working.
-      const callee = await Wire.open(url, serializer);
-      await callee.join();
-      await callee.expect(register(1, {}, 'com.healthy.echo'), MessageCode.REGISTERED);
-      callee.transport.onmessage = (raw) => {
-        const message = raw as unknown[];
-        if (message[0] === MessageCode.INVOCATION)
-          callee.send(yieldResult(message[1] as number, {}, message[4] as unknown[]));
-      };
-      const caller = await Wire.open(url, serializer);
-      await caller.join();
-      let probe = 0;
-      const stillHealthy = async () => {
-        probe++;
-        expect(await caller.expect(call(probe, {}, 'com.healthy.echo', [probe]), MessageCode.RESULT)).toEqual([
-          MessageCode.RESULT,
-          probe,
-          {},
-          [probe],
-        ]);
-      };
+      const stillHealthy = await healthyNeighbour(url, serializer);
 
       const inputs = fc.sample(input, { numRuns: MESSAGES_PER_SERIALIZER, seed: SEED });
       let fuzzed: Wire | undefined;

@@ -114,6 +114,50 @@ describe('values the router cannot write for every peer', () => {
   });
 });
 
+describe('values that would change on the way to a peer of another serializer', () => {
+  it('refuses a CBOR string JSON peers would read as bytes, and a shared value that expands past the bound', async () => {
+    await using fixture = await startRouter();
+    const subscriber = await joined(fixture.connect(jsonSerializer));
+    subscriber.send(subscribe(1, {}, 'com.values'));
+    await subscriber.next();
+    const publisher = await joined(fixture.connect(cborSerializer));
+    publisher.send(publish(1, { acknowledge: true }, 'com.values', ['\u0000AQID']));
+    expectRefusal(await publisher.next(), MessageCode.PUBLISH, 1, 'args[0] is a string starting with NUL');
+    // 40 levels of [x, x], each x one shared value: 2^40 leaves written out, from a frame of 300 bytes.
+    let shared: unknown = 'leaf';
+    for (let i = 0; i < 40; i++) shared = [shared, shared];
+    const frame = new Encoder({ structuredClone: true }).encode([
+      MessageCode.PUBLISH,
+      2,
+      { acknowledge: true },
+      'com.values',
+      [shared],
+    ]);
+    (publisher.transport as unknown as { socket: WebSocket }).socket.send(frame);
+    expectRefusal(await publisher.next(), MessageCode.PUBLISH, 2, 'past the 16777216 bytes a payload may take');
+    publisher.send(publish(3, {}, 'com.values', ['after']));
+    expect((await subscriber.next())[4]).toEqual(['after']);
+  });
+
+  it('keeps the history readable after an event nested to the depth limit', async () => {
+    await using fixture = await startRouter({
+      eventHistory: [{ topic: 'com.history', limit: 10 }],
+      limits: { maxPayloadDepth: 8 },
+    });
+    const subscriber = await joined(fixture.connect(jsonSerializer));
+    subscriber.send(subscribe(1, {}, 'com.history'));
+    await subscriber.next();
+    const publisher = await joined(fixture.connect(cborSerializer));
+    publisher.send(publish(2, { acknowledge: true }, 'com.history', [nested(7)]));
+    expect((await publisher.next())[0]).toBe(MessageCode.PUBLISHED);
+    expect((await subscriber.next())[4]).toEqual([nested(7)]);
+    subscriber.send(call(3, {}, 'wamp.subscription.get_events', [await subscriptionIdOf(subscriber)]));
+    const history = await subscriber.next();
+    expect(history[0]).toBe(MessageCode.RESULT);
+    expect((history[3] as { args: unknown[] }[][])[0]!.map((event) => event.args)).toEqual([[nested(7)]]);
+  });
+});
+
 async function subscriptionIdOf(peer: RawPeer): Promise<number> {
   peer.send(call(99, {}, 'wamp.subscription.lookup', ['com.history']));
   return ((await peer.next())[3] as number[])[0]!;

@@ -81,6 +81,20 @@ describe('payloadDefect', () => {
     expect(payloadDefect(undefined, { many: Array(1_000).fill(text) }, LIMITS)?.path).toMatch(/^kwargs\.many\[\d+\]$/);
   });
 
+  it('charges a shared list again without walking it again, and refuses a cycle in a large payload at once', () => {
+    // 5,000 dicts that each hold one shared list: past the first few thousand, the list is charged from memory.
+    const shared = Array.from({ length: 300 }, (_, i) => i);
+    const many = Array.from({ length: 5_000 }, () => ({ shared }));
+    expect(payloadDefect(many, undefined, { ...LIMITS, maxMessageBytes: 16 << 20 })).toBeUndefined();
+    expect(describeDefect(payloadDefect(many, undefined, LIMITS)!)).toContain('past the 1048576 bytes');
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic, cyclic);
+    const large = [...many.slice(0, 4_100), cyclic];
+    expect(describeDefect(payloadDefect(large, undefined, { ...LIMITS, maxMessageBytes: 16 << 20 })!)).toContain(
+      'args[4100][0] is a list or dict inside itself',
+    );
+  });
+
   it('accepts a payload of exactly the bound, counting string, key and byte lengths', () => {
     // Values, keys, strings and bytes cost at least their length in every serializer, so this never refuses a
     // payload that arrived in a frame within maxMessageBytes.

@@ -26,6 +26,13 @@ import type { RouterLimits } from '../options.js';
 /** The limits the rule applies. */
 export type PayloadLimits = Pick<Required<RouterLimits>, 'maxPayloadDepth' | 'maxMessageBytes'>;
 
+/**
+ * Levels the meta API's answers add around payloads that were routed before (`wamp.subscription.get_events`: a list
+ * of events, each a dict holding its args), granted on top of `maxPayloadDepth` so that an event published at the
+ * limit does not make the history unreadable.
+ */
+export const META_ANSWER_LEVELS = 3;
+
 /** Where in a payload a value was refused and why: `args[1].when` and "a Date". */
 export interface PayloadDefect {
   path: string;
@@ -35,6 +42,7 @@ export interface PayloadDefect {
 /** What `defectOf` reports for nesting past the limit and for a payload past the size bound; `payloadDefect` names the limit. */
 const TOO_DEEP = 'too deep';
 const TOO_LARGE = 'too large';
+const CYCLIC = 'a list or dict inside itself (a cyclic value), which no serializer writes: send a tree';
 
 /** The defect deepest in the value, with its path still to be written from the innermost key outwards. */
 interface Found {
@@ -51,6 +59,15 @@ type WellFormed = { isWellFormed(): boolean };
  * payload without shared references arrived in. One check runs at a time, so a module variable serves.
  */
 let budget = 0;
+
+/**
+ * Lists and dicts walked in the payload being checked. Past `WATCH_AFTER` of them, `costs` keeps the written-out
+ * size of each (`IN_PROGRESS` while it is being walked): only then is anything allocated.
+ */
+let containers = 0;
+const WATCH_AFTER = 4_096;
+let costs: Map<object, number> | null = null;
+const IN_PROGRESS = -1;
 
 function stringDefect(value: string): string | undefined {
   if (value.charCodeAt(0) === 0) {
@@ -98,6 +115,32 @@ function defectOf(value: unknown, depth: number): Found | undefined {
     return budget < 0 ? { keys: [], what: TOO_LARGE } : undefined;
   }
   if (depth === 0) return { keys: [], what: TOO_DEEP };
+  const prototype = Array.isArray(value) ? Array.prototype : Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null && prototype !== Array.prototype) {
+    return {
+      keys: [],
+      what: `a ${prototype?.constructor?.name ?? 'tagged value'}, which not every serializer carries`,
+    };
+  }
+  if (++containers <= WATCH_AFTER) return entriesDefect(value, depth);
+  // A large payload: remember what each list and dict costs, so that one met again (a shared reference) is charged
+  // without being walked again, and one met inside itself (a cycle) is refused at once.
+  costs ??= new Map();
+  const known = costs.get(value);
+  if (known === IN_PROGRESS) return { keys: [], what: CYCLIC };
+  if (known !== undefined) {
+    budget -= known;
+    return budget < 0 ? { keys: [], what: TOO_LARGE } : undefined;
+  }
+  costs.set(value, IN_PROGRESS);
+  const before = budget;
+  const found = entriesDefect(value, depth);
+  costs.set(value, before - budget);
+  return found;
+}
+
+/** The defect among the entries of a list or plain dict. */
+function entriesDefect(value: object, depth: number): Found | undefined {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = defectOf(value[i], depth - 1);
@@ -107,13 +150,6 @@ function defectOf(value: unknown, depth: number): Found | undefined {
       }
     }
     return undefined;
-  }
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
-    return {
-      keys: [],
-      what: `a ${prototype?.constructor?.name ?? 'tagged value'}, which not every serializer carries`,
-    };
   }
   // Own keys only (a plain dict has no inherited enumerable ones); a key named `__proto__` is an own property here
   // and is read as one, so no prototype is ever touched.
@@ -152,9 +188,9 @@ function explain(what: string, limits: PayloadLimits): string {
 
 /**
  * The first value of a message's `args` and `kwargs` that the router will not route, or undefined when every value
- * can be written for every peer. It walks at most `maxPayloadDepth + 1` levels and about `maxMessageBytes` values,
- * so hostile nesting or sharing can exhaust neither the stack nor the CPU, and allocates nothing unless it finds a
- * defect.
+ * can be written for every peer. It walks at most `maxPayloadDepth + 1` levels, and each shared list or dict once,
+ * so hostile nesting or sharing can exhaust neither the stack nor the CPU. It allocates nothing unless it finds a
+ * defect or the payload holds more than a few thousand lists and dicts.
  *
  * @example
  * ```ts
@@ -165,10 +201,15 @@ export function payloadDefect(args: unknown, kwargs: unknown, limits: PayloadLim
   let found: Found | undefined;
   let root = 'args';
   budget = limits.maxMessageBytes;
-  if (args !== undefined) found = defectOf(args, limits.maxPayloadDepth);
-  if (found === undefined && kwargs !== undefined) {
-    found = defectOf(kwargs, limits.maxPayloadDepth);
-    root = 'kwargs';
+  containers = 0;
+  try {
+    if (args !== undefined) found = defectOf(args, limits.maxPayloadDepth);
+    if (found === undefined && kwargs !== undefined) {
+      found = defectOf(kwargs, limits.maxPayloadDepth);
+      root = 'kwargs';
+    }
+  } finally {
+    costs = null; // keep no payload alive after its check
   }
   if (found === undefined) return undefined;
   return { path: pathOf(root, found.keys), what: explain(found.what, limits) };

@@ -26,7 +26,7 @@ import type { ClusterRegisterOutcome, ClusterRegistration, Fabric } from '../fab
 import { acceptableUri, LIMIT_REACHED } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
-import { describeDefect, payloadDefect } from '../payload-check.js';
+import { describeDefect, META_ANSWER_LEVELS, type PayloadLimits, payloadDefect } from '../payload-check.js';
 import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import { invocationDetails, resultDetails } from './details.js';
@@ -52,6 +52,8 @@ export class Dealer {
   private readonly byId = new Map<number, Registration>();
 
   private readonly limits: ResolvedOptions['limits'];
+  /** The payload rule for the router's own meta API, whose answers wrap payloads that were routed before. */
+  private readonly metaLimits: PayloadLimits;
   private readonly uriCheck: ResolvedOptions['uriCheck'];
 
   constructor(
@@ -65,6 +67,7 @@ export class Dealer {
     private readonly localSession: (id: number) => RouterSession | undefined,
   ) {
     this.limits = options.limits;
+    this.metaLimits = { ...options.limits, maxPayloadDepth: options.limits.maxPayloadDepth + META_ANSWER_LEVELS };
     this.uriCheck = options.uriCheck;
   }
 
@@ -330,7 +333,7 @@ export class Dealer {
     const pending = callee.invocations.get(message[1]);
     // An answer to a call that is gone (its caller left, or it was canceled) is dropped, as the spec allows.
     if (pending === undefined) return;
-    const defect = payloadDefect(message[3], message[4], this.limits);
+    const defect = payloadDefect(message[3], message[4], callee.trusted ? this.metaLimits : this.limits);
     if (defect !== undefined) {
       // After a final result the callee is done; after a partial one it is still working and is interrupted.
       this.failCall(
