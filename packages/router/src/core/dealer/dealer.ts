@@ -358,8 +358,7 @@ export class Dealer {
     const pending = callee.invocations.get(message[2]);
     if (pending === undefined) return;
     const defect =
-      payloadDefect(message[5], message[6], this.limits) ??
-      payloadDefect(undefined, message[3], this.limits);
+      payloadDefect(message[5], message[6], this.limits) ?? payloadDefect(undefined, message[3], this.limits);
     if (defect !== undefined) {
       this.failCall(pending, `the callee's error cannot be delivered: ${describeDefect(defect)}`, false);
       return;
