@@ -6,6 +6,13 @@ const [flag, nats, name] = process.argv.slice(2);
 const router = createRouter({
   realms: ['realm1'],
   keepalive: false,
+  // Every benchmark peer connects from 127.0.0.1, and the connections scenario opens thousands at once: the caps
+  // that protect a public router from one address would refuse the load generator itself.
+  limits: {
+    maxConnectionsPerAddress: 1_000_000,
+    maxPendingConnectionsPerAddress: 1_000_000,
+    maxPendingConnections: 1_000_000,
+  },
   ...(flag === '--cluster' && nats !== undefined && { cluster: { nats: { servers: nats, name: name ?? 'bench' } } }),
 });
 const { port } = await router.listen({ host: '127.0.0.1', port: 0 });
