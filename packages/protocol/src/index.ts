@@ -1,3 +1,6 @@
+// The public API of @wamp/protocol: message codes, types and builders, validation, errors, IDs and URI rules.
+
+export * from './builders.js';
 export { MESSAGE_SENDER, MessageCode, type MessageName, messageName, type Role, type Sender } from './codes.js';
 export {
   CloseUri,
@@ -8,7 +11,7 @@ export {
   type WampErrorInit,
 } from './errors.js';
 export { globalId, MAX_ID, ScopedIdGenerator } from './ids.js';
-export * from './messages.js';
+export type * from './messages.js';
 export type * from './options.js';
 export { isDict, parseMessage } from './parse.js';
 export { saslprep } from './saslprep.js';

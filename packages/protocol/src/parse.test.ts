@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import * as m from './builders.js';
 import { MessageCode } from './codes.js';
 import { ProtocolViolation } from './errors.js';
 import { MAX_ID } from './ids.js';
-import * as m from './messages.js';
 import { parseMessage } from './parse.js';
 
 const bytes = new Uint8Array([1, 2, 3]);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import * as m from '../builders.js';
 import { MessageCode } from '../codes.js';
 import { MAX_ID } from '../ids.js';
-import * as m from '../messages.js';
+import type { Message } from '../messages.js';
 import { parseMessage } from '../parse.js';
 import type { Serializer } from '../serializer.js';
 import { cborSerializer } from './cbor.js';
@@ -17,7 +18,7 @@ const SERIALIZERS: [string, Serializer][] = [
 const bytes = new Uint8Array([0, 1, 2, 250, 255]);
 
 /** One message of every type, with payload variants. */
-const MESSAGES: [string, m.Message][] = [
+const MESSAGES: [string, Message][] = [
   ['HELLO', m.hello('realm1', { roles: { caller: {}, callee: { features: { call_canceling: true } } }, agent: 'x' })],
   ['WELCOME', m.welcome(MAX_ID, { roles: { broker: {}, dealer: {} }, authid: 'a' })],
   ['ABORT', m.abort({ message: 'no' }, 'wamp.error.no_such_realm')],

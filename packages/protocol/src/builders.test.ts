@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import * as m from './builders.js';
 import { MessageCode } from './codes.js';
-import * as m from './messages.js';
 
 describe('message constructors leave out empty trailing payload, as the spec recommends', () => {
   it.each([
