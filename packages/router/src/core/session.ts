@@ -1,20 +1,19 @@
+/**
+ * One router session: its state, what it holds in the realm, sending, the ways it ends (ABORT, GOODBYE, cut,
+ * close) and its deadlines, and the read path (rate charge, parse, errors) that hands each inbound message to the
+ * per-state dispatch (`session-dispatch.ts`).
+ */
 import {
   abort,
-  type CallMessage,
   CloseUri,
   type Dict,
   ErrorUri,
   goodbye,
   type HelloDetails,
   type Message,
-  MessageCode,
-  messageName,
   ProtocolViolation,
-  type PublishMessage,
   parseMessage,
-  type RegisterMessage,
   ScopedIdGenerator,
-  type SubscribeMessage,
 } from '@wamp/protocol';
 import type { Transport, TransportCloseEvent } from '@wamp/transport';
 import type { Logger } from '../logger.js';
@@ -23,47 +22,31 @@ import type { Subscription } from './broker/subscriptions.js';
 import type { Invocation } from './dealer/invocations.js';
 import type { Registration } from './dealer/registrations.js';
 import { SessionFlow } from './flow-control.js';
-import { LIMIT_REACHED } from './limits.js';
 import type { Testaments } from './meta/testaments.js';
-import { type Action, openRealmVerdict, type Verdict } from './permissions.js';
 import { rateFor } from './rate-limit.js';
 import type { Realm } from './realm.js';
 import type { RouterCore } from './router-core.js';
+import { handle } from './session-dispatch.js';
+import {
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_NORMAL,
+  CLOSE_POLICY_VIOLATION,
+  CLOSE_PROTOCOL_ERROR,
+  SessionState,
+} from './session-state.js';
 
-/**
- * Where a session is in its life. `AUTHENTICATING` is entered between HELLO and WELCOME when the realm
- * asks for authentication (CHALLENGE/AUTHENTICATE); `CLOSING` after the router sent GOODBYE and waits for the reply.
- */
-export const SessionState = {
-  AWAIT_HELLO: 0,
-  AUTHENTICATING: 1,
-  ESTABLISHED: 2,
-  CLOSING: 3,
-  CLOSED: 4,
-} as const;
-export type SessionState = (typeof SessionState)[keyof typeof SessionState];
-
-/** WebSocket close code after an ABORT for a protocol violation (RFC 6455: "protocol error"). */
-const CLOSE_PROTOCOL_ERROR = 1002;
-const CLOSE_NORMAL = 1000;
-/** WebSocket close code for an unexpected condition in the router (RFC 6455: "internal error"). */
-const CLOSE_INTERNAL_ERROR = 1011;
-/** WebSocket close code for a peer that breaks the router's policy (RFC 6455: "policy violation"). */
-const CLOSE_POLICY_VIOLATION = 1008;
-/**
- * How many messages a session may send while an earlier one waits (for a dynamic authorizer, or for the cluster to
- * route a new subscription's topic here). They wait, in order, rather than overtake it; a session that floods a
- * slow authorizer is dropped instead of growing the queue.
- */
-const MAX_HELD_MESSAGES = 10_000;
-
-/** The messages an authorizer decides on: each names its URI at index 3. */
-type AuthorizedMessage = PublishMessage | SubscribeMessage | CallMessage | RegisterMessage;
+export { SessionState } from './session-state.js';
 
 /**
  * One client connection and the WAMP session on it. It owns the session's state machine, its outbound request
  * IDs, and reverse indexes of everything the session holds in the realm (subscriptions, registrations,
  * calls in flight either way), so leaving costs O(the session's own state).
+ *
+ * @example
+ * ```ts
+ * const session = new RouterSession(core, transport, serializerIndex);
+ * session.expectHello(core.options.limits.helloTimeoutMs);
+ * ```
  */
 export class RouterSession {
   /** The WAMP session ID; 0 until WELCOME. */
@@ -102,13 +85,18 @@ export class RouterSession {
   /** Backpressure, the outbound hard limit and the rate limit; null for the router's internal session. */
   readonly flow: SessionFlow | null;
 
-  private readonly core: RouterCore;
+  /** The router the session belongs to (its handshake, options and session table). */
+  readonly core: RouterCore;
   /** Set while the router shuts down: the GOODBYE reply (or the grace period) ends the connection with 1001. */
   private closeCodeAfterGoodbye = CLOSE_NORMAL;
-  /** Messages that arrived while an earlier one waits (authorizer, cluster); null when none is waiting. */
-  private held: Message[] | null = null;
   /** The HELLO deadline, or the grace for an answer to our GOODBYE; null when neither runs. */
   private deadline: NodeJS.Timeout | null = null;
+
+  /**
+   * Messages that arrived while an earlier one waits (authorizer, cluster); null when none is waiting. Read on
+   * every message and written by the gate (`session-gate.ts`).
+   */
+  held: Message[] | null = null;
 
   /** Called at the session's first WELCOME (the connection guard stops counting the connection as pending). */
   onJoined: (() => void) | null = null;
@@ -258,16 +246,17 @@ export class RouterSession {
     flow?.afterRead();
   };
 
-  private handleSafely(message: Message): void {
+  /** Handles one parsed message; what it throws costs this session (or, if trusted, this message) only. */
+  handleSafely(message: Message): void {
     try {
-      this.handle(message);
+      handle(this, message);
     } catch (error) {
       this.fail(error);
     }
   }
 
   /** A malformed message aborts the session; a bug of ours costs this one session, never the process. */
-  private fail(error: unknown): void {
+  fail(error: unknown): void {
     if (this.trusted) {
       // The realm's meta API and dynamic authentication live in this session: a defect in one of its messages
       // costs that message only.
@@ -283,199 +272,30 @@ export class RouterSession {
     this.closeQuietly(CLOSE_INTERNAL_ERROR, 'internal error');
   }
 
-  private handle(message: Message): void {
-    switch (this.state) {
-      case SessionState.AWAIT_HELLO:
-        if (message[0] === MessageCode.HELLO) this.core.handshake(this, message);
-        else this.abort(ErrorUri.PROTOCOL_VIOLATION, `${messageName(message[0])} received before HELLO`);
-        return;
-      case SessionState.ESTABLISHED:
-        if (this.held === null) this.dispatch(message);
-        else this.hold(message);
-        return;
-      case SessionState.AUTHENTICATING:
-        if (message[0] === MessageCode.AUTHENTICATE) this.core.authenticate(this, message);
-        else if (message[0] === MessageCode.ABORT) this.closeQuietly();
-        else this.abort(ErrorUri.PROTOCOL_VIOLATION, `${messageName(message[0])} received during authentication`);
-        return;
-      case SessionState.CLOSING:
-        // After our GOODBYE only the client's GOODBYE matters; anything else in flight is dropped.
-        if (message[0] === MessageCode.GOODBYE) {
-          this.clearDeadline();
-          this.state = SessionState.CLOSED;
-          this.transport.close(this.closeCodeAfterGoodbye, CloseUri.GOODBYE_AND_OUT);
-        }
-        return;
-      default:
-        return;
-    }
-  }
-
-  private dispatch(message: Message): void {
-    const realm = this.realm!;
-    switch (message[0]) {
-      case MessageCode.PUBLISH:
-        this.authorize(realm, message, 'publish');
-        return;
-      case MessageCode.SUBSCRIBE:
-        this.authorize(realm, message, 'subscribe');
-        return;
-      case MessageCode.UNSUBSCRIBE:
-        realm.broker.unsubscribe(this, message);
-        return;
-      case MessageCode.CALL:
-        // Further input of a progressive call invocation was authorized with its first CALL.
-        if (this.calls.has(message[1])) realm.dealer.call(this, message, 'allow');
-        else this.authorize(realm, message, 'call');
-        return;
-      case MessageCode.REGISTER:
-        this.authorize(realm, message, 'register');
-        return;
-      case MessageCode.UNREGISTER: {
-        const pending = realm.dealer.unregister(this, message);
-        if (pending !== undefined) this.waitFor(pending);
-        return;
-      }
-      case MessageCode.CANCEL:
-        realm.dealer.cancel(this, message);
-        return;
-      case MessageCode.YIELD:
-        realm.dealer.yield(this, message);
-        return;
-      case MessageCode.ERROR:
-        if (message[1] === MessageCode.INVOCATION) realm.dealer.invocationError(this, message);
-        else
-          this.abort(
-            ErrorUri.PROTOCOL_VIOLATION,
-            `ERROR for ${messageName(message[1]) ?? message[1]} may only come from the router`,
-          );
-        return;
-      case MessageCode.GOODBYE:
-        this.send(goodbye({}, CloseUri.GOODBYE_AND_OUT));
-        this.saidGoodbye = true;
-        this.leaveRealm();
-        // The transport may carry a new session after GOODBYE; the client usually closes it instead.
-        this.state = SessionState.AWAIT_HELLO;
-        this.id = 0;
-        this.testaments = null;
-        this.saidGoodbye = false;
-        if (!this.trusted) this.expectHello(this.core.options.limits.helloTimeoutMs);
-        return;
-      case MessageCode.ABORT:
-        this.log.info({ session: this.id, reason: message[2] }, 'client aborted the session');
-        this.closeQuietly();
-        return;
-      case MessageCode.HELLO:
-        this.abort(ErrorUri.PROTOCOL_VIOLATION, 'HELLO received on an established session');
-        return;
-      default:
-        this.abort(ErrorUri.PROTOCOL_VIOLATION, `${messageName(message[0])} may not be sent by a client`);
-        return;
-    }
+  /** Our GOODBYE was answered: the connection closes with the code `goodbye()` was given. */
+  closeOnGoodbyeReply(): void {
+    this.clearDeadline();
+    this.state = SessionState.CLOSED;
+    this.transport.close(this.closeCodeAfterGoodbye, CloseUri.GOODBYE_AND_OUT);
   }
 
   /**
-   * Asks the realm's authorizer about the message's URI, then routes it. When a dynamic authorizer must be asked,
-   * the session's later messages are held until it answers, so nothing overtakes the message (publication order
-   * and call order stay as the client sent them).
+   * The client said GOODBYE: answer it and leave the realm. The transport may carry a new session after GOODBYE;
+   * the client usually closes it instead.
    */
-  private authorize(realm: Realm, message: AuthorizedMessage, action: Action): void {
-    const authorizer = realm.authorizer;
-    const verdict =
-      authorizer === null ? openRealmVerdict(action, message[3]) : authorizer.check(this, action, message[3]);
-    if (typeof verdict === 'string') {
-      this.route(realm, message, verdict);
-      return;
-    }
-    this.held = [];
-    verdict.then(
-      (decided) => this.resume(realm, message, decided),
-      () => this.resume(realm, message, 'deny'),
-    );
+  answerGoodbye(): void {
+    this.send(goodbye({}, CloseUri.GOODBYE_AND_OUT));
+    this.saidGoodbye = true;
+    this.leaveRealm();
+    this.state = SessionState.AWAIT_HELLO;
+    this.id = 0;
+    this.testaments = null;
+    this.saidGoodbye = false;
+    if (!this.trusted) this.expectHello(this.core.options.limits.helloTimeoutMs);
   }
 
-  /**
-   * Hands the message to the broker or dealer. In a cluster, some wait for the cluster first (a subscription to a
-   * topic new to this node, a registration, a call that finds no registration yet); the session's later messages
-   * wait behind them.
-   */
-  private route(realm: Realm, message: AuthorizedMessage, verdict: Verdict): void {
-    const pending = this.handOver(realm, message, verdict);
-    if (pending !== undefined) this.waitFor(pending);
-  }
-
-  /** The broker's or dealer's handling of the message; a promise when it waits for the cluster. */
-  private handOver(realm: Realm, message: AuthorizedMessage, verdict: Verdict): Promise<void> | undefined {
-    switch (message[0]) {
-      case MessageCode.PUBLISH:
-        return realm.broker.publish(this, message, verdict);
-      case MessageCode.SUBSCRIBE:
-        return realm.broker.subscribe(this, message, verdict);
-      case MessageCode.CALL:
-        return realm.dealer.call(this, message, verdict);
-      case MessageCode.REGISTER:
-        return realm.dealer.register(this, message, verdict);
-    }
-  }
-
-  /** Routes the message the authorizer decided on, then the ones held behind it, until one must wait again. */
-  private resume(realm: Realm, message: AuthorizedMessage, verdict: Verdict): void {
-    const held = this.held;
-    this.held = null;
-    // The session may have left the realm (or the connection closed) while the authorizer decided.
-    if (held === null || this.state !== SessionState.ESTABLISHED || this.realm !== realm) return;
-    try {
-      this.route(realm, message, verdict);
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
-    this.handleHeld(held);
-  }
-
-  /** Holds the session's next messages until `pending` settles, then handles them in order. */
-  private waitFor(pending: Promise<void>): void {
-    this.held = [];
-    pending.then(
-      () => {
-        const held = this.held;
-        this.held = null;
-        if (held !== null && this.state === SessionState.ESTABLISHED) this.handleHeld(held);
-      },
-      (error: unknown) => this.fail(error),
-    );
-  }
-
-  /** Handles held messages in order, until one starts a new wait: the rest then waits behind it. */
-  private handleHeld(held: Message[]): void {
-    for (let i = 0; i < held.length; i++) {
-      // Handling may have started a new wait (TypeScript cannot see that `this.held` changes under it).
-      const waiting = this.held as Message[] | null;
-      if (waiting !== null) {
-        for (let j = i; j < held.length; j++) waiting.push(held[j]!);
-        return;
-      }
-      this.handleSafely(held[i]!);
-    }
-  }
-
-  private hold(message: Message): void {
-    const held = this.held!;
-    if (held.length >= MAX_HELD_MESSAGES) {
-      this.log.warn({ session: this.id, held: held.length }, 'too many messages waiting');
-      this.send(
-        abort(
-          { message: `more than ${MAX_HELD_MESSAGES} messages waiting for authorization or the cluster` },
-          LIMIT_REACHED,
-        ),
-      );
-      this.closeQuietly(CLOSE_POLICY_VIOLATION, LIMIT_REACHED);
-      return;
-    }
-    held.push(message);
-  }
-
-  private closeQuietly(code = CLOSE_NORMAL, reason = ''): void {
+  /** Leaves the realm and closes the connection without a word to the client. */
+  closeQuietly(code = CLOSE_NORMAL, reason = ''): void {
     this.leaveRealm();
     this.state = SessionState.CLOSED;
     this.transport.close(code, reason);
