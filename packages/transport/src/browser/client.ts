@@ -1,6 +1,7 @@
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
 import { CloseCode, clampCloseReason } from '../close-codes.js';
 import { ConnectionError } from '../connection-error.js';
+import { deliverFrame } from '../frame.js';
 import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from '../transport.js';
 
 /**
@@ -106,23 +107,9 @@ class BrowserTransport implements Transport {
   };
 
   private readonly onSocketMessage = (event: MessageEvent): void => {
-    const data: unknown = event.data;
-    const isText = typeof data === 'string';
-    // The spec (Basic Profile, WebSocket Transport): JSON MUST travel in text frames, CBOR and MessagePack in binary.
-    if (isText === this.serializer.binary) {
-      this.ondecodeerror?.(
-        new TypeError(`a ${isText ? 'text' : 'binary'} frame on ${this.protocol}, which uses the other kind`),
-      );
-      return;
-    }
-    let message: unknown;
-    try {
-      message = this.serializer.decode(isText ? data : new Uint8Array(data as ArrayBuffer));
-    } catch (error) {
-      this.ondecodeerror?.(error as Error);
-      return;
-    }
-    this.onmessage?.(message, isText ? data.length : (data as ArrayBuffer).byteLength);
+    const data = event.data as string | ArrayBuffer;
+    if (typeof data === 'string') deliverFrame(this, data, false, data.length);
+    else deliverFrame(this, new Uint8Array(data), true, data.byteLength);
   };
 
   private readonly onSocketClose = (event: CloseEvent): void => {

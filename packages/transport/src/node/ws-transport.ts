@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
 import type WebSocket from 'ws';
 import { CloseCode, clampCloseReason, describeCloseCode } from '../close-codes.js';
+import { deliverFrame } from '../frame.js';
 import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from '../transport.js';
 import type { TransportLogger } from './logger.js';
 
@@ -244,22 +245,8 @@ export class WsTransport implements Transport {
   };
 
   private deliver(data: Buffer, isBinary: boolean): void {
-    // The spec (Basic Profile, WebSocket Transport): JSON MUST travel in text frames, CBOR and MessagePack in binary.
-    if (isBinary !== this.serializer.binary) {
-      this.ondecodeerror?.(
-        new TypeError(`a ${isBinary ? 'binary' : 'text'} frame on ${this.protocol}, which uses the other kind`),
-      );
-      return;
-    }
-    let message: unknown;
-    try {
-      // ws hands every frame over as bytes; only JSON wants a string.
-      message = isBinary ? this.serializer.decode(data) : this.serializer.decode(data.toString());
-    } catch (error) {
-      this.ondecodeerror?.(error as Error);
-      return;
-    }
-    this.onmessage?.(message, data.length);
+    // ws hands every frame over as bytes; only JSON wants a string.
+    deliverFrame(this, isBinary ? data : data.toString(), isBinary, data.length);
   }
 
   private readonly onSocketError = (error: Error & { code?: string }): void => {
