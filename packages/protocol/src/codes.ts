@@ -1,3 +1,4 @@
+// The WAMP message type codes, their names, and which side of a session may send each.
 /**
  * WAMP v2 message type codes (basic and advanced profiles).
  *

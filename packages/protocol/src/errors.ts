@@ -1,3 +1,4 @@
+// The errors of the protocol: the spec's error and close URIs, WampError (crosses the wire) and ProtocolViolation.
 import type { Args, Dict, KwArgs } from './options.js';
 
 /**

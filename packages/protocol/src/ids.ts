@@ -1,3 +1,4 @@
+// WAMP IDs: their range, and the generators of global (random) and session-scoped (sequential) IDs.
 /** The largest WAMP ID, 2^53: every integer up to it is exact in an IEEE-754 double. */
 export const MAX_ID = 2 ** 53;
 

@@ -1,3 +1,4 @@
+// The type each predefined Options/Details key must hold, per message type, and the check of one value against it.
 import { MessageCode } from './codes.js';
 
 /** The kinds of value a predefined Options/Details key may hold. */

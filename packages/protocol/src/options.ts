@@ -1,3 +1,4 @@
+// The typed Options/Details dicts and payload types of the messages.
 /**
  * Typed `Options|dict` and `Details|dict` elements, spelled exactly as the WAMP spec spells them.
  *

@@ -1,3 +1,4 @@
+// The Serializer interface every WAMP serializer implements, and the subprotocol names.
 import type { Message } from './messages.js';
 
 /** The WebSocket subprotocol names WAMP defines for its serializers. */

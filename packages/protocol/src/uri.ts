@@ -1,3 +1,4 @@
+// WAMP URI rules: validity (loose and strict), patterns, the reserved wamp. namespace, and pattern matching.
 import type { MatchPolicy } from './options.js';
 
 /**

@@ -1,3 +1,4 @@
+// The WebSocket close codes this project uses, their descriptions, and the clamping of close reasons.
 /**
  * The WebSocket close codes (RFC 6455 §7.4.1) this project sends or reports, in one table.
  *

@@ -1,3 +1,4 @@
+// ConnectionError: why a WebSocket connection could not be opened.
 /**
  * What kind of failure kept {@link ConnectionError}'s connection from opening:
  *

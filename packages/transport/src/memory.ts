@@ -1,3 +1,4 @@
+// A pair of in-memory transports connected to each other, with no socket.
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
 import { CloseCode } from './close-codes.js';
 import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from './transport.js';

@@ -1,3 +1,4 @@
+// WAMP subprotocol negotiation: reading the Sec-WebSocket-Protocol header and picking the serializer.
 import type { Serializer } from '@wamp/protocol';
 
 const COMMA = 0x2c;

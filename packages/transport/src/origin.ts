@@ -1,3 +1,4 @@
+// The check of a browser's Origin header against an allow-list.
 /**
  * Decides whether a browser `Origin` may connect. Built once from an allow-list of exact origins
  * (`https://app.example.com`), wildcard hosts (`*.example.com`, matching any subdomain on any scheme and

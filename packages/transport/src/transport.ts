@@ -1,3 +1,4 @@
+// The Transport interface every connection implements (ws, browser, in-memory), with its state and events.
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
 
 /**

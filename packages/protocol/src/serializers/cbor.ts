@@ -1,3 +1,4 @@
+// The wamp.2.cbor serializer, on cbor-x (an optional peer dependency).
 import type { Options } from 'cbor-x';
 import type { Message } from '../messages.js';
 import type { Serializer } from '../serializer.js';

@@ -1,3 +1,4 @@
+// Encoding of integer IDs above 2^32 as 64-bit integers, shared by the binary serializers.
 import type { Message } from '../messages.js';
 
 // cbor-x and msgpackr write any number above 2^32 as a float64, but WAMP IDs (session, publication,

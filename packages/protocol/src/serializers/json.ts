@@ -1,3 +1,4 @@
+// The wamp.2.json serializer, with the spec's base64 convention for byte arrays.
 import type { Message } from '../messages.js';
 import type { Serializer } from '../serializer.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';

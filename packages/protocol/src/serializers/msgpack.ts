@@ -1,3 +1,4 @@
+// The wamp.2.msgpack serializer, on msgpackr (an optional peer dependency).
 import type { Message } from '../messages.js';
 import type { Serializer } from '../serializer.js';
 import { encodeWithIntegerIds } from './integers.js';

@@ -1,3 +1,4 @@
+// The error thrown when a serializer's optional peer dependency is not installed.
 import type { Subprotocol } from '../serializer.js';
 
 /** True for the error of an `import()` that found no package named `name` (Node's, and Bun's). */

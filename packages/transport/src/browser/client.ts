@@ -1,3 +1,4 @@
+// The browser's native WebSocket as a Transport, and the browser `connect`.
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
 import { CloseCode, clampCloseReason } from '../close-codes.js';
 import { ConnectionError } from '../connection-error.js';

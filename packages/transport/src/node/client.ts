@@ -1,3 +1,4 @@
+// The Node `connect`: a WAMP WebSocket client connection on ws.
 import { TLSSocket } from 'node:tls';
 import type { Serializer } from '@wamp/protocol';
 import WebSocket from 'ws';

@@ -1,3 +1,4 @@
+// The logger interface the Node transport logs through (pino-compatible).
 /**
  * The logging methods the transport uses: pino-compatible (fields first, then the message), so a pino logger
  * fits as it is. Handshake refusals and closes go to `debug`, socket errors to `warn`.

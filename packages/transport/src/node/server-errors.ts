@@ -1,3 +1,4 @@
+// Logging of a listening server's errors after listen, rate-limited.
 import type { Server } from 'node:net';
 import type { TransportLogger } from './logger.js';
 

@@ -1,3 +1,4 @@
+// Validation of createWebSocketServer's options.
 import type { WebSocketServerOptions } from './server.js';
 
 function positiveInteger(name: string, value: number | undefined): void {

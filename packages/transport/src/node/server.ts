@@ -1,3 +1,4 @@
+// The WAMP WebSocket server on ws: HTTP(S) listening, the handshake and subprotocol negotiation, keepalive.
 import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';

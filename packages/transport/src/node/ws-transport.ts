@@ -1,3 +1,4 @@
+// A ws socket as a Transport: corked writes, backpressure both ways (water marks, pauseReading), close codes.
 import type { Socket } from 'node:net';
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
 import type WebSocket from 'ws';
