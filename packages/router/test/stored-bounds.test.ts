@@ -4,7 +4,7 @@
 import { call, ErrorUri, type Message, MessageCode, publish, subscribe } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { NatsFabric } from '../src/cluster/nats-fabric.js';
+import { ClusterMeta } from '../src/cluster/cluster-meta.js';
 import { startRouter } from './support/fixture.js';
 import { type NatsServer, startNatsServer } from './support/nats-server.js';
 import type { RawPeer } from './support/raw-peer.js';
@@ -266,7 +266,7 @@ describe('cluster', () => {
     const caller = await node.connect(jsonSerializer);
     await caller.join();
     const subscription = await subscribed(caller, 1, 'com.log');
-    const ask = vi.spyOn(NatsFabric.prototype, 'askNodes').mockRejectedValueOnce(new Error('NATS went away'));
+    const ask = vi.spyOn(ClusterMeta.prototype, 'ask').mockRejectedValueOnce(new Error('NATS went away'));
     try {
       caller.send(call(2, {}, 'wamp.subscription.get_events', [subscription]));
       const answer = await caller.next(5_000);

@@ -1,13 +1,13 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorUri, isDict } from '@wamp/protocol';
 import type { FabricReceiver, MetaAnswer } from '../core/fabric.js';
-import { CLUSTER_QUERIES } from '../core/meta/meta-session.js';
 import type { Logger } from '../logger.js';
+import { CLUSTER_QUERIES, type MetaQuery } from './meta-merge.js';
 import { cbor } from './wire.js';
 
-// The session meta API answers for the whole cluster by scatter-gather: the node that serves a call to, say,
-// `wamp.session.list` asks every other node on one subject (a NATS request with many replies) and merges their
-// answers with its own. Only the queries of CLUSTER_QUERIES are asked for; anything else is refused.
+// The meta API's questions between nodes: the node that serves a call to, say, `wamp.session.list` asks every other
+// node on one subject (a NATS request with many replies) and merges their answers with its own (see meta-merge.ts).
+// Only the queries of CLUSTER_QUERIES are asked for; anything else is refused.
 
 const SUBJECT = 'wamp.cluster.meta';
 
@@ -16,7 +16,7 @@ const SUBJECT = 'wamp.cluster.meta';
  *
  * @example
  * ```ts
- * const answers = await meta.ask('realm1', 'wamp.session.count', [], {}, caller, 2);
+ * const answers = await meta.ask({ realm: 'realm1', procedure: 'wamp.session.count', args: [], kwargs: {}, caller }, 2);
  * ```
  */
 export class ClusterMeta {
@@ -42,14 +42,8 @@ export class ClusterMeta {
    * The answers of the other nodes (at most `nodes` of them, as many as answer within the wait), for a meta
    * procedure called on this node.
    */
-  async ask(
-    realm: string,
-    procedure: string,
-    args: unknown[],
-    kwargs: Record<string, unknown>,
-    caller: number,
-    nodes: number,
-  ): Promise<MetaAnswer[]> {
+  async ask(query: MetaQuery, nodes: number): Promise<MetaAnswer[]> {
+    const { realm, procedure, args, kwargs, caller } = query;
     if (nodes === 0 || this.connection.isClosed()) return [];
     const answers: MetaAnswer[] = [];
     const replies = await this.connection.requestMany(SUBJECT, cbor.encode([realm, procedure, args, kwargs, caller]), {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { type Dict, ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
+import { ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
 import type { RetainedLimits } from '../core/broker/retained.js';
 import type { CalleeEnd } from '../core/dealer/ends.js';
 import type {
@@ -8,15 +8,18 @@ import type {
   ClusterRegisterOutcome,
   Fabric,
   FabricReceiver,
+  KeptTestaments,
   MetaAnswer,
+  MetaQuestion,
   Publication,
+  RemoteRevocation,
   RetainedRecord,
 } from '../core/fabric.js';
-import type { Testaments } from '../core/meta/testaments.js';
 import type { Logger } from '../logger.js';
 import { ClusterCalls, withDeadline } from './cluster-calls.js';
 import { ClusterMeta } from './cluster-meta.js';
 import { DEFAULT_TIMING, type MembershipTiming } from './membership.js';
+import { clusterAnswer, type MetaQuery } from './meta-merge.js';
 import { natsClient } from './nats-client.js';
 import { NodeNumbers } from './node-numbers.js';
 import { RecentIds } from './recent-ids.js';
@@ -212,21 +215,26 @@ export class NatsFabric implements Fabric {
     });
   }
 
-  keepTestaments(realm: string, session: number, testaments: Testaments | null): void {
+  keepTestaments({ realm, session, testaments }: KeptTestaments): void {
     this.calls?.keepTestaments(realm, session, testaments);
   }
 
-  askNodes(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): Promise<MetaAnswer[]> {
+  askCluster(question: MetaQuestion): MetaAnswer | Promise<MetaAnswer> {
+    return clusterAnswer(question, (query) => this.askNodes(query), this.log);
+  }
+
+  /** The other nodes' answers to a meta query; none before this node joined. */
+  private askNodes(query: MetaQuery): Promise<MetaAnswer[]> {
     if (this.meta === null || this.calls === null) return Promise.resolve([]);
-    return this.meta.ask(realm, procedure, args, kwargs, caller, this.calls.otherNodes);
+    return this.meta.ask(query, this.calls.otherNodes);
   }
 
   registryCaughtUp(): Promise<void> {
     return this.calls === null ? Promise.resolve() : this.calls.caughtUp();
   }
 
-  revokeRemote(realm: string, callee: CalleeEnd, registrationId: number, reason: string | undefined): void {
-    this.calls?.revokeRemote(realm, callee, registrationId, reason);
+  revokeRemote({ realm, callee, registration, reason }: RemoteRevocation): void {
+    this.calls?.revokeRemote(realm, callee, registration, reason);
   }
 
   remoteCallee(realm: string, callee: ClusterCallee): CalleeEnd {

@@ -51,6 +51,36 @@ export interface ClusterRegistration {
 /** One node's answer to a meta API call: the result's arguments, or the error URI (and its arguments). */
 export type MetaAnswer = { result: unknown[] } | { error: string; args?: unknown[] };
 
+/**
+ * A meta API call this node serves, put to the whole cluster: which realm, procedure and arguments, who called, and
+ * this node's own meta API to answer from its view alone (the cluster merges that with the other nodes' answers).
+ */
+export interface MetaQuestion {
+  realm: string;
+  procedure: string;
+  args: unknown[];
+  kwargs: Dict;
+  /** The calling session's ID. */
+  caller: number;
+  /** This node's answer to a meta procedure (or unregistered query) of `realm`, for `caller`. */
+  local(procedure: string, args: unknown[], kwargs: Dict): MetaAnswer;
+}
+
+/** A session's testaments as the cluster keeps a copy of them; null once they were published here. */
+export interface KeptTestaments {
+  realm: string;
+  session: number;
+  testaments: Testaments | null;
+}
+
+/** A callee of another node to be revoked from a registration (`wamp.registration.remove`). */
+export interface RemoteRevocation {
+  realm: string;
+  callee: CalleeEnd;
+  registration: number;
+  reason: string | undefined;
+}
+
 /** The outcome of registering a callee cluster-wide: the registration it joined, or the error URI. */
 export type ClusterRegisterOutcome = { registration: ClusterRegistration } | { error: string; message: string };
 
@@ -118,17 +148,18 @@ export interface Fabric {
    */
   registryCaughtUp(): Promise<void>;
   /**
-   * The answers of the other nodes' meta API in `realm` to `procedure` (one of the session meta procedures), for a
-   * call made on this node; nodes that do not answer within a moment are left out.
+   * The answer to a meta API call served on this node, for the whole cluster: this node's own where the procedure
+   * concerns it alone (at once), else merged with the other nodes' answers (nodes that do not answer within a moment
+   * are left out). It never rejects: when the cluster fails, the caller still gets an answer.
    */
-  askNodes(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): Promise<MetaAnswer[]>;
+  askCluster(question: MetaQuestion): MetaAnswer | Promise<MetaAnswer>;
   /**
    * Keeps the cluster's copy of a session's testaments up to date (null: the session ended and its testaments were
    * published here), so that another node publishes them if this node dies with the session.
    */
-  keepTestaments(realm: string, session: number, testaments: Testaments | null): void;
+  keepTestaments(kept: KeptTestaments): void;
   /** Asks another node to revoke its callee's registration (`wamp.registration.remove` for a remote callee). */
-  revokeRemote(realm: string, callee: CalleeEnd, registrationId: number, reason: string | undefined): void;
+  revokeRemote(revocation: RemoteRevocation): void;
   /** The callee end for a session of another node, through which INVOCATION and INTERRUPT reach it. */
   remoteCallee(realm: string, callee: ClusterCallee): CalleeEnd;
 }

@@ -254,7 +254,7 @@ export class RouterCore implements FabricReceiver {
     this.realms.set(name, realm);
     const [client, server] = this.internalPair();
     this.accept(server, true);
-    realm.meta = new MetaSession(realm, client, this.fabric, this.options.limits, this.serializers[0]!, this.log);
+    realm.meta = new MetaSession(realm, client, this.fabric, this.options.limits, this.serializers[0]!);
     return realm;
   }
 }
