@@ -1,3 +1,9 @@
+/**
+ * One logical connection to a router: the join (transport, handshake, restore), the state, the session-level
+ * messages (GOODBYE, ABORT, protocol violations), drain waiters, and `close()`. Reconnecting is in
+ * `reconnect.ts`, opening the transport in `open-transport.ts`, leaving in `leave.ts`, the events in
+ * `session-events.ts`.
+ */
 import {
   abort,
   CloseUri,
@@ -9,66 +15,19 @@ import {
   WampError,
   type WelcomeDetails,
 } from '@wamp/protocol';
-import { connect } from '@wamp/transport';
-import { abortReason, ConnectionClosedError, reportUnhandled } from './errors.js';
+import { ConnectionClosedError } from './errors.js';
 import { handshake, routerSupports } from './handshake.js';
+import { leave } from './leave.js';
 import type { Transport, TransportCloseEvent } from './neutral-transport.js';
+import { openTransport } from './open-transport.js';
 import type { ResolvedOptions } from './options.js';
+import { type ReconnectPolicy, retryJoin } from './reconnect.js';
 import { Deferred } from './requests.js';
+import { SessionEmitter, type SessionState } from './session-events.js';
 
-/**
- * The session's state, named as WebSocket's `readyState`. After an unexpected close with reconnect on, it goes
- * `closed` → `connecting` → `open` again; `close()` ends it for good in `closed`.
- *
- * @example
- * ```ts
- * session.on('state', (state: SessionState) => (badge.textContent = state));
- * ```
- */
-export type SessionState = 'connecting' | 'open' | 'closing' | 'closed';
+export type { CloseInfo, SessionEvents, SessionState } from './session-events.js';
 
 const READY_STATE = { connecting: 0, open: 1, closing: 2, closed: 3 } as const;
-
-/**
- * What `close` listeners learn: the WebSocket close, the router's reason when it said goodbye, and whether the
- * session will reconnect.
- *
- * @example
- * ```ts
- * session.on('close', ({ code, reason, wampReason, willReconnect }: CloseInfo) => log(code, reason, wampReason));
- * ```
- */
-export interface CloseInfo {
-  /** The WebSocket close code (1000 normal, 1001 going away, 1006 dropped, …). */
-  code: number;
-  /** The WebSocket close reason. */
-  reason: string;
-  /** True when the closing handshake completed. */
-  wasClean: boolean;
-  /** The router's GOODBYE or ABORT reason, e.g. `wamp.close.system_shutdown`, when it sent one. */
-  wampReason?: string;
-  /** True when the session will try to reconnect; false on the final close. */
-  willReconnect: boolean;
-}
-
-/**
- * The session's events and their listeners.
- *
- * @example
- * ```ts
- * const off = session.on('open', (welcome) => console.log('joined as', welcome.authid));
- * ```
- */
-export interface SessionEvents {
-  /** The state changed. */
-  state: (state: SessionState) => void;
-  /** The session joined (again), with registrations and subscriptions restored. */
-  open: (welcome: WelcomeDetails) => void;
-  /** The connection closed; `willReconnect` says whether it comes back. */
-  close: (info: CloseInfo) => void;
-  /** A handler threw, a restore was refused, or the router broke the protocol. Without a listener: `console.error`. */
-  error: (error: unknown) => void;
-}
 
 /**
  * What the session engine does for the connection.
@@ -89,34 +48,6 @@ export interface ConnectionHost {
   ended(error: ConnectionClosedError): void;
 }
 
-const GOODBYE_TIMEOUT_MS = 2_000;
-const CLOSE_TIMEOUT_MS = 2_000;
-
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** True when `promise` settles within `ms`; the timer never outlives the wait. */
-function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(resolve, ms, false);
-  });
-  return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * One logical connection to a router: opens the transport, runs the handshake, tracks the state, reconnects
  * with backoff after an unexpected close, and says goodbye on `close()`. Session-level messages (GOODBYE, ABORT)
@@ -128,7 +59,7 @@ function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
  * await connection.open();
  * ```
  */
-export class Connection {
+export class Connection extends SessionEmitter {
   /** The router's session ID; 0 while not joined. */
   id = 0;
   /** The router's WELCOME details from the latest join. */
@@ -136,12 +67,6 @@ export class Connection {
   /** The open transport; null between connections. */
   transport: Transport | null = null;
   private stateValue: SessionState = 'connecting';
-  private readonly listeners: { [K in keyof SessionEvents]: Set<SessionEvents[K]> } = {
-    state: new Set(),
-    open: new Set(),
-    close: new Set(),
-    error: new Set(),
-  };
   /** Aborted by `close()`: stops a reconnect in any phase. */
   private readonly lifetime = new AbortController();
   private joining = false;
@@ -157,7 +82,9 @@ export class Connection {
   constructor(
     private readonly options: ResolvedOptions,
     private readonly host: ConnectionHost,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The current state. */
   get state(): SessionState {
@@ -183,20 +110,6 @@ export class Connection {
       this.stateValue = 'closed';
       throw error;
     }
-  }
-
-  /** Adds a listener; returns a function that removes it. */
-  on<K extends keyof SessionEvents>(event: K, listener: SessionEvents[K]): () => void {
-    this.listeners[event].add(listener);
-    return () => {
-      this.listeners[event].delete(listener);
-    };
-  }
-
-  /** Reports an error to `error` listeners, or to the console when there are none. */
-  reportError(error: unknown): void {
-    if (this.listeners.error.size === 0) reportUnhandled(error);
-    else this.emit('error', error);
   }
 
   /** True when the router announced `feature` for `role`. */
@@ -241,14 +154,9 @@ export class Connection {
       this.setState('closing');
       const closed = new Deferred<void>();
       this.transportClosed = closed;
-      if (wasOpen) {
-        const reply = new Deferred<void>();
-        this.goodbyeReply = reply;
-        transport.send(goodbye({}, reason));
-        await within(Promise.race([reply.promise, closed.promise]), GOODBYE_TIMEOUT_MS);
-      }
-      transport.close(1000, '');
-      if (!(await within(closed.promise, CLOSE_TIMEOUT_MS))) transport.terminate();
+      // onMessage resolves the reply when the router answers our GOODBYE.
+      this.goodbyeReply = wasOpen ? new Deferred<void>() : null;
+      await leave(transport, reason, this.goodbyeReply?.promise ?? null, closed.promise);
     }
     this.finish(transport === null ? { code: 1000, reason: '', wasClean: true } : this.lastClose);
   }
@@ -257,13 +165,7 @@ export class Connection {
     const { options } = this;
     this.joining = true;
     try {
-      const transport = await (options.transport !== undefined
-        ? options.transport()
-        : connect(options.url, { serializers: options.serializers, ...(signal !== undefined && { signal }) }));
-      if (this.lifetime.signal.aborted) {
-        transport.close(1000, '');
-        throw abortReason(this.lifetime.signal);
-      }
+      const transport = await openTransport(options, signal, this.lifetime.signal);
       await handshake(transport, options.realm, options.auth, signal, (id, welcome) => {
         this.transport = transport;
         this.id = id;
@@ -288,35 +190,14 @@ export class Connection {
   }
 
   private async reconnect(): Promise<void> {
-    const policy = this.options.reconnect as Exclude<ResolvedOptions['reconnect'], false>;
-    const signal = this.lifetime.signal;
-    let lastError: unknown;
-    let attempt = 1;
-    for (; attempt <= policy.maxAttempts; attempt++) {
+    const gaveUp = await retryJoin(
+      this.options.reconnect as ReconnectPolicy,
+      this.lifetime.signal,
       // Also after a failed rejoin that got as far as a GOODBYE ('closing').
-      this.setState('connecting');
-      let delay: number;
-      try {
-        delay = policy.retryDelay(attempt);
-      } catch (error) {
-        lastError = error;
-        break;
-      }
-      try {
-        await sleep(delay, signal);
-        await this.join(signal);
-        return;
-      } catch (error) {
-        if (signal.aborted) return;
-        lastError = error;
-      }
-    }
-    const cause = lastError instanceof Error ? `: ${lastError.message}` : '';
-    this.finish({
-      code: this.lastClose.code,
-      reason: `gave up reconnecting after ${Math.min(attempt, policy.maxAttempts)} attempts${cause}`,
-      wasClean: false,
-    });
+      () => this.setState('connecting'),
+      (signal) => this.join(signal),
+    );
+    if (gaveUp !== null) this.finish({ code: this.lastClose.code, reason: gaveUp, wasClean: false });
   }
 
   private finish(event: TransportCloseEvent): void {
@@ -341,16 +222,6 @@ export class Connection {
     if (this.stateValue === state) return;
     this.stateValue = state;
     this.emit('state', state);
-  }
-
-  private emit<K extends keyof SessionEvents>(event: K, value: Parameters<SessionEvents[K]>[0]): void {
-    for (const listener of this.listeners[event]) {
-      try {
-        (listener as (value: unknown) => void)(value);
-      } catch (error) {
-        reportUnhandled(error);
-      }
-    }
   }
 
   /** The router broke the protocol: ABORT, stop reading, close (spec, basic profile, "Protocol errors"). */

@@ -16,5 +16,5 @@ it("takes nothing but connect from '@wamp/transport'", () => {
         ([statement]) => `${file}: ${statement}`,
       ),
     );
-  expect(imports).toEqual(["connection.ts: import { connect } from '@wamp/transport';"]);
+  expect(imports).toEqual(["open-transport.ts: import { connect } from '@wamp/transport';"]);
 });
