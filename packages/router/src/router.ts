@@ -1,7 +1,7 @@
 import type { Transport } from '@wamp/transport';
 import { createMemoryPair } from '@wamp/transport/node';
 import { RealmAuthenticator } from './auth/realm-authenticator.js';
-import { type FabricStats, NatsFabric } from './cluster/nats-fabric.js';
+import type { FabricStats, NatsFabric } from './cluster/nats-fabric.js';
 import { RouterCore } from './core/router-core.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { type ResolvedOptions, type RouterOptions, resolveOptions } from './options.js';
@@ -116,39 +116,61 @@ export function createRouter(options: RouterOptions = {}): Router {
   // The authenticator reaches dynamic authenticators through each realm's internal session, once the core exists.
   let callRealm: (realm: string, procedure: string, args: unknown[], timeoutMs: number) => Promise<unknown[]> = () =>
     Promise.reject(new Error('router not ready'));
-  const fabric =
-    resolved.cluster === null
-      ? null
-      : new NatsFabric(
-          { ...resolved.cluster, maxMessageBytes: resolved.limits.maxMessageBytes, retainedLimits: resolved.limits },
-          resolved.logger,
-        );
-  const core = new RouterCore(
-    resolved,
-    serializers,
-    AGENT,
-    () => createMemoryPair(serializers[0]!),
-    new RealmAuthenticator(resolved.auth, (realm, procedure, args, timeoutMs) =>
-      callRealm(realm, procedure, args, timeoutMs),
-    ),
-    fabric,
-  );
-  fabric?.attach(core);
-  // A cluster node joins at once; `ready()` and `listen()` report a failure, and it is logged in any case.
-  const joined: Promise<void> =
-    fabric === null
-      ? Promise.resolve()
-      : fabric.start().catch((error: Error) => {
-          throw new RouterError(RouterErrorCode.CLUSTER_UNAVAILABLE, error.message, { cause: error });
-        });
-  joined.catch((error: Error) => resolved.logger.error({ err: error }, 'cannot join the cluster'));
-  callRealm = (realm, procedure, args, timeoutMs) => {
-    const meta = core.realm(realm)?.meta;
-    return meta === null || meta === undefined
-      ? Promise.reject(new Error(`no realm ${realm}`))
-      : meta.call(procedure, args, timeoutMs);
+  const makeCore = (fabric: NatsFabric | null) =>
+    new RouterCore(
+      resolved,
+      serializers,
+      AGENT,
+      () => createMemoryPair(serializers[0]!),
+      new RealmAuthenticator(resolved.auth, (realm, procedure, args, timeoutMs) =>
+        callRealm(realm, procedure, args, timeoutMs),
+      ),
+      fabric,
+    );
+  let fabric: NatsFabric | null = null;
+  let core: RouterCore | null = null;
+  let servers: RouterServers | null = null;
+  const made = (madeCore: RouterCore): RouterCore => {
+    core = madeCore;
+    servers = new RouterServers(madeCore);
+    callRealm = (realm, procedure, args, timeoutMs) => {
+      const meta = madeCore.realm(realm)?.meta;
+      return meta === null || meta === undefined
+        ? Promise.reject(new Error(`no realm ${realm}`))
+        : meta.call(procedure, args, timeoutMs);
+    };
+    return madeCore;
   };
-  const servers = new RouterServers(core);
+  // A router on its own has its core at once; a cluster node once the NATS fabric is loaded (only then: a router
+  // on its own never loads NATS), and it joins at once: `ready()` and `listen()` report a failure, which is logged.
+  let coreMade: Promise<RouterCore>;
+  let joined: Promise<void>;
+  if (resolved.cluster === null) {
+    coreMade = Promise.resolve(made(makeCore(null)));
+    joined = Promise.resolve();
+  } else {
+    const cluster = resolved.cluster;
+    coreMade = import('./cluster/nats-fabric.js').then(({ NatsFabric }) => {
+      fabric = new NatsFabric(
+        { ...cluster, maxMessageBytes: resolved.limits.maxMessageBytes, retainedLimits: resolved.limits },
+        resolved.logger,
+      );
+      const clusterCore = made(makeCore(fabric));
+      fabric.attach(clusterCore);
+      return clusterCore;
+    });
+    joined = coreMade
+      .then(() => fabric!.start())
+      .catch((error: Error) => {
+        throw new RouterError(RouterErrorCode.CLUSTER_UNAVAILABLE, error.message, { cause: error });
+      });
+    joined.catch((error: Error) => resolved.logger.error({ err: error }, 'cannot join the cluster'));
+  }
+  /** Runs `use` with the core: at once when it exists, else once the fabric is loaded. */
+  const withCore = (use: (madeCore: RouterCore, madeServers: RouterServers) => void): void => {
+    if (core !== null) use(core, servers!);
+    else void coreMade.then((madeCore) => use(madeCore, servers!));
+  };
   let closed = false;
 
   const ensureOpen = () => {
@@ -158,26 +180,40 @@ export function createRouter(options: RouterOptions = {}): Router {
   return {
     options: resolved,
     get realms() {
-      return core.realmNames();
+      return core === null ? [...resolved.realms] : core.realmNames();
     },
     listen(listenOptions) {
       ensureOpen();
-      return fabric === null ? servers.listen(listenOptions) : joined.then(() => servers.listen(listenOptions));
+      return resolved.cluster === null
+        ? servers!.listen(listenOptions)
+        : joined.then(() => servers!.listen(listenOptions));
     },
     ready() {
       return joined;
     },
     attach(server, attachOptions) {
       ensureOpen();
-      servers.attach(server, attachOptions);
+      withCore((_core, madeServers) => madeServers.attach(server, attachOptions));
     },
     createLocalTransport() {
       ensureOpen();
-      const [client, server] = createMemoryPair(core.serializers[0]!);
-      core.accept(server);
+      const [client, server] = createMemoryPair(serializers[0]!);
+      if (core !== null) core.accept(server);
+      else {
+        // What the client sends before the core exists waits in the pair.
+        server.pauseReading?.();
+        withCore((madeCore) => {
+          madeCore.accept(server);
+          server.resumeReading?.();
+        });
+      }
       return client;
     },
     stats() {
+      if (core === null) {
+        const none = { connections: 0, sessions: 0, subscriptions: 0, registrations: 0, pendingCalls: 0 };
+        return { ...none, droppedEvents: 0, cluster: null };
+      }
       // The router's own sessions (the meta API) and what they hold are left out: these are the clients' tables.
       let subscriptions = 0;
       let registrations = 0;
@@ -209,14 +245,15 @@ export function createRouter(options: RouterOptions = {}): Router {
     },
     reloadTls(tls) {
       ensureOpen();
-      return servers.reloadTls(tls);
+      return servers === null ? 0 : servers.reloadTls(tls);
     },
     async close() {
       if (closed) return;
       closed = true;
-      await core.close();
+      const madeCore = await coreMade;
+      await madeCore.close();
       await fabric?.close();
-      await servers.close();
+      await servers!.close();
     },
   };
 }

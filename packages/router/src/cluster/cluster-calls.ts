@@ -1,27 +1,30 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ErrorUri, type InvocationPolicy, type MatchPolicy, ScopedIdGenerator } from '@wamp/protocol';
+import { ErrorUri, ScopedIdGenerator } from '@wamp/protocol';
+import type { Dealer } from '../core/dealer/dealer.js';
 import type { CalleeEnd } from '../core/dealer/ends.js';
-import type { ClusterCallee, ClusterRegisterOutcome, ClusterRegistration, FabricReceiver } from '../core/fabric.js';
+import type { Registration } from '../core/dealer/registrations.js';
+import type {
+  CalleeRef,
+  CalleeRegistration,
+  ClusterCallee,
+  ClusterRegisterOutcome,
+  ClusterRegistration,
+  FabricReceiver,
+} from '../core/fabric.js';
 import type { Testaments } from '../core/meta/testaments.js';
 import type { Logger } from '../logger.js';
+import { Announcements } from './announcements.js';
+import { withDeadline } from './deadline.js';
+import { answerHere, calleeGone, interruptHere, invokeHere, revokeHere } from './local-delivery.js';
 import { Membership, type MembershipTiming } from './membership.js';
 import type { NodeNumbers } from './node-numbers.js';
 import { Registry } from './registry.js';
+import { RegistryAdoption } from './registry-adoption.js';
 import { RemoteCallee, RemoteCaller } from './remote-ends.js';
 import type { SendLimit } from './send-limit.js';
-import { escapeToken } from './subjects.js';
+import { nodeSubject, undeliveredSubject } from './subjects.js';
 import { TestamentStore } from './testament-store.js';
 import { decodeNodeCall, encodeNodeCall, MalformedFabricMessage, type NodeCall } from './wire.js';
-
-/** The subject a node receives messages about calls on: `wamp.node.<node>`. */
-export function nodeSubject(node: string): string {
-  return `wamp.node.${escapeToken(node)}`;
-}
-
-/** Where NATS tells a node that nobody listened for a call's input (a 503 "no responders" status). */
-function undeliveredSubject(node: string, callId: number | '*' | ''): string {
-  return `${nodeSubject(node)}.undelivered.${callId}`;
-}
 
 /** NATS's status code for a message with a reply subject that no subscription received. */
 const NO_RESPONDERS = 503;
@@ -36,15 +39,6 @@ const SENT_AS: Record<NodeCall['kind'], string> = {
 /** Answers kept for other nodes while the link to NATS is down. */
 const MAX_UNSENT = 10_000;
 
-/** A registration this node made for one of its callees, to announce again after an outage. */
-interface Announced {
-  realm: string;
-  procedure: string;
-  match: MatchPolicy;
-  invoke: InvocationPolicy;
-  callee: Omit<ClusterCallee, 'order'>;
-}
-
 /**
  * RPC across the cluster: the registry of registrations (JetStream key-value), which nodes are alive (heartbeats),
  * and calls between nodes (each node listens on its own subject). A caller's node sends INVOCATION input and
@@ -56,8 +50,8 @@ export class ClusterCalls {
   private readonly callIds = new ScopedIdGenerator();
   private readonly callees = new Map<string, RemoteCallee>();
   private readonly callers = new Map<string, RemoteCaller>();
-  /** This node's registered callees, by registration (realm, procedure, policy), then by session. */
-  private readonly announced = new Map<string, Map<number, Announced>>();
+  private readonly announced: Announcements;
+  private readonly adoption: RegistryAdoption;
   private readonly subscriptions: Subscription[] = [];
   private rejected = 0;
   /** False while the link to NATS is down. */
@@ -83,6 +77,8 @@ export class ClusterCalls {
   ) {
     this.node = numbers.name;
     this.undeliveredPrefix = undeliveredSubject(this.node, '');
+    this.announced = new Announcements(registry, this.node, log);
+    this.adoption = new RegistryAdoption(this.node, (realm, callee) => this.remoteCallee(realm, callee));
   }
 
   private subjectOf(node: string): string {
@@ -125,8 +121,9 @@ export class ClusterCalls {
   async follow(): Promise<void> {
     await this.registry.watch((realm, procedure, match, registration) => {
       for (const callee of registration?.callees ?? []) this.membership.expect(callee.node);
-      this.receiver()?.registrationChanged(realm, procedure, match, registration);
-      this.checkAnnounced(realm, procedure, match, registration);
+      const dealer = this.receiver()?.dealer(realm);
+      if (dealer !== undefined) this.adoption.changed(dealer, procedure, match, registration);
+      this.announced.check(realm, procedure, match, registration);
     });
     // Nodes that hold a number are expected to be heard: one that died with nobody left to notice (a lone node
     // killed and restarted under another name) is declared gone after the failure timeout and cleaned up then.
@@ -134,35 +131,17 @@ export class ClusterCalls {
     this.membership.start((gone) => this.nodeGone(gone));
   }
 
-  async register(
-    realm: string,
-    procedure: string,
-    match: MatchPolicy,
-    invoke: InvocationPolicy,
-    callee: { session: number; features: string[] },
-  ): Promise<ClusterRegisterOutcome> {
-    const entry: Announced = { realm, procedure, match, invoke, callee: { ...callee, node: this.node } };
-    const outcome = await this.registry.add(realm, procedure, match, invoke, entry.callee);
-    if ('registration' in outcome) {
-      const key = registrationKey(realm, procedure, match);
-      let callees = this.announced.get(key);
-      if (callees === undefined) {
-        callees = new Map();
-        this.announced.set(key, callees);
-      }
-      callees.set(callee.session, entry);
-    }
-    return outcome;
+  register(callee: CalleeRegistration): Promise<ClusterRegisterOutcome> {
+    return this.announced.register(callee);
   }
 
-  unregister(realm: string, procedure: string, match: MatchPolicy, session: number): Promise<void> {
-    const key = registrationKey(realm, procedure, match);
-    const callees = this.announced.get(key);
-    callees?.delete(session);
-    if (callees?.size === 0) this.announced.delete(key);
-    return this.registry.remove(realm, procedure, match, this.node, session).catch((error: unknown) => {
-      this.log.warn({ err: error, procedure, session }, 'registry: removing a callee failed');
-    });
+  unregister(callee: CalleeRef): Promise<void> {
+    return this.announced.unregister(callee);
+  }
+
+  /** See {@link RegistryAdoption.adopt}. */
+  adopt(dealer: Dealer, record: ClusterRegistration): Registration {
+    return this.adoption.adopt(dealer, record);
   }
 
   keepTestaments(realm: string, session: number, testaments: Testaments | null): void {
@@ -206,19 +185,6 @@ export class ClusterCalls {
   }
 
   /**
-   * Adds this node's callees to the registry again (after NATS came back: the others may have declared this node
-   * gone and removed them meanwhile). A `single` registration taken by another node meanwhile stays theirs.
-   */
-  private async announceAgain(): Promise<void> {
-    for (const entry of this.allAnnounced()) {
-      const outcome = await this.registry.add(entry.realm, entry.procedure, entry.match, entry.invoke, entry.callee);
-      if ('error' in outcome) {
-        this.log.warn({ procedure: entry.procedure, why: outcome.message }, 'could not register again after an outage');
-      }
-    }
-  }
-
-  /**
    * NATS is gone for now (see {@link Membership.suspend}). Calls from this node to other nodes fail at once with
    * `wamp.error.canceled`: NATS keeps nothing for a node while it is away, so their answers would be lost.
    */
@@ -227,9 +193,9 @@ export class ClusterCalls {
     this.membership.suspend();
     const receiver = this.receiver();
     for (const callee of this.callees.values()) {
+      const dealer = receiver?.dealer(callee.realm);
       for (const invocation of [...callee.invocations.keys()]) {
-        receiver?.callLost(
-          callee.realm,
+        dealer?.endCall(
           callee,
           invocation,
           ErrorUri.CANCELED,
@@ -239,41 +205,12 @@ export class ClusterCalls {
     }
   }
 
-  private *allAnnounced(): Iterable<Announced> {
-    for (const callees of this.announced.values()) yield* callees.values();
-  }
-
   /** NATS is back: the others get time to be heard, answers made meanwhile go out, and callees are announced again. */
   reconnected(): Promise<void> {
     this.linked = true;
     this.membership.resume();
     for (const [node, data] of this.unsent.splice(0)) this.connection.publish(this.subjectOf(node), data);
-    return this.announceAgain();
-  }
-
-  /**
-   * Puts this node's callees back when a change to the registry dropped them while their sessions still hold the
-   * registration (another node declared this one gone during an outage that this node survived).
-   */
-  private checkAnnounced(
-    realm: string,
-    procedure: string,
-    match: MatchPolicy,
-    registration: ClusterRegistration | null,
-  ): void {
-    for (const entry of this.announced.get(registrationKey(realm, procedure, match))?.values() ?? []) {
-      const listed = registration?.callees.some(
-        (callee) => callee.node === this.node && callee.session === entry.callee.session,
-      );
-      if (listed === true) continue;
-      this.log.warn(
-        { procedure, session: entry.callee.session },
-        'registry lost a callee of this node; adding it again',
-      );
-      this.registry.add(realm, procedure, match, entry.invoke, entry.callee).catch((error: unknown) => {
-        this.log.warn({ err: error, procedure }, 'registry: adding a callee again failed');
-      });
-    }
+    return this.announced.announceAgain();
   }
 
   /**
@@ -284,11 +221,7 @@ export class ClusterCalls {
     this.registry.stop();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.membership.leave();
-    const removals: Promise<unknown>[] = [...this.allAnnounced()].map((entry) =>
-      this.registry
-        .remove(entry.realm, entry.procedure, entry.match, this.node, entry.callee.session)
-        .catch(() => undefined),
-    );
+    const removals = this.announced.removeAll();
     removals.push(this.numbers.release(this.node));
     await withDeadline(Promise.all(removals), deadlineMs);
   }
@@ -323,9 +256,7 @@ export class ClusterCalls {
     if (call.kind === 'invoke') {
       const callee = this.callees.get(`${call.realm}\u0000${node}\u0000${call.calleeSession}`);
       if (callee !== undefined) {
-        queueMicrotask(() =>
-          this.receiver()?.callLost(call.realm, callee, call.callId, ErrorUri.INVALID_ARGUMENT, refusal),
-        );
+        queueMicrotask(() => this.callLost(callee, call.callId, ErrorUri.INVALID_ARGUMENT, refusal));
       }
     } else if (call.kind === 'result' || call.kind === 'error') {
       const { realm, callId, calleeSession, registration } = call;
@@ -353,13 +284,7 @@ export class ClusterCalls {
       const callee = this.callees.get(`${call.realm}\u0000${node}\u0000${call.calleeSession}`);
       if (callee !== undefined) {
         queueMicrotask(() =>
-          this.receiver()?.callLost(
-            call.realm,
-            callee,
-            call.callId,
-            ErrorUri.UNAVAILABLE,
-            'the link to the cluster is down: try again',
-          ),
+          this.callLost(callee, call.callId, ErrorUri.UNAVAILABLE, 'the link to the cluster is down: try again'),
         );
       }
       return;
@@ -382,13 +307,7 @@ export class ClusterCalls {
     const callId = Number(message.subject.slice(message.subject.lastIndexOf('.') + 1));
     for (const callee of this.callees.values()) {
       if (!callee.invocations.has(callId)) continue;
-      this.receiver()?.callLost(
-        callee.realm,
-        callee,
-        callId,
-        ErrorUri.UNAVAILABLE,
-        "the callee's router node is not reachable: try again",
-      );
+      this.callLost(callee, callId, ErrorUri.UNAVAILABLE, "the callee's router node is not reachable: try again");
       return;
     }
   }
@@ -414,8 +333,15 @@ export class ClusterCalls {
     }
   }
 
+  /** A call to a callee on another node cannot complete: the caller gets ERROR `uri` with `why`. */
+  private callLost(callee: RemoteCallee, invocation: number, uri: string, why: string): void {
+    this.receiver()?.dealer(callee.realm)?.endCall(callee, invocation, uri, why);
+  }
+
+  /** Hands a message about a call to the dealer of its realm, with the remote end it comes from. */
   private route(receiver: FabricReceiver, call: NodeCall): void {
     const callerKey = `${call.from}\u0000${call.callId}`;
+    const dealer = receiver.dealer(call.realm);
     switch (call.kind) {
       case 'invoke': {
         let caller = this.callers.get(callerKey);
@@ -424,31 +350,21 @@ export class ClusterCalls {
           this.callers.set(callerKey, caller);
           this.membership.expect(call.from);
         }
-        const { realm, callId, calleeSession, registration, details, args, kwargs } = call;
-        receiver.remoteInvocation(realm, caller, callId, calleeSession, registration, details, args, kwargs);
+        invokeHere(dealer, caller, call);
         return;
       }
-      case 'revoke': {
-        const reason = typeof call.details.reason === 'string' ? call.details.reason : undefined;
-        receiver.remoteRevoke(call.realm, call.calleeSession, call.registration, reason);
+      case 'revoke':
+        revokeHere(dealer, call);
         return;
-      }
       case 'interrupt': {
         const caller = this.callers.get(callerKey);
-        const mode = typeof call.details.mode === 'string' ? call.details.mode : 'killnowait';
-        const reason = typeof call.details.reason === 'string' ? call.details.reason : ErrorUri.CANCELED;
-        if (caller !== undefined) receiver.remoteInterrupt(call.realm, caller, call.callId, mode, reason);
+        if (caller !== undefined) interruptHere(dealer, caller, call);
         return;
       }
       case 'result':
       case 'error': {
         const callee = this.callees.get(`${call.realm}\u0000${call.from}\u0000${call.calleeSession}`);
-        if (callee === undefined) return;
-        if (call.kind === 'result') {
-          receiver.remoteResult(call.realm, callee, call.callId, call.details, call.args, call.kwargs);
-        } else {
-          receiver.remoteError(call.realm, callee, call.callId, call.details, call.uri, call.args, call.kwargs);
-        }
+        if (callee !== undefined) answerHere(dealer, callee, call);
         return;
       }
     }
@@ -461,12 +377,12 @@ export class ClusterCalls {
     for (const [key, callee] of this.callees) {
       if (callee.node !== node) continue;
       this.callees.delete(key);
-      receiver?.calleeGone(callee.realm, callee);
+      calleeGone(receiver?.dealer(callee.realm), callee);
     }
     for (const [key, caller] of this.callers) {
       if (caller.node !== node) continue;
       this.callers.delete(key);
-      receiver?.callerGone(caller.realm, caller);
+      receiver?.dealer(caller.realm)?.callerLeft(caller);
     }
     this.registry.removeNode(node).catch((error: unknown) => {
       this.log.warn({ err: error, node }, 'registry: removing a gone node failed');
@@ -478,26 +394,4 @@ export class ClusterCalls {
       this.log.warn({ err: error, node }, 'releasing a gone node’s number failed');
     });
   }
-}
-
-function registrationKey(realm: string, procedure: string, match: MatchPolicy): string {
-  return `${realm}\u0000${procedure}\u0000${match}`;
-}
-
-/** Waits for `work`, but no longer than `ms`. */
-export function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    work.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
 }

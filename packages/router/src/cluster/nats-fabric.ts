@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
+import { ErrorUri, globalId } from '@wamp/protocol';
 import type { RetainedLimits } from '../core/broker/retained.js';
-import type { CalleeEnd } from '../core/dealer/ends.js';
+import type { Registration } from '../core/dealer/registrations.js';
 import type {
-  ClusterCallee,
+  Adoption,
+  CalleeRef,
+  CalleeRegistration,
   ClusterRegisterOutcome,
   Fabric,
   FabricReceiver,
@@ -14,10 +16,12 @@ import type {
   Publication,
   RemoteRevocation,
   RetainedRecord,
+  TopicRef,
 } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
-import { ClusterCalls, withDeadline } from './cluster-calls.js';
+import { ClusterCalls } from './cluster-calls.js';
 import { ClusterMeta } from './cluster-meta.js';
+import { withDeadline } from './deadline.js';
 import { DEFAULT_TIMING, type MembershipTiming } from './membership.js';
 import { clusterAnswer, type MetaQuery } from './meta-merge.js';
 import { natsClient } from './nats-client.js';
@@ -61,10 +65,8 @@ export interface FabricStats {
 /** The node's interest in one subject: who needs it, the NATS subscription, and when NATS confirmed it. */
 interface Interest {
   realm: string;
-  /** Subscriptions of this node that need the subject. */
+  /** Holds of the subject: subscriptions of this node being made or made (see {@link Fabric.follow}). */
   count: number;
-  /** Subscriptions being made, waiting for `confirmed`. */
-  pending: number;
   subscription: Subscription | null;
   /** Resolves once the NATS server has the subscription (a flush round trip after SUB). */
   confirmed: Promise<void>;
@@ -94,7 +96,7 @@ export class NatsFabric implements Fabric {
   private calls: ClusterCalls | null = null;
   private numbers: NodeNumbers | null = null;
   private meta: ClusterMeta | null = null;
-  private retained: RetainedStore | null = null;
+  private retainedStore: RetainedStore | null = null;
   private limit: SendLimit | null = null;
   private readonly interests = new Map<string, Interest>();
   private readonly recent = new RecentIds(DUPLICATE_WINDOW);
@@ -148,7 +150,7 @@ export class NatsFabric implements Fabric {
     const limit = new SendLimit(connection, this.options.maxMessageBytes, this.log);
     try {
       this.numbers = await NodeNumbers.claim(connection, name, this.log);
-      this.retained = await RetainedStore.open(connection, this.options.retainedLimits, this.log);
+      this.retainedStore = await RetainedStore.open(connection, this.options.retainedLimits, this.log);
       this.calls = await ClusterCalls.start(
         connection,
         this.numbers,
@@ -176,7 +178,7 @@ export class NatsFabric implements Fabric {
     void this.watchStatus(connection);
   }
 
-  subscriptionId(realm: string, topic: string, match: MatchPolicy): number {
+  subscriptionId({ realm, topic, match }: TopicRef): number {
     const digest = createHash('sha256').update(`${realm}\u0000${match}\u0000${topic}`).digest();
     // 53 bits of the digest, plus one: a WAMP ID in [1, 2^53].
     return (digest.readUInt32BE(0) & 0x1fffff) * 2 ** 32 + digest.readUInt32BE(4) + 1;
@@ -186,31 +188,29 @@ export class NatsFabric implements Fabric {
     return this.numbers === null ? globalId() : this.numbers.sessionId();
   }
 
-  register(
-    realm: string,
-    procedure: string,
-    match: MatchPolicy,
-    invoke: InvocationPolicy,
-    callee: { session: number; features: string[] },
-  ): Promise<ClusterRegisterOutcome> {
+  register(callee: CalleeRegistration): Promise<ClusterRegisterOutcome> {
     if (this.calls === null) {
       return Promise.resolve({ error: ErrorUri.UNAVAILABLE, message: 'this node has not joined the cluster yet' });
     }
-    return this.calls.register(realm, procedure, match, invoke, callee);
+    return this.calls.register(callee);
   }
 
-  unregister(realm: string, procedure: string, match: MatchPolicy, session: number): Promise<void> {
-    return this.calls === null ? Promise.resolve() : this.calls.unregister(realm, procedure, match, session);
+  adopt({ dealer, record }: Adoption): Registration {
+    return this.calls!.adopt(dealer, record);
   }
 
-  retain(realm: string, record: RetainedRecord): Promise<string | undefined> {
-    return this.retained === null ? Promise.resolve(undefined) : this.retained.keep(realm, record);
+  unregister(callee: CalleeRef): Promise<void> {
+    return this.calls === null ? Promise.resolve() : this.calls.unregister(callee);
   }
 
-  retainedEvents(realm: string, pattern: string, match: MatchPolicy): Promise<RetainedRecord[]> {
-    if (this.retained === null) return Promise.resolve([]);
-    return this.retained.matching(realm, pattern, match).catch((error: unknown) => {
-      this.log.warn({ err: error, pattern }, 'retained events could not be read from the cluster');
+  retain(record: RetainedRecord): Promise<string | undefined> {
+    return this.retainedStore === null ? Promise.resolve(undefined) : this.retainedStore.keep(record);
+  }
+
+  retained(topic: TopicRef): Promise<RetainedRecord[]> {
+    if (this.retainedStore === null) return Promise.resolve([]);
+    return this.retainedStore.matching(topic).catch((error: unknown) => {
+      this.log.warn({ err: error, pattern: topic.topic }, 'retained events could not be read from the cluster');
       return [];
     });
   }
@@ -237,49 +237,23 @@ export class NatsFabric implements Fabric {
     this.calls?.revokeRemote(realm, callee, registration, reason);
   }
 
-  remoteCallee(realm: string, callee: ClusterCallee): CalleeEnd {
-    return this.calls!.remoteCallee(realm, callee);
-  }
-
-  prepareInterest(realm: string, pattern: string, match: MatchPolicy): Promise<void> {
-    const interest = this.interest(realm, interestSubject(realm, pattern, match));
-    interest.pending++;
+  follow({ realm, topic, match }: TopicRef): Promise<void> {
+    const subject = interestSubject(realm, topic, match);
+    let interest = this.interests.get(subject);
+    if (interest === undefined) {
+      // Subscribed on NATS at once when connected, else on joining (see `start`).
+      const subscription = this.connection === null ? null : this.subscribe(subject, realm);
+      interest = { realm, count: 0, subscription, confirmed: this.confirm(subscription) };
+      this.interests.set(subject, interest);
+    }
+    interest.count++;
     return interest.confirmed;
   }
 
-  releaseInterest(realm: string, pattern: string, match: MatchPolicy): void {
-    const subject = interestSubject(realm, pattern, match);
+  unfollow({ realm, topic, match }: TopicRef): void {
+    const subject = interestSubject(realm, topic, match);
     const interest = this.interests.get(subject);
-    if (interest === undefined) return;
-    interest.pending--;
-    this.dropIfUnused(subject, interest);
-  }
-
-  subscriptionCreated(realm: string, pattern: string, match: MatchPolicy): void {
-    this.interest(realm, interestSubject(realm, pattern, match)).count++;
-  }
-
-  subscriptionDeleted(realm: string, pattern: string, match: MatchPolicy): void {
-    const subject = interestSubject(realm, pattern, match);
-    const interest = this.interests.get(subject);
-    if (interest === undefined) return;
-    interest.count--;
-    this.dropIfUnused(subject, interest);
-  }
-
-  /** The node's interest in `subject`, subscribed on NATS (once connected) when new. */
-  private interest(realm: string, subject: string): Interest {
-    let interest = this.interests.get(subject);
-    if (interest === undefined) {
-      const subscription = this.connection === null ? null : this.subscribe(subject, realm);
-      interest = { realm, count: 0, pending: 0, subscription, confirmed: this.confirm(subscription) };
-      this.interests.set(subject, interest);
-    }
-    return interest;
-  }
-
-  private dropIfUnused(subject: string, interest: Interest): void {
-    if (interest.count > 0 || interest.pending > 0) return;
+    if (interest === undefined || --interest.count > 0) return;
     this.interests.delete(subject);
     interest.subscription?.unsubscribe();
   }
@@ -296,13 +270,13 @@ export class NatsFabric implements Fabric {
     });
   }
 
-  publish(realm: string, publication: Publication): string | undefined {
+  publish(publication: Publication): string | undefined {
     const connection = this.connection;
     if (connection === null || connection.isClosed()) return undefined;
     const data = encodePublication(publication);
     const refusal = this.limit!.refusal(data.length, `the publication to ${publication.topic}`);
     if (refusal !== undefined) return refusal;
-    connection.publish(eventSubject(realm, publication.topic), data);
+    connection.publish(eventSubject(publication.realm, publication.topic), data);
     this.publicationsOut++;
     return undefined;
   }
@@ -347,7 +321,7 @@ export class NatsFabric implements Fabric {
     }
     let publication: Publication;
     try {
-      publication = decodePublication(message.data);
+      publication = decodePublication(message.data, realm);
     } catch (failure) {
       if (!(failure instanceof MalformedFabricMessage)) throw failure;
       this.reject(`malformed message on ${message.subject}: ${failure.message}`);
@@ -356,7 +330,7 @@ export class NatsFabric implements Fabric {
     if (!this.recent.firstTime(publication.id)) return;
     this.publicationsIn++;
     try {
-      this.receiver?.deliverPublication(realm, publication);
+      this.receiver?.deliver(publication);
     } catch (failure) {
       // A bug of ours in delivery must not stop this subscription's callback for the messages after it.
       this.log.error(

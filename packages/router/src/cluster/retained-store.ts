@@ -1,10 +1,10 @@
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type MatchPolicy, matchesPattern } from '@wamp/protocol';
+import { matchesPattern } from '@wamp/protocol';
 import { type RetainedLimits, realmRetainedFull, tooBigToRetain } from '../core/broker/retained.js';
-import type { RetainedRecord } from '../core/fabric.js';
+import type { RetainedRecord, TopicRef } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
-import { natsClient } from './nats-client.js';
+import { decodeStored, fromKeyToken, keyToken, liveEntries, openBucket } from './kv-bucket.js';
 import { cbor } from './wire.js';
 
 // Event retention across the cluster: the last retained event of each topic lives in a JetStream key-value bucket,
@@ -15,27 +15,23 @@ import { cbor } from './wire.js';
 
 export const RETAINED_BUCKET = 'wamp-retained';
 
-function token(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64url');
-}
-
 function realmKey(realm: string): string {
-  return `r${token(realm)}`;
+  return `r${keyToken(realm)}`;
 }
 
 function keyOf(realm: string, topic: string): string {
-  return `${realmKey(realm)}.t${token(topic)}`;
+  return `${realmKey(realm)}.t${keyToken(topic)}`;
 }
 
 /** The topic a key of `realm` holds. */
 function topicOf(key: string): string {
-  return Buffer.from(key.slice(key.indexOf('.t') + 2), 'base64url').toString('utf8');
+  return fromKeyToken(key.slice(key.indexOf('.t') + 2));
 }
 
-/** A stored retained event, checked; undefined when it is not one this version writes. */
-function decodeRecord(data: Uint8Array): RetainedRecord | undefined {
-  try {
-    const record = cbor.decode(data) as Partial<RetainedRecord> | null;
+/** A stored retained event of `realm`, checked; undefined when it is not one this version writes. */
+function decodeRecord(data: Uint8Array, realm: string): RetainedRecord | undefined {
+  return decodeStored(data, (value) => {
+    const record = value as Partial<RetainedRecord> | null;
     if (
       typeof record?.topic !== 'string' ||
       typeof record.publication !== 'number' ||
@@ -45,6 +41,7 @@ function decodeRecord(data: Uint8Array): RetainedRecord | undefined {
       return undefined;
     }
     return {
+      realm,
       topic: record.topic,
       publication: record.publication,
       details: record.details,
@@ -52,9 +49,7 @@ function decodeRecord(data: Uint8Array): RetainedRecord | undefined {
       kwargs: typeof record.kwargs === 'object' && record.kwargs !== null ? record.kwargs : undefined,
       receivers: typeof record.receivers === 'object' ? (record.receivers ?? null) : null,
     };
-  } catch {
-    return undefined;
-  }
+  });
 }
 
 /**
@@ -63,8 +58,8 @@ function decodeRecord(data: Uint8Array): RetainedRecord | undefined {
  * @example
  * ```ts
  * const store = await RetainedStore.open(connection, { maxRetainedEventBytes, maxRetainedBytesPerRealm }, log);
- * store.keep('realm1', record);
- * await store.matching('realm1', 'com.app.', 'prefix');
+ * store.keep(record);
+ * await store.matching({ realm: 'realm1', topic: 'com.app.', match: 'prefix' });
  * ```
  */
 export class RetainedStore {
@@ -79,8 +74,7 @@ export class RetainedStore {
   ) {}
 
   static async open(connection: NatsConnection, limits: RetainedLimits, log: Logger): Promise<RetainedStore> {
-    const { Kvm } = await natsClient();
-    const kv = await new Kvm(connection).create(RETAINED_BUCKET, { history: 1 });
+    const kv = await openBucket(connection, RETAINED_BUCKET);
     const store = new RetainedStore(kv, limits, log);
     store.follow(await kv.watch({ headers_only: true }));
     return store;
@@ -107,9 +101,18 @@ export class RetainedStore {
    * Replaces the topic's retained event; resolves once it is kept (or the failure was logged) with undefined, or
    * with why a byte bound refused it, in which case the topic's earlier retained event is removed.
    */
-  async keep(realm: string, record: RetainedRecord): Promise<string | undefined> {
-    const key = keyOf(realm, record.topic);
-    const encoded = cbor.encode({ ...record, args: record.args ?? null, kwargs: record.kwargs ?? null });
+  async keep(record: RetainedRecord): Promise<string | undefined> {
+    const { realm, topic, publication, details, receivers } = record;
+    const key = keyOf(realm, topic);
+    // The realm is in the key, not in the value.
+    const encoded = cbor.encode({
+      topic,
+      publication,
+      details,
+      args: record.args ?? null,
+      kwargs: record.kwargs ?? null,
+      receivers,
+    });
     const previous = this.sizes.get(key);
     const others = (this.realmBytes.get(realmKey(realm)) ?? 0) - (previous ?? 0);
     let refusal: string | undefined;
@@ -124,27 +127,25 @@ export class RetainedStore {
     this.account(key, refusal === undefined ? encoded.length : 0);
     const stored = refusal === undefined ? this.kv.put(key, encoded) : this.kv.delete(key);
     await stored.catch((error: unknown) => {
-      this.log.warn({ err: error, topic: record.topic }, 'retained event not kept for the cluster');
+      this.log.warn({ err: error, topic }, 'retained event not kept for the cluster');
     });
     return refusal;
   }
 
-  /** The retained events of the topics `(pattern, match)` matches. */
-  async matching(realm: string, pattern: string, match: MatchPolicy): Promise<RetainedRecord[]> {
+  /** The retained events of the topics a subscription to `topic` matches. */
+  async matching({ realm, topic, match }: TopicRef): Promise<RetainedRecord[]> {
     const keys: string[] = [];
     if (match === 'exact') {
-      keys.push(keyOf(realm, pattern));
+      keys.push(keyOf(realm, topic));
     } else {
-      for await (const key of await this.kv.keys(`r${token(realm)}.>`)) {
-        if (matchesPattern(topicOf(key), pattern, match)) keys.push(key);
+      for await (const key of await this.kv.keys(`${realmKey(realm)}.>`)) {
+        if (matchesPattern(topicOf(key), topic, match)) keys.push(key);
       }
     }
     const records: RetainedRecord[] = [];
-    for (const key of keys) {
-      const entry = await this.kv.get(key);
-      if (entry === null || entry.operation !== 'PUT') continue;
-      const record = decodeRecord(entry.value);
-      if (record === undefined) this.log.warn({ key }, 'retained: skipped a malformed event');
+    for await (const entry of liveEntries(this.kv, keys)) {
+      const record = decodeRecord(entry.value, realm);
+      if (record === undefined) this.log.warn({ key: entry.key }, 'retained: skipped a malformed event');
       else records.push(record);
     }
     return records;

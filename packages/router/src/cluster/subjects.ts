@@ -103,3 +103,13 @@ export function interestSubject(realm: string, pattern: string, match: MatchPoli
   }
   return `${subject}.>`;
 }
+
+/** The subject a node receives messages about calls on: `wamp.node.<node>`. */
+export function nodeSubject(node: string): string {
+  return `wamp.node.${escapeToken(node)}`;
+}
+
+/** Where NATS tells a node that nobody listened for a call's input (a 503 "no responders" status). */
+export function undeliveredSubject(node: string, callId: number | '*' | ''): string {
+  return `${nodeSubject(node)}.undelivered.${callId}`;
+}

@@ -2,7 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Testaments } from '../core/meta/testaments.js';
 import type { Logger } from '../logger.js';
-import { natsClient } from './nats-client.js';
+import { decodeStored, keyToken, liveEntries, openBucket } from './kv-bucket.js';
 import { cbor } from './wire.js';
 
 // A session's testaments must be published when the session ends, even when its node dies with it (SIGKILL, a
@@ -12,18 +12,13 @@ import { cbor } from './wire.js';
 
 export const TESTAMENTS_BUCKET = 'wamp-testaments';
 
-function nodeToken(node: string): string {
-  return Buffer.from(node, 'utf8').toString('base64url');
-}
-
 function keyOf(node: string, session: number): string {
-  return `t${nodeToken(node)}.s${session}`;
+  return `t${keyToken(node)}.s${session}`;
 }
 
 /** A stored testament record, checked; undefined when it is not one this version writes. */
 function decodeRecord(data: Uint8Array): { realm: string; testaments: Testaments } | undefined {
-  try {
-    const value: unknown = cbor.decode(data);
+  return decodeStored(data, (value) => {
     const record = value as { realm?: unknown; testaments?: Partial<Testaments> } | null;
     if (
       typeof record?.realm !== 'string' ||
@@ -33,9 +28,7 @@ function decodeRecord(data: Uint8Array): { realm: string; testaments: Testaments
       return undefined;
     }
     return record as { realm: string; testaments: Testaments };
-  } catch {
-    return undefined;
-  }
+  });
 }
 
 /**
@@ -55,9 +48,7 @@ export class TestamentStore {
   ) {}
 
   static async open(connection: NatsConnection, node: string, log: Logger): Promise<TestamentStore> {
-    const { Kvm } = await natsClient();
-    const kv = await new Kvm(connection).create(TESTAMENTS_BUCKET, { history: 1 });
-    return new TestamentStore(kv, node, log);
+    return new TestamentStore(await openBucket(connection, TESTAMENTS_BUCKET), node, log);
   }
 
   /** Stores a session's testaments as they are now; null (or none left) removes the copy. In the background. */
@@ -74,17 +65,15 @@ export class TestamentStore {
    */
   async publishOrphans(node: string, publish: (realm: string, testaments: Testaments) => void): Promise<number> {
     let published = 0;
-    for await (const key of await this.kv.keys(`t${nodeToken(node)}.>`)) {
-      const entry = await this.kv.get(key);
-      if (entry === null || entry.operation !== 'PUT') continue;
+    for await (const entry of liveEntries(this.kv, `t${keyToken(node)}.>`)) {
       try {
-        await this.kv.delete(key, { previousSeq: entry.revision });
+        await this.kv.delete(entry.key, { previousSeq: entry.revision });
       } catch {
         continue; // another node won this one
       }
       const record = decodeRecord(entry.value);
       if (record === undefined) {
-        this.log.warn({ key }, 'testaments: skipped a malformed copy');
+        this.log.warn({ key: entry.key }, 'testaments: skipped a malformed copy');
         continue;
       }
       publish(record.realm, record.testaments);

@@ -11,6 +11,7 @@ import {
 } from './wire.js';
 
 const PUBLICATION: Publication = {
+  realm: 'realm1',
   id: 2 ** 53 - 7,
   topic: 'com.example.chat',
   details: { publisher: 12, publisher_authid: 'ann', publisher_authrole: 'user' },
@@ -22,7 +23,7 @@ const PUBLICATION: Publication = {
 
 describe('fabric wire format', () => {
   it('round-trips a publication, binary payload included', () => {
-    const decoded = decodePublication(encodePublication(PUBLICATION));
+    const decoded = decodePublication(encodePublication(PUBLICATION), 'realm1');
     // Bytes come back as a Buffer, Node's Uint8Array.
     expect(decoded.args![1]).toBeInstanceOf(Uint8Array);
     expect([...(decoded.args![1] as Uint8Array)]).toEqual([1, 2, 3]);
@@ -34,7 +35,7 @@ describe('fabric wire format', () => {
 
   it('round-trips a publication without payload or lists', () => {
     const bare: Publication = { ...PUBLICATION, receivers: null, args: undefined, kwargs: undefined, details: {} };
-    expect(decodePublication(encodePublication(bare))).toEqual(bare);
+    expect(decodePublication(encodePublication(bare), 'realm1')).toEqual(bare);
   });
 
   it.each([
@@ -52,7 +53,7 @@ describe('fabric wire format', () => {
     ['arguments as a dict', cbor.encode([1, 1, 't', {}, 0, null, { a: 1 }, null])],
     ['keyword arguments as a list', cbor.encode([1, 1, 't', {}, 0, null, null, [1]])],
   ])('refuses %s', (_what, data) => {
-    expect(() => decodePublication(data)).toThrow(MalformedFabricMessage);
+    expect(() => decodePublication(data, 'realm1')).toThrow(MalformedFabricMessage);
   });
 });
 

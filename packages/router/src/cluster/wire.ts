@@ -116,14 +116,15 @@ const RECEIVER_KEYS = {
 export class MalformedFabricMessage extends Error {}
 
 /**
- * Decodes and checks a publication from another node; throws {@link MalformedFabricMessage} for anything else.
+ * Decodes and checks a publication from another node, received on a subject of `realm`; throws
+ * {@link MalformedFabricMessage} for anything else.
  *
  * @example
  * ```ts
- * try { deliver(decodePublication(msg.data)); } catch { log.warn('dropped a malformed fabric message'); }
+ * try { deliver(decodePublication(msg.data, 'realm1')); } catch { log.warn('dropped a malformed fabric message'); }
  * ```
  */
-export function decodePublication(data: Uint8Array): Publication {
+export function decodePublication(data: Uint8Array, realm: string): Publication {
   let message: unknown;
   try {
     message = cbor.decode(data);
@@ -142,6 +143,7 @@ export function decodePublication(data: Uint8Array): Publication {
   if (args !== null && !Array.isArray(args)) throw new MalformedFabricMessage('bad arguments');
   if (kwargs !== null && !isDict(kwargs)) throw new MalformedFabricMessage('bad keyword arguments');
   return {
+    realm,
     id,
     topic,
     details: details as EventDetails,

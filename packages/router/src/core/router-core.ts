@@ -2,24 +2,19 @@ import {
   type AuthenticateMessage,
   CloseUri,
   type Dict,
-  type ErrorMessage,
   ErrorUri,
-  error,
   globalId,
   type HelloMessage,
-  type MatchPolicy,
-  MessageCode,
   ScopedIdGenerator,
   type Serializer,
-  type YieldMessage,
 } from '@wamp/protocol';
 import type { Transport } from '@wamp/transport';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Authenticator } from './auth.js';
 import { AuthFailures } from './auth-failures.js';
-import type { CalleeEnd, CallerEnd } from './dealer/ends.js';
-import type { ClusterRegistration, Fabric, FabricReceiver, MetaAnswer, Publication } from './fabric.js';
+import type { Dealer } from './dealer/dealer.js';
+import type { Fabric, FabricReceiver, MetaAnswer, Publication } from './fabric.js';
 import { handleAuthenticate, handleHello } from './handshake.js';
 import { MetaSession } from './meta/meta-session.js';
 import type { Testaments } from './meta/testaments.js';
@@ -88,8 +83,12 @@ export class RouterCore implements FabricReceiver {
   }
 
   /** A publication from another node: delivered to this node's subscribers, if the realm exists here. */
-  deliverPublication(realm: string, publication: Publication): void {
-    this.realms.get(realm)?.broker.deliver(publication);
+  deliver(publication: Publication): void {
+    this.realms.get(publication.realm)?.broker.deliver(publication);
+  }
+
+  dealer(realm: string): Dealer | undefined {
+    return this.realms.get(realm)?.dealer;
   }
 
   publishOrphanTestaments(realm: string, testaments: Testaments): void {
@@ -100,82 +99,6 @@ export class RouterCore implements FabricReceiver {
     return (
       this.realms.get(realm)?.meta?.answerLocally(procedure, args, kwargs, caller) ?? { error: ErrorUri.NO_SUCH_REALM }
     );
-  }
-
-  registrationChanged(realm: string, procedure: string, match: MatchPolicy, record: ClusterRegistration | null): void {
-    this.realms.get(realm)?.dealer.registrationChanged(procedure, match, record);
-  }
-
-  remoteInvocation(
-    realm: string,
-    caller: CallerEnd,
-    callRequest: number,
-    calleeSession: number,
-    registrationId: number,
-    details: Dict,
-    args: unknown[] | undefined,
-    kwargs: Dict | undefined,
-  ): void {
-    const dealer = this.realms.get(realm)?.dealer;
-    if (dealer !== undefined)
-      dealer.remoteInvocation(caller, callRequest, calleeSession, registrationId, details, args, kwargs);
-    else caller.send(error(MessageCode.CALL, callRequest, {}, ErrorUri.NO_SUCH_REALM, [`no realm ${realm} here`]));
-  }
-
-  remoteRevoke(realm: string, calleeSession: number, registrationId: number, reason: string | undefined): void {
-    this.realms.get(realm)?.dealer.remoteRevoke(calleeSession, registrationId, reason);
-  }
-
-  remoteInterrupt(realm: string, caller: CallerEnd, callRequest: number, mode: string, reason: string): void {
-    this.realms.get(realm)?.dealer.remoteInterrupt(caller, callRequest, mode, reason);
-  }
-
-  remoteResult(
-    realm: string,
-    callee: CalleeEnd,
-    invocationId: number,
-    details: Dict,
-    args: unknown[] | undefined,
-    kwargs: Dict | undefined,
-  ): void {
-    // The callee's node made a RESULT of the YIELD; as a YIELD again, it takes the local caller's path.
-    this.realms
-      .get(realm)
-      ?.dealer.yield(callee, [MessageCode.YIELD, invocationId, details, args, kwargs] as YieldMessage);
-  }
-
-  remoteError(
-    realm: string,
-    callee: CalleeEnd,
-    invocationId: number,
-    details: Dict,
-    uri: string,
-    args: unknown[] | undefined,
-    kwargs: Dict | undefined,
-  ): void {
-    this.realms
-      .get(realm)
-      ?.dealer.invocationError(callee, [
-        MessageCode.ERROR,
-        MessageCode.INVOCATION,
-        invocationId,
-        details,
-        uri,
-        args,
-        kwargs,
-      ] as ErrorMessage);
-  }
-
-  callLost(realm: string, callee: CalleeEnd, invocationId: number, uri: string, why: string): void {
-    this.realms.get(realm)?.dealer.callLost(callee, invocationId, uri, why);
-  }
-
-  calleeGone(realm: string, callee: CalleeEnd): void {
-    this.realms.get(realm)?.dealer.calleeGone(callee);
-  }
-
-  callerGone(realm: string, caller: CallerEnd): void {
-    this.realms.get(realm)?.dealer.callerGone(caller);
   }
 
   /** Takes a new connection; its serializer must be one of the router's. */

@@ -18,70 +18,21 @@ import {
   unsubscribed,
 } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
-import type { Fabric, Publication, RetainedRecord } from '../fabric.js';
+import type { Publication, PubSubFabric, TopicRef } from '../fabric.js';
 import { acceptableUri, LIMIT_REACHED } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { MetaEvents } from '../meta/meta-events.js';
-import { copyPassthru } from '../passthru.js';
 import { describeDefect, payloadDefect } from '../payload-check.js';
 import type { Verdict } from '../permissions.js';
+import { tellRevoked } from '../revocation.js';
 import type { RouterSession } from '../session.js';
+import { eventDetails, receiverLists, retainedFromRecord, withTopic } from './event-details.js';
 import type { Fanout } from './fanout.js';
 import { EventHistory, type HistoryEntry, type HistoryQuery } from './history.js';
 import { storedSize } from './payload-size.js';
-import { namesReceivers, ReceiverFilter, type ReceiverLists } from './receivers.js';
+import { ReceiverFilter } from './receivers.js';
 import { type RetainedEvent, RetainedEvents } from './retained.js';
 import { Subscription } from './subscriptions.js';
-
-/** Shared by every EVENT without details; never mutated, and encoded synchronously. */
-const NO_DETAILS: EventDetails = Object.freeze({});
-
-/** EVENT details of a publication: the publisher when it disclosed itself, and payload passthru keys. */
-function eventDetails(session: RouterSession, options: PublishMessage[2], forceDisclose: boolean): EventDetails {
-  const disclose = forceDisclose || options.disclose_me === true;
-  if (!disclose && options.ppt_scheme === undefined) return NO_DETAILS;
-  const details: EventDetails = {};
-  if (disclose) {
-    details.publisher = session.id;
-    details.publisher_authid = session.authid;
-    details.publisher_authrole = session.authrole;
-  }
-  copyPassthru(options, details);
-  return details;
-}
-
-/** The subscriber lists a PUBLISH names, for other nodes; null (no allocation) when it names none. */
-function receiverLists(options: PublishMessage[2]): ReceiverLists | null {
-  if (!namesReceivers(options)) return null;
-  const lists: ReceiverLists = {};
-  if (options.exclude !== undefined) lists.exclude = options.exclude;
-  if (options.exclude_authid !== undefined) lists.exclude_authid = options.exclude_authid;
-  if (options.exclude_authrole !== undefined) lists.exclude_authrole = options.exclude_authrole;
-  if (options.eligible !== undefined) lists.eligible = options.eligible;
-  if (options.eligible_authid !== undefined) lists.eligible_authid = options.eligible_authid;
-  if (options.eligible_authrole !== undefined) lists.eligible_authrole = options.eligible_authrole;
-  return lists;
-}
-
-/** A retained event the cluster kept, as the broker sends it. */
-function retainedFromRecord(record: RetainedRecord): RetainedEvent {
-  return {
-    topic: record.topic,
-    publication: record.publication,
-    details: record.details,
-    args: record.args,
-    kwargs: record.kwargs,
-    filter: record.receivers === null ? null : ReceiverFilter.from(record.receivers),
-  };
-}
-
-/** EVENT details for a pattern subscription: the publication's details plus the concrete topic. */
-function withTopic(details: EventDetails, topic: string): EventDetails {
-  if (details === NO_DETAILS) return { topic };
-  const copy: EventDetails = { topic };
-  for (const key in details) copy[key] = details[key];
-  return copy;
-}
 
 /**
  * The broker of one realm: subscriptions (exact, prefix and wildcard) and publication routing. Exact topics are
@@ -106,7 +57,7 @@ export class Broker {
     private readonly meta: MetaEvents,
     private readonly realmName: string,
     /** The cluster, when this router is one node of several; null for a router on its own. */
-    private readonly fabric: Fabric | null,
+    private readonly fabric: PubSubFabric | null,
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
@@ -153,35 +104,39 @@ export class Broker {
       return undefined;
     }
     // In a cluster: a topic new to this node needs other nodes' publications routed here before SUBSCRIBED says
-    // they will come, and retained events are the cluster's.
-    const fresh = subscription === undefined;
-    const interest = fresh ? fabric.prepareInterest(this.realmName, topic, match) : undefined;
-    const retained = getRetained ? fabric.retainedEvents(this.realmName, topic, match) : undefined;
+    // they will come (the hold taken for it becomes the subscription's), and retained events are the cluster's.
+    const ref: TopicRef = { realm: this.realmName, topic, match };
+    const held = subscription === undefined;
+    const interest = held ? fabric.follow(ref) : undefined;
+    const retained = getRetained ? fabric.retained(ref) : undefined;
     return Promise.all([interest, retained]).then(
       ([, records]) => {
-        try {
-          // The session may have left while the cluster was asked.
-          if (session.realm?.broker !== this) return;
-          const joined = this.addSubscriber(session, request, topic, match, false);
-          if (records !== undefined) this.sendRetained(session, joined, records.map(retainedFromRecord));
-        } finally {
-          if (fresh) fabric.releaseInterest(this.realmName, topic, match);
+        // The session may have left while the cluster was asked.
+        if (session.realm?.broker !== this) {
+          if (held) fabric.unfollow(ref);
+          return;
         }
+        const joined = this.addSubscriber(session, request, topic, match, false, held);
+        if (records !== undefined) this.sendRetained(session, joined, records.map(retainedFromRecord));
       },
       (failure: unknown) => {
-        if (fresh) fabric.releaseInterest(this.realmName, topic, match);
+        if (held) fabric.unfollow(ref);
         throw failure;
       },
     );
   }
 
-  /** Adds the session to the subscription (created if new), sends SUBSCRIBED, and returns the subscription. */
+  /**
+   * Adds the session to the subscription (created if new), sends SUBSCRIBED, and returns the subscription. `held`:
+   * a hold of the fabric was taken for it (see {@link PubSubFabric.follow}), which a new subscription keeps.
+   */
   private addSubscriber(
     session: RouterSession,
     request: number,
     topic: string,
     match: MatchPolicy,
     getRetained: boolean,
+    held = false,
   ): Subscription {
     let subscription = this.subscriptions.get(topic, match);
     const created = subscription === undefined;
@@ -195,9 +150,11 @@ export class Broker {
     subscription.subscribers.add(session);
     session.subscriptions.add(subscription);
     session.send(subscribed(request, subscription.id));
-    if (created) {
-      this.meta.subscriptionCreated(session, subscription);
-      this.fabric?.subscriptionCreated(this.realmName, topic, match);
+    if (created) this.meta.subscriptionCreated(session, subscription);
+    if (created !== held && this.fabric !== null) {
+      const ref = { realm: this.realmName, topic, match };
+      if (created) this.fabric.follow(ref);
+      else this.fabric.unfollow(ref);
     }
     if (added) this.meta.subscribed(session, subscription);
     if (getRetained) this.sendRetained(session, subscription, this.retained.values());
@@ -207,7 +164,7 @@ export class Broker {
   /** A subscription ID: the next of this router, or in a cluster the same one on every node (a hash). */
   private newSubscriptionId(topic: string, match: MatchPolicy): number {
     if (this.fabric === null) return this.subscriptionIds.next();
-    const id = this.fabric.subscriptionId(this.realmName, topic, match);
+    const id = this.fabric.subscriptionId({ realm: this.realmName, topic, match });
     if (!this.byId.has(id)) return id;
     // Two topics with one hash (about one chance in 2^53 per pair): unique here, if not the same on every node.
     return this.subscriptionIds.next();
@@ -269,7 +226,8 @@ export class Broker {
     const filter = ReceiverFilter.from(options);
     const details = eventDetails(session, options, verdict === 'allow-disclosed');
     // In a cluster the other nodes come first: a publication too big for NATS is refused before anyone gets it.
-    const notSent = this.fabric?.publish(this.realmName, {
+    const notSent = this.fabric?.publish({
+      realm: this.realmName,
       id: publication,
       topic,
       args: message[4],
@@ -311,7 +269,8 @@ export class Broker {
     const topic = message[3];
     if (this.fabric !== null) {
       const receivers = receiverLists(message[2]);
-      return this.fabric.retain(this.realmName, {
+      return this.fabric.retain({
+        realm: this.realmName,
         topic,
         publication,
         details,
@@ -398,7 +357,7 @@ export class Broker {
       this.subscriptions.delete(subscription.topic, subscription.match);
       this.byId.delete(subscription.id);
       this.meta.subscriptionDeleted(session, subscription);
-      this.fabric?.subscriptionDeleted(this.realmName, subscription.topic, subscription.match);
+      this.fabric?.unfollow({ realm: this.realmName, topic: subscription.topic, match: subscription.match });
     }
   }
 
@@ -409,14 +368,7 @@ export class Broker {
   revoke(session: RouterSession, subscription: Subscription, reason: string | undefined): void {
     if (!session.subscriptions.has(subscription)) return;
     this.detach(session, subscription);
-    if (session.supports('subscriber', 'subscription_revocation')) {
-      session.send(
-        unsubscribed(
-          0,
-          reason === undefined ? { subscription: subscription.id } : { subscription: subscription.id, reason },
-        ),
-      );
-    }
+    tellRevoked(session, 'subscription', subscription.id, reason);
   }
 
   // ---- read access for the meta API (`wamp.subscription.*`)
