@@ -13,7 +13,10 @@ export type { Action, Permission, RoleAuthorization } from './core/permissions.j
 export { RouterError, RouterErrorCode } from './errors.js';
 export { type LogFn, type Logger, silentLogger } from './logger.js';
 export type {
+  ClusterOptions,
+  EventHistoryOptions,
   KeepaliveOptions,
+  RateLimitOptions,
   ResolvedOptions,
   RouterLimits,
   RouterOptions,

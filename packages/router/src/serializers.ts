@@ -1,14 +1,35 @@
+// The `serializers` option: the names a router can speak, their check, and the serializer for each name.
 import type { Serializer } from '@wamp/protocol';
 import { cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { msgpackSerializer } from '@wamp/protocol/msgpack';
-import type { SerializerName } from './options.js';
+import { invalid, oneOf, stringList } from './option-checks.js';
+
+/** The serializers a router can speak, by short name. */
+export type SerializerName = 'json' | 'cbor' | 'msgpack';
 
 const BY_NAME: Readonly<Record<SerializerName, Serializer>> = {
   json: jsonSerializer,
   cbor: cborSerializer,
   msgpack: msgpackSerializer,
 };
+const NAMES = Object.keys(BY_NAME) as SerializerName[];
+
+/**
+ * Checks the `serializers` option: a non-empty list of known names, in order of preference. Absent: all of them,
+ * JSON first.
+ *
+ * @example
+ * ```ts
+ * resolveSerializers(undefined); // ['json', 'cbor', 'msgpack']
+ * ```
+ */
+export function resolveSerializers(names: unknown): SerializerName[] {
+  const list = stringList('serializers', names) ?? [...NAMES];
+  for (const [index, name] of list.entries()) oneOf(`serializers[${index}]`, name, NAMES, 'json');
+  if (list.length === 0) throw invalid('serializers', `at least one of ${NAMES.join(', ')}`, []);
+  return list as SerializerName[];
+}
 
 /**
  * The serializers for a list of names, in the same (preference) order.

@@ -14,8 +14,12 @@ export interface ConfigFile extends RouterOptions {
   logLevel?: string;
 }
 
-/** Keys the file may have and the check for each; router options are checked again by `createRouter`. */
-const KEYS: Record<string, (value: unknown) => string | undefined> = {
+/**
+ * Every key a file may have (each router option but the logger, which a file cannot hold: the type refuses a key
+ * missing or extra) and its top-level form, worded for a file. The router options are then checked at every depth by
+ * `resolveOptions` (see `checkRouterOptions`), which holds their rules.
+ */
+const KEYS: Record<keyof Omit<ConfigFile, 'logger'>, (value: unknown) => string | undefined> = {
   host: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a host name or address'),
   port: (v) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535 ? undefined : 'a port 0-65535'),
   path: (v) => (typeof v === 'string' && v.startsWith('/') ? undefined : 'a path starting with "/"'),
@@ -92,7 +96,7 @@ export function loadConfigFile(file: string): ConfigFile {
   if (data === null || data === undefined) return {};
   if (!isDict(data)) throw configError(file, 'the top level must be a map of options');
   for (const [key, value] of Object.entries(data)) {
-    const check = KEYS[key];
+    const check = KEYS[key as keyof typeof KEYS];
     if (check === undefined) {
       throw configError(file, `unknown key "${key}" (known keys: ${Object.keys(KEYS).join(', ')})`);
     }
