@@ -2,6 +2,19 @@
 /** The largest WAMP ID, 2^53: every integer up to it is exact in an IEEE-754 double. */
 export const MAX_ID = 2 ** 53;
 
+/**
+ * True for a WAMP ID: an integer in [1, 2^53]. Internal to the package (parse and the option rules).
+ *
+ * @example
+ * ```ts
+ * isId(1); // true
+ * isId(0); // false
+ * ```
+ */
+export function isId(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ID;
+}
+
 const TWO_POW_21 = 2 ** 21;
 
 /**

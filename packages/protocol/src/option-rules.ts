@@ -1,5 +1,6 @@
 // The type each predefined Options/Details key must hold, per message type, and the check of one value against it.
 import { MessageCode } from './codes.js';
+import { isId } from './ids.js';
 
 /** The kinds of value a predefined Options/Details key may hold. */
 export type OptionKind =
@@ -133,12 +134,6 @@ export const OPTION_RULES: ReadonlyMap<number, Rules> = new Map<number, Rules>([
   ],
   [MessageCode.YIELD, new Map<string, OptionKind>([['progress', 'bool'], ...PASSTHRU])],
 ]);
-
-const MAX_ID = 2 ** 53;
-
-function isId(value: unknown): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ID;
-}
 
 /** What a value of `kind` must be, in words for the violation message; undefined when `value` fits. */
 export function checkOptionKind(kind: OptionKind, value: unknown): string | undefined {

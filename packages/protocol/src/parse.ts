@@ -4,7 +4,7 @@
 // expects. Elements are read in place, once each: the message is validated, never copied.
 import { MessageCode, type MessageName, messageName } from './codes.js';
 import { ProtocolViolation } from './errors.js';
-import { MAX_ID } from './ids.js';
+import { isId } from './ids.js';
 import type { Message } from './messages.js';
 import { checkOptionKind, OPTION_RULES, type OptionKind } from './option-rules.js';
 import type { Dict } from './options.js';
@@ -145,10 +145,6 @@ const SHAPES: readonly (Shape | undefined)[] = Array.from({ length: MessageCode.
  */
 export function isDict(value: unknown): value is Dict {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
-}
-
-function isId(value: unknown): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ID;
 }
 
 /** The violation for element `index` of a message of `shape`. */

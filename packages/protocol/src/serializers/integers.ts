@@ -8,7 +8,10 @@ import type { Message } from '../messages.js';
 // (Arguments, ArgumentsKw) is left as it is: walking it would cost a pass over every payload.
 
 const UINT32_MAX = 0xffffffff;
-/** 2^53, the largest WAMP ID; exact as a double although not a "safe" integer. */
+/**
+ * 2^53, the largest WAMP ID; exact as a double although not a "safe" integer. A copy rather than ids.ts's: the
+ * binary serializers' entry points load nothing else of the package.
+ */
 const MAX_ID = 2 ** 53;
 
 /** Elements swapped for the encode in progress, to put back afterwards: container, key, original value. */
