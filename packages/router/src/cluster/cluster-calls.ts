@@ -40,8 +40,9 @@ const SENT_AS: Record<NodeCall['kind'], string> = {
 const MAX_UNSENT = 10_000;
 
 /**
- * RPC across the cluster: the registry of registrations (JetStream key-value), which nodes are alive (heartbeats),
- * and calls between nodes (each node listens on its own subject). A caller's node sends INVOCATION input and
+ * Calls between nodes: the remote ends of calls in flight, the messages about them on each node's subject, and
+ * what ends when a node is gone. It also runs what calls rest on: following the registry (adopted into the dealers
+ * by `registry-adoption.ts`, this node's callees kept by `announcements.ts`) and which nodes are alive (heartbeats). A caller's node sends INVOCATION input and
  * INTERRUPT to the callee's node; that node answers with RESULT (progressive or final) or ERROR. When a node is
  * gone, calls in flight with it end (callers get `wamp.error.canceled`), and its callees leave the registry.
  */

@@ -11,7 +11,14 @@ import type { RetainedEvent } from './retained.js';
 /** Shared by every EVENT without details; never mutated, and encoded synchronously. */
 const NO_DETAILS: EventDetails = Object.freeze({});
 
-/** EVENT details of a publication: the publisher when it disclosed itself, and payload passthru keys. */
+/**
+ * EVENT details of a publication: the publisher when it disclosed itself, and payload passthru keys.
+ *
+ * @example
+ * ```ts
+ * eventDetails(session, { disclose_me: true }, false); // { publisher, publisher_authid, publisher_authrole }
+ * ```
+ */
 export function eventDetails(session: RouterSession, options: PublishMessage[2], forceDisclose: boolean): EventDetails {
   const disclose = forceDisclose || options.disclose_me === true;
   if (!disclose && options.ppt_scheme === undefined) return NO_DETAILS;
@@ -25,7 +32,14 @@ export function eventDetails(session: RouterSession, options: PublishMessage[2],
   return details;
 }
 
-/** The subscriber lists a PUBLISH names, for other nodes; null (no allocation) when it names none. */
+/**
+ * The subscriber lists a PUBLISH names, for other nodes; null (no allocation) when it names none.
+ *
+ * @example
+ * ```ts
+ * receiverLists({ eligible: [7] }); // { eligible: [7] }
+ * ```
+ */
 export function receiverLists(options: PublishMessage[2]): ReceiverLists | null {
   if (!namesReceivers(options)) return null;
   const lists: ReceiverLists = {};
@@ -38,7 +52,14 @@ export function receiverLists(options: PublishMessage[2]): ReceiverLists | null 
   return lists;
 }
 
-/** A retained event the cluster kept, as the broker sends it. */
+/**
+ * A retained event the cluster kept, as the broker sends it.
+ *
+ * @example
+ * ```ts
+ * sendRetained(session, subscription, records.map(retainedFromRecord));
+ * ```
+ */
 export function retainedFromRecord(record: RetainedRecord): RetainedEvent {
   return {
     topic: record.topic,
@@ -50,7 +71,14 @@ export function retainedFromRecord(record: RetainedRecord): RetainedEvent {
   };
 }
 
-/** EVENT details for a pattern subscription: the publication's details plus the concrete topic. */
+/**
+ * EVENT details for a pattern subscription: the publication's details plus the concrete topic.
+ *
+ * @example
+ * ```ts
+ * withTopic({ publisher: 7 }, 'com.app.a'); // { topic: 'com.app.a', publisher: 7 }
+ * ```
+ */
 export function withTopic(details: EventDetails, topic: string): EventDetails {
   if (details === NO_DETAILS) return { topic };
   const copy: EventDetails = { topic };

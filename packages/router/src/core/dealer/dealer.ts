@@ -8,8 +8,6 @@ import {
   error,
   interrupt,
   invocation,
-  isReservedUri,
-  isValidPattern,
   type MatchPolicy,
   MessageCode,
   type RegisterMessage,
@@ -28,10 +26,10 @@ import { describeDefect, META_ANSWER_LEVELS, type PayloadLimits, payloadDefect }
 import type { Verdict } from '../permissions.js';
 import { tellRevoked } from '../revocation.js';
 import type { RouterSession } from '../session.js';
-import { refuseCall } from './call-refusal.js';
 import { invocationDetails, resultDetails } from './details.js';
 import type { CalleeEnd, CallerEnd } from './ends.js';
 import { type Invocation, track, untrack } from './invocations.js';
+import { refuseCall, refuseRegistration } from './refusals.js';
 import { RegistrationTable } from './registration-table.js';
 import { Registration } from './registrations.js';
 
@@ -81,26 +79,10 @@ export class Dealer {
     const [, request, options, procedure] = message;
     const match = options.match ?? 'exact';
     const invoke = options.invoke ?? 'single';
-    if (
-      procedure.length > this.limits.maxUriLength ||
-      !isValidPattern(procedure, match, this.uriCheck) ||
-      (isReservedUri(procedure) && !session.trusted)
-    ) {
-      session.send(
-        error(MessageCode.REGISTER, request, {}, ErrorUri.INVALID_URI, [`invalid procedure URI "${procedure}"`]),
-      );
-      return;
-    }
-    if (verdict === 'deny') {
-      session.send(error(MessageCode.REGISTER, request, {}, ErrorUri.NOT_AUTHORIZED));
-      return;
-    }
-    if (session.registrations.size >= this.limits.maxRegistrationsPerSession) {
-      session.send(
-        error(MessageCode.REGISTER, request, {}, LIMIT_REACHED, [
-          `limit of ${this.limits.maxRegistrationsPerSession} registrations per session reached`,
-        ]),
-      );
+    const refusal = refuseRegistration(this.limits, this.uriCheck, session, procedure, match, verdict);
+    if (refusal !== undefined) {
+      const why = refusal[1] === undefined ? undefined : [refusal[1]];
+      session.send(error(MessageCode.REGISTER, request, {}, refusal[0], why));
       return;
     }
     const existing = this.registrations.get(procedure, match);

@@ -1,11 +1,44 @@
-import { type CallMessage, ErrorUri } from '@wamp/protocol';
+import { type CallMessage, ErrorUri, isReservedUri, isValidPattern, type MatchPolicy } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
 import { LIMIT_REACHED } from '../limits.js';
 import { describeDefect, payloadDefect } from '../payload-check.js';
+import type { Verdict } from '../permissions.js';
+import type { RouterSession } from '../session.js';
 import type { CalleeEnd, CallerEnd } from './ends.js';
 
-// Whether a CALL that found its callee may be routed to it now: the limits on calls in flight, a callee that keeps
-// up, a payload within bounds, a timeout a timer can hold, and progressive input only to a callee that takes it.
+// Why the dealer refuses a REGISTER (a bad URI, no permission, too many registrations) or a CALL that found its
+// callee (the limits on calls in flight, a callee that does not keep up, a payload out of bounds, a timeout no timer
+// can hold, progressive input to a callee that does not take it): the error URI and, mostly, a message.
+
+/**
+ * Why a REGISTER is refused (its error URI, and a message for most), or undefined when it may proceed.
+ *
+ * @example
+ * ```ts
+ * refuseRegistration(limits, uriCheck, session, 'com.app..add', 'exact', 'allow'); // ['wamp.error.invalid_uri', …]
+ * ```
+ */
+export function refuseRegistration(
+  limits: ResolvedOptions['limits'],
+  uriCheck: ResolvedOptions['uriCheck'],
+  session: RouterSession,
+  procedure: string,
+  match: MatchPolicy,
+  verdict: Verdict,
+): [uri: string, why?: string] | undefined {
+  if (
+    procedure.length > limits.maxUriLength ||
+    !isValidPattern(procedure, match, uriCheck) ||
+    (isReservedUri(procedure) && !session.trusted)
+  ) {
+    return [ErrorUri.INVALID_URI, `invalid procedure URI "${procedure}"`];
+  }
+  if (verdict === 'deny') return [ErrorUri.NOT_AUTHORIZED];
+  if (session.registrations.size >= limits.maxRegistrationsPerSession) {
+    return [LIMIT_REACHED, `limit of ${limits.maxRegistrationsPerSession} registrations per session reached`];
+  }
+  return undefined;
+}
 
 /**
  * The longest CALL `timeout` the router honours: JavaScript timers hold at most 2^31 - 1 ms (about 24.8 days) and
