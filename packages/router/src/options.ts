@@ -75,21 +75,24 @@ export interface ResolvedOptions {
   cluster: ResolvedCluster | null;
 }
 
-/** The keys of {@link RouterOptions}: any other is refused, so that a typo is an error, not an ignored setting. */
-export const OPTION_KEYS: readonly (keyof RouterOptions)[] = [
-  'realms',
-  'autoCreateRealms',
-  'serializers',
-  'uriCheck',
-  'limits',
-  'logger',
-  'keepalive',
-  'allowedOrigins',
-  'perMessageDeflate',
-  'eventHistory',
-  'auth',
-  'cluster',
-];
+/**
+ * The keys of {@link RouterOptions}, in the order an error lists them (the type refuses one missing or extra): any
+ * other is refused, so that a typo is an error, not an ignored setting.
+ */
+const OPTION_KEYS = Object.keys({
+  realms: true,
+  autoCreateRealms: true,
+  serializers: true,
+  uriCheck: true,
+  limits: true,
+  logger: true,
+  keepalive: true,
+  allowedOrigins: true,
+  perMessageDeflate: true,
+  eventHistory: true,
+  auth: true,
+  cluster: true,
+} satisfies Record<keyof RouterOptions, true>);
 
 /**
  * Fills in defaults and validates every option once, at construction; errors name the option.
