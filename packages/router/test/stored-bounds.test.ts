@@ -5,6 +5,7 @@ import { call, ErrorUri, type Message, MessageCode, publish, subscribe } from '@
 import { jsonSerializer } from '@wamp/protocol/json';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ClusterMeta } from '../src/cluster/cluster-meta.js';
+import { type Logger, silentLogger } from '../src/logger.js';
 import { startRouter } from './support/fixture.js';
 import { type NatsServer, startNatsServer } from './support/nats-server.js';
 import type { RawPeer } from './support/raw-peer.js';
@@ -259,18 +260,26 @@ describe('cluster', () => {
   });
 
   it('get_events answers the caller with an ERROR when the cluster fails to answer, and the meta API stays up', async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { ...silentLogger, warn: (_fields, message) => warnings.push(message) };
+    logger.child = () => logger;
     await using node = await startRouter({
       eventHistory: [{ topic: 'com.log' }],
+      logger,
       cluster: { nats: { servers: nats.url, name: 'history-failing' } },
     });
     const caller = await node.connect(jsonSerializer);
     await caller.join();
     const subscription = await subscribed(caller, 1, 'com.log');
-    const ask = vi.spyOn(ClusterMeta.prototype, 'ask').mockRejectedValueOnce(new Error('NATS went away'));
+    const ask = vi.spyOn(ClusterMeta.prototype, 'ask').mockRejectedValue(new Error('NATS went away'));
     try {
       caller.send(call(2, {}, 'wamp.subscription.get_events', [subscription]));
       const answer = await caller.next(5_000);
       expect(answer.slice(0, 5)).toEqual([MessageCode.ERROR, MessageCode.CALL, 2, {}, ErrorUri.UNAVAILABLE]);
+      // A procedure the nodes answer together gets this node's own answer when the others cannot be asked.
+      caller.send(call(3, {}, 'wamp.session.count'));
+      expect((await caller.next(5_000))[3]).toEqual([1]);
+      expect(warnings.filter((line) => line === 'meta: the cluster did not answer')).toHaveLength(2);
     } finally {
       ask.mockRestore();
     }

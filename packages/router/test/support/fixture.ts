@@ -3,6 +3,8 @@ import { connect } from '@wamp/transport/node';
 import { createRouter, type Router, type RouterOptions } from '../../src/index.js';
 import { RawPeer } from './raw-peer.js';
 
+export { grantEverything } from './grants.js';
+
 /** A router listening on 127.0.0.1 with a free port, and raw peers on it; disposed with `await using`. */
 export interface RouterFixture extends AsyncDisposable {
   router: Router;
@@ -35,16 +37,4 @@ export async function startRouter(options: RouterOptions = {}): Promise<RouterFi
       await router.close();
     },
   };
-}
-
-/**
- * An `auth` section whose anonymous sessions (role `operator`) may do everything in `realms`, the meta procedures
- * that act on other sessions included: those are refused on a realm that configures no roles.
- */
-export function grantEverything(...realms: string[]): NonNullable<RouterOptions['auth']> {
-  const everything = {
-    anonymous: { role: 'operator' },
-    roles: { operator: [{ uri: '', match: 'prefix' as const, allow: ['call', 'register', 'publish', 'subscribe'] }] },
-  };
-  return Object.fromEntries(realms.map((realm) => [realm, everything])) as NonNullable<RouterOptions['auth']>;
 }
