@@ -1,7 +1,7 @@
 // A router core on its own (no server, no cluster, no authentication but anonymous) for the colocated tests of
 // src/core/: raw peers join it over in-memory pairs, as `createLocalTransport()` connects them to a whole router.
 // It loads nothing that does I/O, so core/ tests may use it (see tests/repository/layers.ts).
-import { call, type KwArgs, type Message } from '@wamp/protocol';
+import { call, type KwArgs, type Message, type MessageCode } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { createMemoryPair } from '@wamp/transport';
 import type { RealmAuth } from '../../src/auth/options.js';
@@ -115,4 +115,19 @@ export async function callMeta(
   requests.set(peer, request);
   peer.send(call(request, {}, procedure, args, kwargs));
   return peer.next();
+}
+
+/**
+ * Sends `message` (REGISTER, SUBSCRIBE) from `peer` and resolves with the ID its acknowledgement `code` carries.
+ *
+ * @example
+ * ```ts
+ * const subscription = await acknowledgedId(peer, subscribe(1, {}, 'com.log'), MessageCode.SUBSCRIBED);
+ * ```
+ */
+export async function acknowledgedId(peer: RawPeer, message: Message, code: MessageCode): Promise<number> {
+  peer.send(message);
+  const answer = await peer.next();
+  if (answer[0] !== code) throw new Error(`expected ${code}, got ${JSON.stringify(answer)}`);
+  return answer[2] as number;
 }

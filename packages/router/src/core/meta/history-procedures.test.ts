@@ -2,7 +2,7 @@
 // a cluster asks every node.
 import { ErrorUri, MessageCode, publish, subscribe } from '@wamp/protocol';
 import { describe, expect, it } from 'vitest';
-import { callMeta, startCore } from '../../../test/support/core-router.js';
+import { acknowledgedId, callMeta, startCore } from '../../../test/support/core-router.js';
 import type { RawPeer } from '../../../test/support/raw-peer.js';
 import { KEPT_EVENTS } from './history-procedures.js';
 
@@ -11,15 +11,14 @@ async function published(peer: RawPeer, request: number, topic: string, args: un
   expect((await peer.next())[0]).toBe(MessageCode.PUBLISHED);
 }
 
-async function subscribed(peer: RawPeer, topic: string): Promise<number> {
-  peer.send(subscribe(1, {}, topic));
-  return (await peer.next())[2] as number;
-}
-
 describe('event history procedures', () => {
   it('get_events answers the kept events of a subscription, filtered as asked', async () => {
     using fixture = startCore({ eventHistory: [{ topic: 'com.log', limit: 2 }] });
-    const subscription = await subscribed(await fixture.joined(), 'com.log');
+    const subscription = await acknowledgedId(
+      await fixture.joined(),
+      subscribe(1, {}, 'com.log'),
+      MessageCode.SUBSCRIBED,
+    );
     // The subscriber gets the events; another session reads the history.
     const reader = await fixture.joined();
     for (const n of [1, 2, 3]) await published(reader, n, 'com.log', [n], { n });
@@ -44,7 +43,7 @@ describe('event history procedures', () => {
   it('get_events answers nothing for a topic without history, and no_such_subscription for an unknown ID', async () => {
     using fixture = startCore();
     const reader = await fixture.joined();
-    const subscription = await subscribed(reader, 'com.quiet');
+    const subscription = await acknowledgedId(reader, subscribe(1, {}, 'com.quiet'), MessageCode.SUBSCRIBED);
     expect((await callMeta(reader, 'wamp.subscription.get_events', [subscription]))[3]).toEqual([[]]);
     expect((await callMeta(reader, 'wamp.subscription.get_events', [424242]))[4]).toBe(ErrorUri.NO_SUCH_SUBSCRIPTION);
   });

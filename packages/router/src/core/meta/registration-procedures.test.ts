@@ -1,16 +1,8 @@
 // The registration meta procedures, on a router core over memory pairs.
 import { ErrorUri, MessageCode, register } from '@wamp/protocol';
 import { describe, expect, it } from 'vitest';
-import { callMeta, startCore } from '../../../test/support/core-router.js';
+import { acknowledgedId, callMeta, startCore } from '../../../test/support/core-router.js';
 import { grantEverything } from '../../../test/support/grants.js';
-import type { RawPeer } from '../../../test/support/raw-peer.js';
-
-async function registered(peer: RawPeer, procedure: string, options: Record<string, unknown> = {}): Promise<number> {
-  peer.send(register(1, options, procedure));
-  const answer = await peer.next();
-  expect(answer[0], JSON.stringify(answer)).toBe(MessageCode.REGISTERED);
-  return answer[2] as number;
-}
 
 describe('registration procedures', () => {
   it('never show the meta API’s own registrations', async () => {
@@ -24,7 +16,11 @@ describe('registration procedures', () => {
   it('look up by match policy and describe a registration', async () => {
     using fixture = startCore();
     const callee = await fixture.joined();
-    const id = await registered(callee, 'com.app.', { match: 'prefix', invoke: 'roundrobin' });
+    const id = await acknowledgedId(
+      callee,
+      register(1, { match: 'prefix', invoke: 'roundrobin' }, 'com.app.'),
+      MessageCode.REGISTERED,
+    );
     const admin = await fixture.joined();
     expect((await callMeta(admin, 'wamp.registration.lookup', ['com.app.']))[3]).toEqual([null]);
     expect((await callMeta(admin, 'wamp.registration.lookup', ['com.app.', { match: 'prefix' }]))[3]).toEqual([id]);
@@ -37,8 +33,14 @@ describe('registration procedures', () => {
     using fixture = startCore({ auth: grantEverything('realm1') });
     const first = await fixture.joined();
     const second = await fixture.joined();
-    const id = await registered(first, 'com.app.shared', { invoke: 'roundrobin' });
-    expect(await registered(second, 'com.app.shared', { invoke: 'roundrobin' })).toBe(id);
+    const id = await acknowledgedId(
+      first,
+      register(1, { invoke: 'roundrobin' }, 'com.app.shared'),
+      MessageCode.REGISTERED,
+    );
+    expect(
+      await acknowledgedId(second, register(1, { invoke: 'roundrobin' }, 'com.app.shared'), MessageCode.REGISTERED),
+    ).toBe(id);
     const admin = await fixture.joined();
     expect((await callMeta(admin, 'wamp.registration.list_callees', [id]))[3]).toEqual([
       [first.sessionId, second.sessionId],

@@ -1,23 +1,19 @@
 // The subscription meta procedures, on a router core over memory pairs.
 import { ErrorUri, MessageCode, subscribe } from '@wamp/protocol';
 import { describe, expect, it } from 'vitest';
-import { callMeta, startCore } from '../../../test/support/core-router.js';
+import { acknowledgedId, callMeta, startCore } from '../../../test/support/core-router.js';
 import { grantEverything } from '../../../test/support/grants.js';
-import type { RawPeer } from '../../../test/support/raw-peer.js';
-
-async function subscribed(peer: RawPeer, topic: string, options: Record<string, unknown> = {}): Promise<number> {
-  peer.send(subscribe(1, options, topic));
-  const answer = await peer.next();
-  expect(answer[0], JSON.stringify(answer)).toBe(MessageCode.SUBSCRIBED);
-  return answer[2] as number;
-}
 
 describe('subscription procedures', () => {
   it('list by policy, look up, match and describe subscriptions', async () => {
     using fixture = startCore();
     const subscriber = await fixture.joined();
-    const exact = await subscribed(subscriber, 'com.app.news');
-    const prefix = await subscribed(subscriber, 'com.app.', { match: 'prefix' });
+    const exact = await acknowledgedId(subscriber, subscribe(1, {}, 'com.app.news'), MessageCode.SUBSCRIBED);
+    const prefix = await acknowledgedId(
+      subscriber,
+      subscribe(2, { match: 'prefix' }, 'com.app.'),
+      MessageCode.SUBSCRIBED,
+    );
     const admin = await fixture.joined();
     expect((await callMeta(admin, 'wamp.subscription.list'))[3]).toEqual([
       { exact: [exact], prefix: [prefix], wildcard: [] },
@@ -37,8 +33,8 @@ describe('subscription procedures', () => {
     using fixture = startCore({ auth: grantEverything('realm1') });
     const first = await fixture.joined();
     const second = await fixture.joined();
-    const id = await subscribed(first, 'com.app.news');
-    expect(await subscribed(second, 'com.app.news')).toBe(id);
+    const id = await acknowledgedId(first, subscribe(1, {}, 'com.app.news'), MessageCode.SUBSCRIBED);
+    expect(await acknowledgedId(second, subscribe(1, {}, 'com.app.news'), MessageCode.SUBSCRIBED)).toBe(id);
     const admin = await fixture.joined();
     expect((await callMeta(admin, 'wamp.subscription.count_subscribers', [id]))[3]).toEqual([2]);
     expect((await callMeta(admin, 'wamp.subscription.remove', [id, second.sessionId]))[3]).toEqual([
