@@ -70,7 +70,7 @@ describe('clusterAnswer', () => {
       return [{ result: [[entry(2, 20), entry(3, 30), { time: 'late' }]] }, { error: ErrorUri.NO_SUCH_REALM }];
     };
     const merged = await clusterAnswer(
-      question('wamp.subscription.get_events', answers, { limit: 2 }),
+      question('wamp.subscription.get_events', answers, { reverse: true, limit: 2 }),
       ask,
       silentLogger,
     );
@@ -78,9 +78,9 @@ describe('clusterAnswer', () => {
       { realm: 'realm1', procedure: KEPT_EVENTS, args: ['com.log', 'exact'], kwargs: {}, caller: 0 },
     ]);
     const events = (merged as { result: Record<string, unknown>[][] }).result[0]!;
-    // The oldest two of the cluster's log: this node alone would have answered 1 and 3.
+    // The newest two of the cluster's log, publication 3 once: this node alone would have answered 3 and 1.
     expect(events.map((event) => [event.publication, event.subscription])).toEqual([
-      [1, 5],
+      [3, 5],
       [2, 5],
     ]);
   });
