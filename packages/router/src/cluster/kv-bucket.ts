@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { natsClient } from './nats-client.js';
@@ -6,8 +7,13 @@ import { cbor } from './wire.js';
 // What the cluster's JetStream key-value buckets share (the retained events, the testaments): opening one, keys
 // made of any text, CBOR values checked on the way in, and reading every live entry under a key prefix.
 
+/** How often creating a bucket is tried before its error stands. */
+const CREATE_ATTEMPTS = 5;
+
 /**
- * Opens (creating if need be) the bucket `name`, keeping one value per key.
+ * Opens (creating if need be) the bucket `name`, keeping one value per key. Nodes that start together race to
+ * create it, and JetStream may refuse the loser ("subjects overlap with an existing stream") before the winner's
+ * stream is visible to it; the next attempt then finds the bucket and opens it.
  *
  * @example
  * ```ts
@@ -16,7 +22,15 @@ import { cbor } from './wire.js';
  */
 export async function openBucket(connection: NatsConnection, name: string): Promise<KV> {
   const { Kvm } = await natsClient();
-  return new Kvm(connection).create(name, { history: 1 });
+  const kvm = new Kvm(connection);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await kvm.create(name, { history: 1 });
+    } catch (error) {
+      if (attempt === CREATE_ATTEMPTS || !/overlap|already in use/.test(String((error as Error).message))) throw error;
+      await sleep(25 * attempt);
+    }
+  }
 }
 
 /**

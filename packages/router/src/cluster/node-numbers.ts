@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../logger.js';
-import { natsClient } from './nats-client.js';
+import { openBucket } from './kv-bucket.js';
 
 // Session IDs must be unique across the cluster, and WAMP IDs have 53 bits. Each node claims a number (0–1023) in a
 // JetStream key-value bucket, atomically, and makes its session IDs as `number × 2^43 + a random 43-bit value`
@@ -59,8 +59,7 @@ export class NodeNumbers {
 
   /** Claims the first free number from the name's preferred one on (or the one this name holds already). */
   static async claim(connection: NatsConnection, name: string, log: Logger): Promise<NodeNumbers> {
-    const { Kvm } = await natsClient();
-    const kv = await new Kvm(connection).create(NODES_BUCKET, { history: 1 });
+    const kv = await openBucket(connection, NODES_BUCKET);
     const start = preferredNumber(name);
     for (let step = 0; step < MAX_NODES; step++) {
       const number = (start + step) % MAX_NODES;

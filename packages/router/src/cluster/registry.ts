@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
 import type { ClusterCallee, ClusterRegisterOutcome, ClusterRegistration } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
-import { natsClient } from './nats-client.js';
+import { openBucket } from './kv-bucket.js';
 
 // The cluster's registrations live in a JetStream key-value bucket, one key per (realm, procedure, match), each
 // value the whole registration (ID, policy, callees in registration order). Every change is a compare-and-set on
@@ -122,8 +122,7 @@ export class Registry {
 
   /** Opens the registry bucket, creating it on first use (JetStream must be enabled on the NATS server). */
   static async open(connection: NatsConnection, log: Logger): Promise<Registry> {
-    const { Kvm } = await natsClient();
-    const kv = await new Kvm(connection).create(REGISTRY_BUCKET, { history: 1 });
+    const kv = await openBucket(connection, REGISTRY_BUCKET);
     return new Registry(kv, log);
   }
 
