@@ -43,7 +43,8 @@ export interface Router {
    */
   listen(options?: ListenOptions): Promise<ListenResult>;
   /**
-   * Serves WAMP on `path` of a server you own; other paths and plain HTTP requests stay yours.
+   * Serves WAMP on `path` of a server you own; other paths and plain HTTP requests stay yours. A cluster node
+   * takes upgrades once its cluster code is loaded: start your server's `listen` after `await router.ready()`.
    *
    * @example
    * ```ts
