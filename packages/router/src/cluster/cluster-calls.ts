@@ -389,7 +389,7 @@ export class ClusterCalls {
       this.log.warn({ err: error, node }, 'registry: removing a gone node failed');
     });
     this.testaments
-      .publishOrphans(node, (realm, testaments) => receiver?.publishOrphanTestaments(realm, testaments))
+      .publishOrphans(node, (realm, testaments) => receiver?.publishOrphanTestaments({ realm, testaments }))
       .catch((error: unknown) => this.log.warn({ err: error, node }, 'publishing a gone node’s testaments failed'));
     this.numbers.release(node).catch((error: unknown) => {
       this.log.warn({ err: error, node }, 'releasing a gone node’s number failed');

@@ -83,7 +83,7 @@ export class ClusterMeta {
       this.log.warn({ subject: message.subject }, 'cluster meta: malformed request dropped');
       return;
     }
-    const answer = this.receiver()?.answerMeta(realm, procedure, args, kwargs, caller) ?? {
+    const answer = this.receiver()?.answerMeta({ realm, procedure, args, kwargs, caller }) ?? {
       error: ErrorUri.NO_SUCH_REALM,
     };
     message.respond(cbor.encode('error' in answer ? [1, answer.error] : [0, answer.result]));

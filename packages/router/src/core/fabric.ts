@@ -154,22 +154,26 @@ export interface RpcFabric {
   registryCaughtUp(): Promise<void>;
 }
 
-// ---- META region (owned with the meta API's split; signatures may change there)
+// ---- the meta API
 
 /** One node's answer to a meta API call: the result's arguments, or the error URI (and its arguments). */
 export type MetaAnswer = { result: unknown[] } | { error: string; args?: unknown[] };
 
-/**
- * A meta API call this node serves, put to the whole cluster: which realm, procedure and arguments, who called, and
- * this node's own meta API to answer from its view alone (the cluster merges that with the other nodes' answers).
- */
-export interface MetaQuestion {
+/** A meta API call: which realm, procedure and arguments, and who called. */
+export interface MetaQuery {
   realm: string;
   procedure: string;
   args: unknown[];
   kwargs: Dict;
   /** The calling session's ID. */
   caller: number;
+}
+
+/**
+ * A meta API call this node serves, put to the whole cluster: which realm, procedure and arguments, who called, and
+ * this node's own meta API to answer from its view alone (the cluster merges that with the other nodes' answers).
+ */
+export interface MetaQuestion extends MetaQuery {
   /** This node's answer to a meta procedure (or unregistered query) of `realm`, for `caller`. */
   local(procedure: string, args: unknown[], kwargs: Dict): MetaAnswer;
 }
@@ -208,13 +212,11 @@ export interface MetaFabric {
 
 /** What the meta API of this node answers for the cluster. */
 export interface MetaReceiver {
-  /** The testaments of a session whose node died with it, for this node to publish. */
-  publishOrphanTestaments(realm: string, testaments: Testaments): void;
+  /** The testaments of a session whose node died with it, for this node to publish in their realm. */
+  publishOrphanTestaments(orphaned: { realm: string; testaments: Testaments }): void;
   /** This node's own answer to a meta API call made on another node (about this node's sessions only). */
-  answerMeta(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): MetaAnswer;
+  answerMeta(query: MetaQuery): MetaAnswer;
 }
-
-// ---- end of the META region
 
 /**
  * What a node's broker, dealer and meta API ask of the rest of the cluster. A router on its own has none. The

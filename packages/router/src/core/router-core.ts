@@ -1,7 +1,6 @@
 import {
   type AuthenticateMessage,
   CloseUri,
-  type Dict,
   ErrorUri,
   globalId,
   type HelloMessage,
@@ -14,7 +13,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { Authenticator } from './auth.js';
 import { AuthFailures } from './auth-failures.js';
 import type { Dealer } from './dealer/dealer.js';
-import type { Fabric, FabricReceiver, MetaAnswer, Publication } from './fabric.js';
+import type { Fabric, FabricReceiver, MetaAnswer, MetaQuery, Publication } from './fabric.js';
 import { handleAuthenticate, handleHello } from './handshake.js';
 import { MetaSession } from './meta/meta-session.js';
 import type { Testaments } from './meta/testaments.js';
@@ -91,11 +90,11 @@ export class RouterCore implements FabricReceiver {
     return this.realms.get(realm)?.dealer;
   }
 
-  publishOrphanTestaments(realm: string, testaments: Testaments): void {
+  publishOrphanTestaments({ realm, testaments }: { realm: string; testaments: Testaments }): void {
     this.realms.get(realm)?.meta?.publishOrphaned(testaments);
   }
 
-  answerMeta(realm: string, procedure: string, args: unknown[], kwargs: Dict, caller: number): MetaAnswer {
+  answerMeta({ realm, procedure, args, kwargs, caller }: MetaQuery): MetaAnswer {
     return (
       this.realms.get(realm)?.meta?.answerLocally(procedure, args, kwargs, caller) ?? { error: ErrorUri.NO_SUCH_REALM }
     );
