@@ -11,12 +11,13 @@ import type { Testaments } from './meta/testaments.js';
 //
 // The design, for whoever edits this file:
 // - OUT (core → cluster) is `Fabric`, made of one small interface per part of the core: `PubSubFabric` (what the
-//   broker asks), `RpcFabric` (what the dealer asks), `MetaFabric` (what the meta API asks; its own region below),
+//   broker asks), `RpcFabric` (what the dealer asks), `MetaFabric` (what the meta API asks),
 //   and `sessionId()` for the router core. Every method takes ONE object (`TopicRef`, `Publication`,
 //   `RetainedRecord`, `CalleeRegistration`, `Adoption`, …) or nothing; every object carries its realm.
 // - IN (cluster → core) is `FabricReceiver`: `deliver(publication)` for pub/sub, `dealer(realm)` for everything
 //   about calls (the cluster then drives the realm's `Dealer` as it drives it for a local session: a session on
-//   another node is a `CalleeEnd`/`CallerEnd` of `cluster/remote-ends.ts`), and the meta region.
+//   another node is a `CalleeEnd`/`CallerEnd` of `cluster/remote-ends.ts`), and `answerMeta`/`publishOrphanTestaments`
+//   for the meta API.
 // - The core holds the fabric as `X | null` and checks it once where a fabric may act; a router on its own pays
 //   that null check and nothing else. What only a cluster does (registry adoption, calls between nodes, retained
 //   events and testaments in KV, the meta scatter-gather) lives in `../cluster/`.
