@@ -1,8 +1,7 @@
-import { ErrorUri, saslprep, WampError, type WelcomeDetails } from '@wamp/protocol';
-import type { AuthOptions } from './options.js';
-
 // WAMP-CRA, WAMP-Cryptosign and WAMP-SCRAM on the platform's WebCrypto (Node 20 and evergreen browsers): no
 // dependency.
+import { ErrorUri, saslprep, WampError, type WelcomeDetails } from '@wamp/protocol';
+import type { AuthOptions } from './options.js';
 
 const utf8 = new TextEncoder();
 /** The DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows it. */

@@ -1,3 +1,5 @@
+// The callee role of a session: its registrations, kept across reconnects, and each INVOCATION run to its YIELD
+// or ERROR.
 import {
   type Dict,
   ErrorUri,

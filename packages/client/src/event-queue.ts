@@ -1,3 +1,4 @@
+// The bounded buffer behind event iterators: an async iterator of pushed items, with a policy for when it is full.
 import { EventOverflowError } from './errors.js';
 
 /**

@@ -1,3 +1,4 @@
+// A subscription as an async iterator of its events (`events()`), with a buffer, and a signal that ends it.
 import { abortReason } from './errors.js';
 import { EventQueue, type EventQueueOptions } from './event-queue.js';
 import type { EventSink, Subscription } from './subscriber.js';

@@ -1,3 +1,5 @@
+// The client's side of joining a realm: HELLO with the roles it implements, the optional CHALLENGE/AUTHENTICATE
+// round, then WELCOME or ABORT.
 import {
   abort,
   authenticate,

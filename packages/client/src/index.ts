@@ -1,3 +1,4 @@
+// The public API of @wamp/client: Session and RawSession, contracts, connect options, auth helpers, errors and types.
 export { ErrorUri, isWampError, WampError } from '@wamp/protocol';
 export { jsonSerializer as json } from '@wamp/protocol/json';
 export {

@@ -1,3 +1,4 @@
+// The options of a connection (URL, realm, serializers, reconnect, authentication): their check, and their defaults.
 import type { Dict, Serializer, WelcomeDetails } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { exponentialBackoff, type RetryDelay } from './backoff.js';

@@ -1,3 +1,4 @@
+// A call with progressive results as an async iterator of the partial results, with the final result beside it.
 import { EventQueue } from './event-queue.js';
 import type { RawSession } from './session.js';
 import type { CallOptions } from './types.js';

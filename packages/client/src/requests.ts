@@ -1,3 +1,4 @@
+// A session's requests waiting for their answer, by request ID: the table, and the kinds of request (calls among them).
 import { type Dict, type KwArgs, type Message, ScopedIdGenerator } from '@wamp/protocol';
 import { abortReason } from './errors.js';
 import type { RawResult } from './types.js';

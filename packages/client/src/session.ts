@@ -1,3 +1,4 @@
+// RawSession, the untyped session engine: calls, registrations, subscriptions and publications over one connection.
 import {
   CloseUri,
   call,

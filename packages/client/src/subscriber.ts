@@ -1,3 +1,5 @@
+// The subscriber role of a session: its subscriptions, kept across reconnects and shared per topic, and each EVENT
+// handed to their sinks.
 import {
   type Dict,
   type EventMessage,

@@ -1,3 +1,4 @@
+// Session, the typed session: RawSession with every URI, argument list and result checked against a contract.
 import type { WelcomeDetails } from '@wamp/protocol';
 import type { RawHandler, Registration } from './callee.js';
 import type { SessionEvents, SessionState } from './connection.js';

@@ -1,3 +1,4 @@
+// The client's payload and option types: raw results and returns, invocations, events, and each request's options.
 import type {
   Dict,
   KwArgs,

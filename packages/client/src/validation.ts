@@ -1,3 +1,4 @@
+// Run-time validation of incoming arguments with a contract's Standard Schema validators, for callees and events.
 import { ErrorUri, WampError } from '@wamp/protocol';
 import type { StandardSchemaV1 } from './contract.js';
 import type { EventSink } from './subscriber.js';

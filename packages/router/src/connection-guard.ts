@@ -1,3 +1,5 @@
+// The guard on incoming connections: caps per address and on those not yet joined, the descriptor ceiling, and the
+// cut of connections that never upgrade.
 import type { Socket } from 'node:net';
 import type { RouterSession } from './core/session.js';
 import type { DescriptorCeiling } from './descriptor-limit.js';

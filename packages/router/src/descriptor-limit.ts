@@ -1,3 +1,4 @@
+// The process's open-files limit, and the watch of the router's connections against it.
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Logger } from './logger.js';
 

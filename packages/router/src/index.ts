@@ -1,3 +1,4 @@
+// The public API of @wamp/router: createRouter, its option and auth types, its errors and the logger interface.
 export type {
   CraUser,
   CryptosignUser,

@@ -1,3 +1,4 @@
+// The building blocks of option checks: predicates, and checks that throw a RouterError naming the option's path.
 import { isDict } from '@wamp/protocol';
 import { RouterError, RouterErrorCode } from './errors.js';
 

@@ -1,3 +1,4 @@
+// createRouter and the Router it returns: the core, its servers and, in a cluster, its fabric, as one object.
 import type { Transport } from '@wamp/transport';
 import { createMemoryPair } from '@wamp/transport/node';
 import { RealmAuthenticator } from './auth/realm-authenticator.js';

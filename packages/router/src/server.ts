@@ -1,3 +1,4 @@
+// The router's Node servers: WebSocket over HTTP(S), listened on or attached, handing their connections to the core.
 import {
   createServer as createHttpServer,
   type Server as HttpServer,

@@ -1,3 +1,4 @@
+// Static files of a directory served over HTTP, beside the WebSocket endpoint.
 import { createReadStream, type Stats, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';

@@ -1,3 +1,5 @@
+// Each part of an `auth` section as a table of its keys: a key not in its table is refused, so that a typo
+// (`mtch`, `iteration`) is an error and never a silently different setting. Secrets are never shown in errors.
 import { isDict, isValidPattern, isValidUri, saslprep } from '@wamp/protocol';
 import {
   invalid,
@@ -13,9 +15,6 @@ import {
 import { ed25519Key } from './cryptosign.js';
 import type { RealmAuth } from './options.js';
 import { canonicalBase64, SCRAM_MIN_ITERATIONS, SCRAM_MIN_SALT_BYTES } from './scram.js';
-
-// Each part of an `auth` section as a table of its keys: a key not in its table is refused, so that a typo
-// (`mtch`, `iteration`) is an error and never a silently different setting. Secrets are never shown in errors.
 
 const MATCHES = ['exact', 'prefix', 'wildcard'];
 const ACTIONS = ['call', 'register', 'publish', 'subscribe'];

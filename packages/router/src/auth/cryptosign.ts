@@ -1,3 +1,4 @@
+// WAMP-Cryptosign on the router: the challenge, and the check of the Ed25519 signature that answers it.
 import { createHash, createPublicKey, type KeyObject, randomBytes, timingSafeEqual, verify } from 'node:crypto';
 import { ErrorUri } from '@wamp/protocol';
 import type { AuthChallenge, AuthDenied, AuthGranted, AuthRequest } from '../core/auth.js';

@@ -1,3 +1,4 @@
+// Dynamic authenticators: asking a procedure registered in the realm who a connecting session is.
 import type { Dict } from '@wamp/protocol';
 import { isDict } from '@wamp/protocol';
 import type { AuthRequest } from '../core/auth.js';

@@ -1,3 +1,5 @@
+// The types of the `auth` section: per realm, its users for each authentication method, its dynamic authenticators
+// and its roles.
 import type { RoleAuthorization } from '../core/permissions.js';
 import type { DynamicAuthenticator } from './dynamic.js';
 import type { ScramCredentials } from './scram.js';

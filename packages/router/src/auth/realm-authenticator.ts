@@ -1,3 +1,4 @@
+// The router's Authenticator: each realm's configured methods, users and dynamic authenticators, applied to a HELLO.
 import { createHash, randomBytes } from 'node:crypto';
 import { type Dict, ErrorUri } from '@wamp/protocol';
 import type { AuthDenied, Authenticator, AuthGranted, AuthRequest, AuthStep } from '../core/auth.js';

@@ -1,9 +1,8 @@
+// WAMP-SCRAM (the spec's "Salted Challenge Response Authentication"), PBKDF2-HMAC-SHA256 variant. Argon2id, the
+// spec's other KDF, is not in Node 20's crypto: users configured with it are refused by config validation.
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ErrorUri, isDict, saslprep } from '@wamp/protocol';
 import type { AuthChallenge, AuthDenied, AuthGranted, AuthRequest } from '../core/auth.js';
-
-// WAMP-SCRAM (the spec's "Salted Challenge Response Authentication"), PBKDF2-HMAC-SHA256 variant. Argon2id, the
-// spec's other KDF, is not in Node 20's crypto: users configured with it are refused by config validation.
 
 /** The iteration count for users that name none, and for the challenges of unknown users in realms without users. */
 export const SCRAM_DEFAULT_ITERATIONS = 100_000;

@@ -1,3 +1,4 @@
+// The comparison of secrets in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** Compares two strings in time independent of where they differ (by hashing both to equal-length digests). */

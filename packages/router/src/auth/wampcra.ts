@@ -1,3 +1,4 @@
+// WAMP-CRA on the router: a user's signing key (plain or salted secret), and the challenge and check of the signature.
 import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { type Dict, ErrorUri } from '@wamp/protocol';
 import type { AuthChallenge, AuthDenied, AuthGranted } from '../core/auth.js';

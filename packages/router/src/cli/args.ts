@@ -1,3 +1,4 @@
+// The command line of `wamp-router`: its options, its usage text, and their parsing.
 import { parseArgs } from 'node:util';
 import { RouterError, RouterErrorCode } from '../errors.js';
 

@@ -1,3 +1,4 @@
+// The config file of `wamp-router` (JSON or YAML): its shape, and its reading with every key checked.
 import { readFileSync } from 'node:fs';
 import { isDict } from '@wamp/protocol';
 import { parse as parseYaml } from 'yaml';

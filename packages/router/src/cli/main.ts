@@ -1,3 +1,4 @@
+// The `wamp-router` command: a router started from the command line and config file, and stopped on a signal.
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { RouterError, RouterErrorCode } from '../errors.js';

@@ -1,3 +1,4 @@
+// `--workers N`: the primary process that forks, restarts and stops the workers, and what a worker tells it.
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../logger.js';
 

@@ -1,11 +1,10 @@
+// This node's callees in the cluster's registry, remembered so that they can be put back: after an outage (the
+// others may have declared this node gone and removed them meanwhile), or when a change to the registry dropped
+// one whose session still holds the registration. They are taken out when the node leaves.
 import type { MatchPolicy } from '@wamp/protocol';
 import type { CalleeRef, CalleeRegistration, ClusterRegisterOutcome, ClusterRegistration } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
 import type { Registry } from './registry.js';
-
-// This node's callees in the cluster's registry, remembered so that they can be put back: after an outage (the
-// others may have declared this node gone and removed them meanwhile), or when a change to the registry dropped
-// one whose session still holds the registration. They are taken out when the node leaves.
 
 /** A registration this node made for one of its callees. */
 interface Announced {

@@ -1,3 +1,4 @@
+// Calls between the cluster's nodes: the messages about calls in flight, and what ends when a node is gone.
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorUri, ScopedIdGenerator } from '@wamp/protocol';
 import type { Dealer } from '../core/dealer/dealer.js';

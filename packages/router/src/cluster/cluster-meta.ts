@@ -1,13 +1,12 @@
+// The meta API's questions between nodes: the node that serves a call to, say, `wamp.session.list` asks every other
+// node on one subject (a NATS request with many replies) and merges their answers with its own (see meta-merge.ts).
+// Only the queries of CLUSTER_QUERIES are asked for; anything else is refused.
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorUri, isDict } from '@wamp/protocol';
 import type { FabricReceiver, MetaAnswer } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
 import { CLUSTER_QUERIES, type MetaQuery } from './meta-merge.js';
 import { cbor } from './wire.js';
-
-// The meta API's questions between nodes: the node that serves a call to, say, `wamp.session.list` asks every other
-// node on one subject (a NATS request with many replies) and merges their answers with its own (see meta-merge.ts).
-// Only the queries of CLUSTER_QUERIES are asked for; anything else is refused.
 
 const SUBJECT = 'wamp.cluster.meta';
 

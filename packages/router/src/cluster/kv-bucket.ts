@@ -1,11 +1,10 @@
+// What the cluster's JetStream key-value buckets share (the retained events, the testaments): opening one, keys
+// made of any text, CBOR values checked on the way in, and reading every live entry under a key prefix.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { natsClient } from './nats-client.js';
 import { cbor } from './wire.js';
-
-// What the cluster's JetStream key-value buckets share (the retained events, the testaments): opening one, keys
-// made of any text, CBOR values checked on the way in, and reading every live entry under a key prefix.
 
 /** How often creating a bucket is tried before its error stands. */
 const CREATE_ATTEMPTS = 5;

@@ -1,13 +1,12 @@
+// What a message from another node about a call does on this node: it is handed to the realm's dealer as the
+// message of a peer would be (a session on another node is a caller or callee end, see `remote-ends.ts`), so the
+// dealer routes it as it routes its own sessions' messages.
 import { type ErrorMessage, ErrorUri, error, invocation, MessageCode, type YieldMessage } from '@wamp/protocol';
 import type { Dealer } from '../core/dealer/dealer.js';
 import type { CalleeEnd, CallerEnd } from '../core/dealer/ends.js';
 import { track } from '../core/dealer/invocations.js';
 import { LIMIT_REACHED } from '../core/limits.js';
 import type { NodeCall } from './wire.js';
-
-// What a message from another node about a call does on this node: it is handed to the realm's dealer as the
-// message of a peer would be (a session on another node is a caller or callee end, see `remote-ends.ts`), so the
-// dealer routes it as it routes its own sessions' messages.
 
 /**
  * INVOCATION input from a caller on another node for a callee of this node: the first (a new call in flight,

@@ -1,3 +1,4 @@
+// Which nodes of the cluster are alive: heartbeats, goodbyes, and a silent node declared gone.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '../logger.js';
 

@@ -1,3 +1,4 @@
+// The cluster's Fabric on NATS: the object the router core talks to, with interest-routed pub/sub between nodes.
 import { createHash } from 'node:crypto';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorUri, globalId } from '@wamp/protocol';

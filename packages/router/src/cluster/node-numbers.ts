@@ -1,12 +1,11 @@
-import type { KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from '../logger.js';
-import { openBucket } from './kv-bucket.js';
-
 // Session IDs must be unique across the cluster, and WAMP IDs have 53 bits. Each node claims a number (0–1023) in a
 // JetStream key-value bucket, atomically, and makes its session IDs as `number × 2^43 + a random 43-bit value`
 // (checked against its own sessions): two nodes can never hand out the same ID, and any node can tell which node
 // a session ID belongs to.
+import type { KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '../logger.js';
+import { openBucket } from './kv-bucket.js';
 
 export const NODES_BUCKET = 'wamp-nodes';
 /** How many node numbers there are: the cluster's largest size. */

@@ -1,13 +1,12 @@
+// Registry adoption: the cluster's registry (`registry.ts`) is the truth about registrations, and each node's
+// dealer holds a copy of it to route calls with one lookup. A record becomes the dealer's registration: this
+// node's callees are its sessions, the other nodes' are remote callees. The registry is eventually consistent, so
+// a session of this node that holds the registration stays a callee while a record does not list it yet.
 import type { MatchPolicy } from '@wamp/protocol';
 import type { Dealer } from '../core/dealer/dealer.js';
 import type { CalleeEnd } from '../core/dealer/ends.js';
 import { Registration } from '../core/dealer/registrations.js';
 import type { ClusterCallee, ClusterRegistration } from '../core/fabric.js';
-
-// Registry adoption: the cluster's registry (`registry.ts`) is the truth about registrations, and each node's
-// dealer holds a copy of it to route calls with one lookup. A record becomes the dealer's registration: this
-// node's callees are its sessions, the other nodes' are remote callees. The registry is eventually consistent, so
-// a session of this node that holds the registration stays a callee while a record does not list it yet.
 
 /** The callee end for a session of another node (one per node and session, see `ClusterCalls.remoteCallee`). */
 export type RemoteCalleeOf = (realm: string, callee: ClusterCallee) => CalleeEnd;

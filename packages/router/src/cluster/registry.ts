@@ -1,14 +1,13 @@
+// The cluster's registrations live in a JetStream key-value bucket, one key per (realm, procedure, match), each
+// value the whole registration (ID, policy, callees in registration order). Every change is a compare-and-set on
+// the key's revision, so two nodes cannot both create a `single` registration, and a shared registration's callee
+// list is never lost to a race. Every node watches the bucket and keeps its dealer's view of it.
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ErrorUri, globalId, type InvocationPolicy, type MatchPolicy } from '@wamp/protocol';
 import type { ClusterCallee, ClusterRegisterOutcome, ClusterRegistration } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
 import { openBucket } from './kv-bucket.js';
-
-// The cluster's registrations live in a JetStream key-value bucket, one key per (realm, procedure, match), each
-// value the whole registration (ID, policy, callees in registration order). Every change is a compare-and-set on
-// the key's revision, so two nodes cannot both create a `single` registration, and a shared registration's callee
-// list is never lost to a race. Every node watches the bucket and keeps its dealer's view of it.
 
 /** The bucket's name; one per NATS account, shared by every realm of the cluster. */
 export const REGISTRY_BUCKET = 'wamp-registrations';

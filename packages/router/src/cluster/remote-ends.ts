@@ -1,3 +1,4 @@
+// Sessions on other nodes as the dealer sees them: caller and callee ends whose messages travel to their node.
 import { type Dict, type HelloDetails, type Message, MessageCode, type ScopedIdGenerator } from '@wamp/protocol';
 import type { CalleeEnd, CallerEnd } from '../core/dealer/ends.js';
 import type { Invocation } from '../core/dealer/invocations.js';

@@ -1,3 +1,8 @@
+// Event retention across the cluster: the last retained event of each topic lives in a JetStream key-value bucket,
+// one key per (realm, topic), so a late subscriber on any node gets it. An exact subscription costs one read; a
+// pattern subscription lists the realm's retained topics and reads those it matches. The byte bounds are those of a
+// router on its own, charged with the stored (encoded) size: every node watches the bucket's sizes, so a realm's
+// total is the cluster's (two nodes keeping at the same moment may pass it by one event each).
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { matchesPattern } from '@wamp/protocol';
@@ -6,12 +11,6 @@ import type { RetainedRecord, TopicRef } from '../core/fabric.js';
 import type { Logger } from '../logger.js';
 import { decodeStored, fromKeyToken, keyToken, liveEntries, openBucket } from './kv-bucket.js';
 import { cbor } from './wire.js';
-
-// Event retention across the cluster: the last retained event of each topic lives in a JetStream key-value bucket,
-// one key per (realm, topic), so a late subscriber on any node gets it. An exact subscription costs one read; a
-// pattern subscription lists the realm's retained topics and reads those it matches. The byte bounds are those of a
-// router on its own, charged with the stored (encoded) size: every node watches the bucket's sizes, so a realm's
-// total is the cluster's (two nodes keeping at the same moment may pass it by one event each).
 
 export const RETAINED_BUCKET = 'wamp-retained';
 

@@ -1,3 +1,4 @@
+// The largest message a node may send to another, and the refusal of a larger one.
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../logger.js';
 

@@ -1,9 +1,8 @@
-import type { MatchPolicy } from '@wamp/protocol';
-
 // WAMP URIs and NATS subjects both split on '.', so a URI component becomes one subject token. NATS gives meaning
 // to whitespace (forbidden), '*' and '>' (wildcard tokens) and to '$'-prefixed subjects, and this mapping keeps
 // its own '~' as the escape mark; so every character outside [A-Za-z0-9_-] is written as '~' and two hex digits per
 // UTF-8 byte. Plain URIs (letters, digits, '_') map to themselves at the cost of a scan, no allocation.
+import type { MatchPolicy } from '@wamp/protocol';
 
 const HEX = '0123456789abcdef';
 const utf8 = new TextEncoder();

@@ -1,14 +1,13 @@
+// A session's testaments must be published when the session ends, even when its node dies with it (SIGKILL, a
+// crash): so each node keeps a copy of its sessions' testaments in a JetStream key-value bucket, one key per session
+// under the node's name, and drops it when it published them itself. When a node is declared gone, the surviving
+// nodes race to delete each of its keys; the one whose delete wins publishes those testaments, exactly once.
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Testaments } from '../core/meta/testaments.js';
 import type { Logger } from '../logger.js';
 import { decodeStored, keyToken, liveEntries, openBucket } from './kv-bucket.js';
 import { cbor } from './wire.js';
-
-// A session's testaments must be published when the session ends, even when its node dies with it (SIGKILL, a
-// crash): so each node keeps a copy of its sessions' testaments in a JetStream key-value bucket, one key per session
-// under the node's name, and drops it when it published them itself. When a node is declared gone, the surviving
-// nodes race to delete each of its keys; the one whose delete wins publishes those testaments, exactly once.
 
 export const TESTAMENTS_BUCKET = 'wamp-testaments';
 

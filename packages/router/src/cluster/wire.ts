@@ -1,12 +1,11 @@
+// What nodes send each other over NATS, as CBOR arrays whose first element names the kind. CBOR keeps binary
+// payload (byte strings) as it is, which JSON could not. Every message from NATS is checked before use: a node
+// never trusts the fabric blindly, and a malformed message is dropped, never thrown into the router.
 import type { Dict, EventDetails } from '@wamp/protocol';
 import { isDict } from '@wamp/protocol';
 import { Encoder, type Options } from 'cbor-x';
 import type { ReceiverLists } from '../core/broker/receivers.js';
 import type { Publication } from '../core/fabric.js';
-
-// What nodes send each other over NATS, as CBOR arrays whose first element names the kind. CBOR keeps binary
-// payload (byte strings) as it is, which JSON could not. Every message from NATS is checked before use: a node
-// never trusts the fabric blindly, and a malformed message is dropped, never thrown into the router.
 
 /** The CBOR encoding of everything nodes exchange (plain CBOR: no records, maps as objects, bytes as bytes). */
 export const cbor = new Encoder({

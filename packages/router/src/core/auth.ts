@@ -1,3 +1,4 @@
+// What the core needs of authentication: what a HELLO asks, and the steps an Authenticator answers with.
 import type { Dict, HelloDetails } from '@wamp/protocol';
 import type { PeerInfo } from '@wamp/transport';
 

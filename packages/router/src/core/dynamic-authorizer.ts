@@ -1,3 +1,4 @@
+// Dynamic authorization: a role whose actions a procedure of the realm decides, its answers cached.
 import type { Action, Verdict } from './permissions.js';
 import type { RouterSession } from './session.js';
 

@@ -1,10 +1,3 @@
-import type { Dict, EventDetails, InvocationPolicy, MatchPolicy } from '@wamp/protocol';
-import type { ReceiverLists } from './broker/receivers.js';
-import type { Dealer } from './dealer/dealer.js';
-import type { CalleeEnd } from './dealer/ends.js';
-import type { Registration } from './dealer/registrations.js';
-import type { Testaments } from './meta/testaments.js';
-
 // The seam between the core and the cluster, and nothing else: the only file of `core/` that knows a cluster may
 // exist. Modelled on socket.io's cluster adapter (the server calls a few methods of any adapter; the adapter calls
 // back into the namespace) and on nexus's linked peers (a session on another node is a peer whose messages travel).
@@ -21,6 +14,12 @@ import type { Testaments } from './meta/testaments.js';
 // - The core holds the fabric as `X | null` and checks it once where a fabric may act; a router on its own pays
 //   that null check and nothing else. What only a cluster does (registry adoption, calls between nodes, retained
 //   events and testaments in KV, the meta scatter-gather) lives in `../cluster/`.
+import type { Dict, EventDetails, InvocationPolicy, MatchPolicy } from '@wamp/protocol';
+import type { ReceiverLists } from './broker/receivers.js';
+import type { Dealer } from './dealer/dealer.js';
+import type { CalleeEnd } from './dealer/ends.js';
+import type { Registration } from './dealer/registrations.js';
+import type { Testaments } from './meta/testaments.js';
 
 /** A topic or pattern of one realm, as a subscription names it. */
 export interface TopicRef {

@@ -1,3 +1,4 @@
+// Flow control of one client session: backpressure on what it is sent, and the rate limit on what it sends.
 import { ReadyState } from '@wamp/transport';
 import { type SessionRate, TokenBuckets } from './rate-limit.js';
 import type { RouterSession } from './session.js';

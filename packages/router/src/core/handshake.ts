@@ -1,3 +1,5 @@
+// The router's side of joining a realm: HELLO, the authentication round, then WELCOME with the announced roles,
+// or ABORT.
 import {
   type AuthenticateMessage,
   challenge,

@@ -1,3 +1,4 @@
+// What the core's capacity limits share: the error URI of a refusal, and the check of a URI's form and length.
 import { ErrorUri, isValidUri, type UriCheck } from '@wamp/protocol';
 
 /** The error URI for a request refused because a capacity limit is reached (the router is busy, not broken). */

@@ -1,3 +1,4 @@
+// Payload passthru mode: the `ppt_*` keys copied from a message's options to the details of the message it becomes.
 import type { PassthruOptions } from '@wamp/protocol';
 
 /**

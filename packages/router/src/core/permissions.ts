@@ -1,3 +1,4 @@
+// Authorization: the roles of a realm and what each may do, by permissions or a dynamic authorizer.
 import type { MatchPolicy } from '@wamp/protocol';
 import { type AuthorizerCall, type DynamicAuthorization, DynamicAuthorizer } from './dynamic-authorizer.js';
 import { UriMatcher } from './matching/uri-matcher.js';

@@ -1,3 +1,4 @@
+// One realm: its sessions, broker and dealer, and the meta events it forwards to its meta session.
 import type { ScopedIdGenerator, Serializer } from '@wamp/protocol';
 import type { ResolvedOptions } from '../options.js';
 import { Broker } from './broker/broker.js';

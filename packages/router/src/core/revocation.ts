@@ -1,8 +1,7 @@
-import { unregistered, unsubscribed } from '@wamp/protocol';
-import type { RouterSession } from './session.js';
-
 // Subscription and registration revocation (spec, advanced profile): the router takes a session out of a
 // subscription or registration on its own initiative, and tells it when it announced it can be told.
+import { unregistered, unsubscribed } from '@wamp/protocol';
+import type { RouterSession } from './session.js';
 
 /** What was revoked: the detail key naming it, the role that announces the feature, and the message to tell it. */
 const REVOKED = {

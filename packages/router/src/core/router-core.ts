@@ -1,3 +1,4 @@
+// The transport-independent router: its realms, and the sessions of every connection from accept to detach.
 import {
   type AuthenticateMessage,
   CloseUri,

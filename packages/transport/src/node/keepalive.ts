@@ -1,3 +1,5 @@
+// WebSocket keepalive of a server's connections: pings on one timer, answers to the peer's pings, and the cut of
+// a peer that fails either.
 import type WebSocket from 'ws';
 import { ReadyState } from '../transport.js';
 import type { TransportLogger } from './logger.js';

@@ -1,3 +1,4 @@
+// The broker of one realm: its subscriptions, and the routing of publications to their subscribers.
 import {
   ErrorUri,
   type EventDetails,

@@ -1,12 +1,11 @@
+// What a publication's EVENTs carry besides the payload, made once per publication: the details (publisher
+// disclosure, passthru keys, the topic for pattern subscribers), and the subscriber lists it names, for other nodes.
 import type { EventDetails, PublishMessage } from '@wamp/protocol';
 import type { RetainedRecord } from '../fabric.js';
 import { copyPassthru } from '../passthru.js';
 import type { RouterSession } from '../session.js';
 import { namesReceivers, ReceiverFilter, type ReceiverLists } from './receivers.js';
 import type { RetainedEvent } from './retained.js';
-
-// What a publication's EVENTs carry besides the payload, made once per publication: the details (publisher
-// disclosure, passthru keys, the topic for pattern subscribers), and the subscriber lists it names, for other nodes.
 
 /** Shared by every EVENT without details; never mutated, and encoded synchronously. */
 const NO_DETAILS: EventDetails = Object.freeze({});

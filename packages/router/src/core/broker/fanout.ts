@@ -1,3 +1,4 @@
+// One EVENT sent to many subscribers, encoded once per serializer, with the slow-consumer policy.
 import type { EventMessage, Serializer } from '@wamp/protocol';
 import type { SlowConsumerPolicy } from '../../options.js';
 import type { RouterSession } from '../session.js';

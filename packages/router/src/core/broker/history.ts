@@ -1,3 +1,4 @@
+// Event history: the last events of the topics configured to keep them, within their bounds, and queries over them.
 import type { KwArgs, MatchPolicy } from '@wamp/protocol';
 import type { EventHistoryOptions } from '../../options.js';
 import { UriMatcher } from '../matching/uri-matcher.js';

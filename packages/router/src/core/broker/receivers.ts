@@ -1,3 +1,4 @@
+// Subscriber black- and whitelisting: a publication's `exclude` and `eligible` lists, checked per subscriber.
 import type { PublishOptions } from '@wamp/protocol';
 import type { RouterSession } from '../session.js';
 

@@ -1,3 +1,4 @@
+// Event retention on a router on its own: the last retained event of each topic of a realm, within byte bounds.
 import type { EventDetails } from '@wamp/protocol';
 import type { ReceiverFilter } from './receivers.js';
 

@@ -1,3 +1,4 @@
+// The Subscription: one topic or pattern with its match policy, and its subscribers.
 import type { MatchPolicy } from '@wamp/protocol';
 import type { RouterSession } from '../session.js';
 

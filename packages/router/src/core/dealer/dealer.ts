@@ -1,3 +1,4 @@
+// The dealer of one realm: its registrations, and the routing of calls between callers and callees.
 import {
   type CallMessage,
   type CancelMessage,

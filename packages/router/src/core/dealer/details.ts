@@ -1,3 +1,4 @@
+// The details of the INVOCATIONs and RESULTs the dealer sends, made from the CALL or YIELD they come from.
 import type { CallMessage, InvocationDetails, ResultDetails, YieldMessage } from '@wamp/protocol';
 import { copyPassthru } from '../passthru.js';
 import type { CalleeEnd, CallerEnd } from './ends.js';

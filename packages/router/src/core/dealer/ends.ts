@@ -1,3 +1,4 @@
+// The two ends of a call in flight as the dealer needs them, a session here or on another node: CallerEnd, CalleeEnd.
 import type { HelloDetails, Message, ScopedIdGenerator } from '@wamp/protocol';
 import type { Invocation } from './invocations.js';
 

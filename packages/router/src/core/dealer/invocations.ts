@@ -1,3 +1,4 @@
+// A call in flight (Invocation), indexed from both its ends.
 import type { CalleeEnd, CallerEnd } from './ends.js';
 import type { Registration } from './registrations.js';
 

@@ -1,3 +1,6 @@
+// Why the dealer refuses a REGISTER (a bad URI, no permission, too many registrations) or a CALL that found its
+// callee (the limits on calls in flight, a callee that does not keep up, a payload out of bounds, a timeout no timer
+// can hold, progressive input to a callee that does not take it): the error URI and, mostly, a message.
 import { type CallMessage, ErrorUri, isReservedUri, isValidPattern, type MatchPolicy } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
 import { LIMIT_REACHED } from '../limits.js';
@@ -5,10 +8,6 @@ import { describeDefect, payloadDefect } from '../payload-check.js';
 import type { Verdict } from '../permissions.js';
 import type { RouterSession } from '../session.js';
 import type { CalleeEnd, CallerEnd } from './ends.js';
-
-// Why the dealer refuses a REGISTER (a bad URI, no permission, too many registrations) or a CALL that found its
-// callee (the limits on calls in flight, a callee that does not keep up, a payload out of bounds, a timeout no timer
-// can hold, progressive input to a callee that does not take it): the error URI and, mostly, a message.
 
 /**
  * Why a REGISTER is refused (its error URI, and a message for most), or undefined when it may proceed.

@@ -1,3 +1,4 @@
+// The registrations of one realm, found by procedure and match policy, or by ID.
 import type { MatchPolicy } from '@wamp/protocol';
 import { UriMatcher } from '../matching/uri-matcher.js';
 import type { CalleeEnd } from './ends.js';

@@ -1,3 +1,4 @@
+// The Registration: one procedure or pattern with its policies, and its callees in registration order.
 import type { InvocationPolicy, MatchPolicy } from '@wamp/protocol';
 import type { CalleeEnd } from './ends.js';
 

@@ -1,3 +1,4 @@
+// URIs looked up against exact, prefix and wildcard patterns, in time bounded by the URI's length.
 import type { MatchPolicy } from '@wamp/protocol';
 
 interface CharNode<T> {

@@ -1,3 +1,4 @@
+// The MetaEvents interface: what the broker and dealer report for the meta API's `on_*` events.
 import type { Subscription } from '../broker/subscriptions.js';
 import type { Registration } from '../dealer/registrations.js';
 import type { RouterSession } from '../session.js';

@@ -1,3 +1,4 @@
+// Who may see other sessions' peer addresses in the meta API, and the answers trimmed for everyone else.
 import { isDict } from '@wamp/protocol';
 import type { MetaAnswer } from '../fabric.js';
 import type { Permissions } from '../permissions.js';

@@ -1,3 +1,4 @@
+// The rules on testaments: a `wamp.session.add_testament` call checked against them before anything is kept.
 import {
   ErrorUri,
   isDict,

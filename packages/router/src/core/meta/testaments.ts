@@ -1,3 +1,4 @@
+// The testament types: the events a session leaves to be published when it ends, in the spec's two scopes.
 import type { Args, KwArgs, PublishOptions } from '@wamp/protocol';
 
 /** An event a session left to be published when it ends (`wamp.session.add_testament`). */
