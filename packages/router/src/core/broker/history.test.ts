@@ -73,6 +73,21 @@ describe('EventHistory bounds', () => {
     expect(publicationsOf(history.entriesOf('com.log.a', 'exact'))).toEqual([2, 4]);
   });
 
+  it('drops the oldest event of the realm first even when events share a millisecond', () => {
+    const event = weight('com.log.a', ['payload']);
+    const history = new EventHistory([log('com.log.a'), log('com.log.b')], 2 * event);
+    // The clock stands still: only the order of recording tells that publication 1 is the oldest.
+    for (const [topic, publication] of [
+      ['com.log.b', 1],
+      ['com.log.a', 2],
+      ['com.log.a', 3],
+    ] as const) {
+      history.record(topic, publication, ['payload'], undefined);
+    }
+    expect(publicationsOf(history.entriesOf('com.log.b', 'exact'))).toEqual([]);
+    expect(publicationsOf(history.entriesOf('com.log.a', 'exact'))).toEqual([2, 3]);
+  });
+
   it('bounds a log by the realm bytes when those are smaller than its own', () => {
     const event = weight('com.log.a', ['payload']);
     const history = new EventHistory([log('com.log.a', { maxBytes: 10 * event })], event);

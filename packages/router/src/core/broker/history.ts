@@ -14,10 +14,12 @@ export interface HistoryEntry {
   kwargs: KwArgs | undefined;
 }
 
-/** A kept event with what it weighs against the byte bounds (see `storedSize`). */
+/** A kept event with what it weighs against the byte bounds (see `storedSize`) and its place in the realm's order. */
 interface Kept {
   entry: HistoryEntry;
   bytes: number;
+  /** Counts up across the realm's logs: events of one millisecond still have an order. */
+  sequence: number;
 }
 
 /** The kept events of one configured topic or pattern, oldest first, within `limit` events and `maxBytes`. */
@@ -31,8 +33,8 @@ class HistoryLog {
   ) {}
 
   /** Keeps an event (the caller checked it fits `maxBytes` alone); returns the bytes of the events it pushed out. */
-  push(entry: HistoryEntry, bytes: number): number {
-    this.kept.push({ entry, bytes });
+  push(entry: HistoryEntry, bytes: number, sequence: number): number {
+    this.kept.push({ entry, bytes, sequence });
     this.bytes += bytes;
     let freed = 0;
     while (this.kept.length > this.limit || this.bytes > this.maxBytes) freed += this.dropOldest();
@@ -46,9 +48,9 @@ class HistoryLog {
     return bytes;
   }
 
-  /** When the oldest event was published; Infinity for an empty log. */
+  /** The realm-wide sequence number of the oldest event; Infinity for an empty log. */
   get oldest(): number {
-    return this.kept[0]?.entry.time ?? Number.POSITIVE_INFINITY;
+    return this.kept[0]?.sequence ?? Number.POSITIVE_INFINITY;
   }
 
   get entries(): HistoryEntry[] {
@@ -97,6 +99,8 @@ export class EventHistory {
   private readonly largestLog: number;
   /** Bytes all logs hold together. */
   private bytes = 0;
+  /** The sequence number of the last recorded event. */
+  private sequence = 0;
   readonly enabled: boolean;
 
   constructor(
@@ -121,9 +125,10 @@ export class EventHistory {
     if (matched.length === 0) return;
     const bytes = storedSize(topic, args, kwargs, this.largestLog);
     const entry: HistoryEntry = { time: Date.now(), publication, topic, args, kwargs };
+    const sequence = ++this.sequence;
     for (const log of matched) {
       if (bytes > log.maxBytes) continue;
-      this.bytes += bytes - log.push(entry, bytes);
+      this.bytes += bytes - log.push(entry, bytes, sequence);
     }
     matched.length = 0;
     while (this.bytes > this.maxRealmBytes) this.dropOldest();
