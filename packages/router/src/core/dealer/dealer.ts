@@ -9,7 +9,6 @@ import {
   error,
   interrupt,
   invocation,
-  type MatchPolicy,
   MessageCode,
   type RegisterMessage,
   registered,
@@ -386,27 +385,5 @@ export class Dealer {
     if (!session.registrations.has(registration)) return;
     this.detach(session, registration);
     tellRevoked(session, 'registration', registration.id, reason);
-  }
-
-  // ---- read access for the meta API (`wamp.registration.*`)
-
-  /** The registration with this ID. */
-  registrationById(id: number): Registration | undefined {
-    return this.registrations.byId(id);
-  }
-
-  /** Every registration of the realm. */
-  allRegistrations(): IterableIterator<Registration> {
-    return this.registrations.all();
-  }
-
-  /** The registration stored under exactly this procedure and policy. */
-  lookup(procedure: string, match: MatchPolicy): Registration | undefined {
-    return this.registrations.get(procedure, match);
-  }
-
-  /** The registration a call to `procedure` would go to. */
-  bestMatch(procedure: string): Registration | undefined {
-    return this.registrations.best(procedure);
   }
 }

@@ -34,10 +34,12 @@ export class RegistrationTable {
     return this.byUri.best(procedure);
   }
 
+  /** The registration with this ID. */
   byId(id: number): Registration | undefined {
     return this.ids.get(id);
   }
 
+  /** Every registration of the realm. */
   all(): IterableIterator<Registration> {
     return this.ids.values();
   }

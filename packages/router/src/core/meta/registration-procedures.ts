@@ -38,7 +38,7 @@ export function registrationProcedures({ realm, fabric }: MetaContext): MetaTabl
     registration?.callees.some((callee) => !callee.trusted) ? registration.id : null;
   /** A registration held by a client session; the meta API's own are not shown. */
   const clientRegistration = (id: unknown): Registration => {
-    const registration = dealer.registrationById(id as number);
+    const registration = dealer.registrations.byId(id as number);
     if (registration === undefined || registration.callees.every((callee) => callee.trusted)) {
       throw new WampError(ErrorUri.NO_SUCH_REGISTRATION);
     }
@@ -46,10 +46,10 @@ export function registrationProcedures({ realm, fabric }: MetaContext): MetaTabl
   };
   return {
     'wamp.registration.list': () => [
-      byPolicy([...dealer.allRegistrations()].filter((registration) => visible(registration) !== null)),
+      byPolicy([...dealer.registrations.all()].filter((registration) => visible(registration) !== null)),
     ],
-    'wamp.registration.lookup': (args) => [visible(dealer.lookup(args[0] as string, matchOption(args[1])))],
-    'wamp.registration.match': (args) => [visible(dealer.bestMatch(args[0] as string))],
+    'wamp.registration.lookup': (args) => [visible(dealer.registrations.get(args[0] as string, matchOption(args[1])))],
+    'wamp.registration.match': (args) => [visible(dealer.registrations.best(args[0] as string))],
     'wamp.registration.get': (args) => [describeRegistration(clientRegistration(args[0]))],
     'wamp.registration.list_callees': (args) => [clientRegistration(args[0]).callees.map((callee) => callee.id)],
     'wamp.registration.count_callees': (args) => [clientRegistration(args[0]).callees.length],
