@@ -29,7 +29,7 @@ import { tellRevoked } from '../revocation.js';
 import type { RouterSession } from '../session.js';
 import { eventDetails, receiverLists, retainedFromRecord, withTopic } from './event-details.js';
 import type { Fanout } from './fanout.js';
-import { EventHistory, type HistoryEntry, type HistoryQuery } from './history.js';
+import { EventHistory } from './history.js';
 import { storedSize } from './payload-size.js';
 import { ReceiverFilter } from './receivers.js';
 import { type RetainedEvent, RetainedEvents } from './retained.js';
@@ -47,7 +47,8 @@ export class Broker {
   private readonly matched: Subscription[] = [];
   /** The last retained event of each topic (event retention), on a router on its own. */
   private readonly retained: RetainedEvents;
-  private readonly history: EventHistory;
+  /** The realm's event history (the meta API's `get_events` reads it). */
+  readonly history: EventHistory;
   private readonly limits: ResolvedOptions['limits'];
   private readonly uriCheck: ResolvedOptions['uriCheck'];
 
@@ -387,16 +388,6 @@ export class Broker {
   /** The subscription stored under exactly this topic and policy. */
   lookup(topic: string, match: MatchPolicy): Subscription | undefined {
     return this.subscriptions.get(topic, match);
-  }
-
-  /** The kept events of a subscription (event history), or undefined when none are kept for its topic. */
-  events(subscription: Subscription, filters: HistoryQuery): HistoryEntry[] | undefined {
-    return this.history.query(subscription.topic, subscription.match, filters);
-  }
-
-  /** Every kept event of the history log configured for `(topic, match)`, unfiltered; undefined when none is. */
-  keptEvents(topic: string, match: MatchPolicy): readonly HistoryEntry[] | undefined {
-    return this.history.entriesOf(topic, match);
   }
 
   /** Every subscription an event to `topic` would reach. */

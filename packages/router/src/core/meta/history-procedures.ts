@@ -44,7 +44,12 @@ export function historyProcedures({ realm }: MetaContext): MetaTable {
   return {
     'wamp.subscription.get_events': (args, kwargs) => {
       const subscription = subscriptionOf(realm.broker, args[0]);
-      return [describeEvents(subscription.id, realm.broker.events(subscription, kwargs) ?? [])];
+      return [
+        describeEvents(
+          subscription.id,
+          realm.broker.history.query(subscription.topic, subscription.match, kwargs) ?? [],
+        ),
+      ];
     },
   };
 }
@@ -59,6 +64,6 @@ export function historyProcedures({ realm }: MetaContext): MetaTable {
  */
 export function historyQueries({ realm }: MetaContext): MetaTable {
   return {
-    [KEPT_EVENTS]: (args) => [realm.broker.keptEvents(String(args[0]), matchOption({ match: args[1] })) ?? []],
+    [KEPT_EVENTS]: (args) => [realm.broker.history.entriesOf(String(args[0]), matchOption({ match: args[1] })) ?? []],
   };
 }
