@@ -4,7 +4,7 @@
 import { type ErrorMessage, ErrorUri, error, invocation, MessageCode, type YieldMessage } from '@wamp/protocol';
 import type { Dealer } from '../core/dealer/dealer.js';
 import type { CalleeEnd, CallerEnd } from '../core/dealer/ends.js';
-import { track } from '../core/dealer/invocations.js';
+import { startInvocation } from '../core/dealer/invocations.js';
 import { LIMIT_REACHED } from '../core/limits.js';
 import type { NodeCall } from './wire.js';
 
@@ -40,18 +40,7 @@ export function invokeHere(dealer: Dealer | undefined, caller: CallerEnd, call: 
     caller.send(error(MessageCode.CALL, request, {}, LIMIT_REACHED, ['the callee is not keeping up']));
     return;
   }
-  const id = callee.outboundRequests.next();
-  track({
-    id,
-    callee,
-    caller,
-    callRequest: request,
-    registration,
-    receiveProgress: details.receive_progress === true,
-    inputOpen: details.progress === true,
-    interrupted: false,
-    timer: undefined,
-  });
+  const { id } = startInvocation(callee, caller, request, registration, details);
   callee.send(invocation(id, registration.id, details, call.args, call.kwargs));
 }
 

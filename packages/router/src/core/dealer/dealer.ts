@@ -28,7 +28,7 @@ import { tellRevoked } from '../revocation.js';
 import type { RouterSession } from '../session.js';
 import { invocationDetails, resultDetails } from './details.js';
 import type { CalleeEnd, CallerEnd } from './ends.js';
-import { type Invocation, track, untrack } from './invocations.js';
+import { type Invocation, startInvocation, untrack } from './invocations.js';
 import { refuseCall, refuseRegistration } from './refusals.js';
 import { RegistrationTable } from './registration-table.js';
 import { Registration } from './registrations.js';
@@ -210,22 +210,11 @@ export class Dealer {
       return;
     }
     const options = message[2];
-    const id = callee.outboundRequests.next();
-    const pending = track({
-      id,
-      callee,
-      caller,
-      callRequest: request,
-      registration,
-      receiveProgress: options.receive_progress === true,
-      inputOpen: options.progress === true,
-      interrupted: false,
-      timer: undefined,
-    });
+    const pending = startInvocation(callee, caller, request, registration, options);
     const timeout = options.timeout;
     if (typeof timeout === 'number' && timeout > 0) pending.timer = setTimeout(this.expire, timeout, pending);
     const details = invocationDetails(registration, caller, callee, message, verdict === 'allow-disclosed');
-    callee.send(invocation(id, registration.id, details, message[4], message[5]));
+    callee.send(invocation(pending.id, registration.id, details, message[4], message[5]));
   }
 
   /** A further CALL of a progressive call invocation: more input for the same INVOCATION request. */

@@ -26,16 +26,36 @@ export interface Invocation {
 }
 
 /**
- * Records a new call in flight in both indexes.
+ * Starts a call in flight: takes the callee's next INVOCATION request ID and records the call in both indexes.
+ * `options` are the CALL's options, or the INVOCATION details a caller's node sent (both carry `receive_progress`
+ * and `progress`).
  *
  * @example
  * ```ts
- * track({ id, callee, caller, callRequest, registration, receiveProgress: false, inputOpen: false, interrupted: false, timer: undefined });
+ * const pending = startInvocation(callee, caller, request, registration, message[2]);
+ * callee.send(invocation(pending.id, registration.id, details, message[4], message[5]));
  * ```
  */
-export function track(invocation: Invocation): Invocation {
-  invocation.callee.invocations.set(invocation.id, invocation);
-  invocation.caller.calls.set(invocation.callRequest, invocation);
+export function startInvocation(
+  callee: CalleeEnd,
+  caller: CallerEnd,
+  callRequest: number,
+  registration: Registration,
+  options: { receive_progress?: boolean; progress?: boolean },
+): Invocation {
+  const invocation: Invocation = {
+    id: callee.outboundRequests.next(),
+    callee,
+    caller,
+    callRequest,
+    registration,
+    receiveProgress: options.receive_progress === true,
+    inputOpen: options.progress === true,
+    interrupted: false,
+    timer: undefined,
+  };
+  callee.invocations.set(invocation.id, invocation);
+  caller.calls.set(callRequest, invocation);
   return invocation;
 }
 
