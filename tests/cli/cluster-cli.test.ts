@@ -58,13 +58,14 @@ describe('wamp-router as a cluster node', () => {
 
   it('names the node with --node-name', async () => {
     await using cli = await startCli('node', [BIN, '--port', '0', '--cluster', nats.url, '--node-name', 'edge-7']);
-    expect(cli.stderr()).toMatch(/"node":"edge-7".*"joined the cluster"/);
+    // The log line and the startup line travel on different pipes, so either may arrive first.
+    await expect.poll(() => cli.stderr()).toMatch(/"node":"edge-7".*"joined the cluster"/);
   });
 
   it('joins the cluster of its config file', async () => {
     const config = writeConfig('cluster.yaml', `cluster:\n  nats:\n    servers: ${nats.url}\n    name: from-config\n`);
     await using cli = await startCli('node', [BIN, '--port', '0', '--config', config]);
-    expect(cli.stderr()).toMatch(/"node":"from-config".*"joined the cluster"/);
+    await expect.poll(() => cli.stderr()).toMatch(/"node":"from-config".*"joined the cluster"/);
     const { stderr } = await fails(['--config', writeConfig('bad-cluster.yaml', 'cluster: nats://127.0.0.1:4222\n')]);
     expect(stderr).toContain('"cluster" must be { nats: { servers: URL or list, name? } }');
   });
