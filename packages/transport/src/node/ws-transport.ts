@@ -6,6 +6,7 @@ import { CloseCode, clampCloseReason, describeCloseCode } from '../close-codes.j
 import { deliverFrame } from '../frame.js';
 import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from '../transport.js';
 import type { TransportLogger } from './logger.js';
+import { FrameCache, writeServerFrame } from './server-frames.js';
 
 const BINARY_FRAME = Object.freeze({ binary: true });
 const TEXT_FRAME = Object.freeze({ binary: false });
@@ -19,6 +20,31 @@ const corkedThisTurn: WsTransport[] = [];
 function uncorkAll(): void {
   for (const transport of corkedThisTurn) transport.uncork();
   corkedThisTurn.length = 0;
+  for (const cache of frameCaches.values()) cache.clear();
+}
+
+/** One frame cache per serializer, shared by every server connection using it (see {@link FrameCache}). */
+const frameCaches = new Map<Serializer, FrameCache>();
+
+function frameCacheFor(serializer: Serializer): FrameCache {
+  let cache = frameCaches.get(serializer);
+  if (cache === undefined) {
+    cache = new FrameCache(serializer.binary);
+    frameCaches.set(serializer, cache);
+  }
+  return cache;
+}
+
+/**
+ * True when this side may write its frames itself: a server socket (its frames are unmasked) without
+ * permessage-deflate (ws then never queues a frame of its own ahead of ours), with its TCP socket at hand.
+ */
+function writesFramesItself(socket: WebSocket, tcpSocket: Socket | undefined): boolean {
+  return (
+    tcpSocket !== undefined &&
+    (socket as unknown as { _isServer?: boolean })._isServer === true &&
+    socket.extensions === ''
+  );
 }
 
 /**
@@ -92,6 +118,12 @@ export class WsTransport implements Transport {
   /** Set when ws closed the connection over the peer's protocol error (oversize, bad UTF-8, bad frame). */
   private failure: { code: number; reason: string } | null = null;
   private readonly frameOptions: typeof BINARY_FRAME | typeof TEXT_FRAME;
+  /**
+   * Set when this transport frames its messages itself and writes them to the TCP socket (see
+   * {@link writesFramesItself}): ws's send path builds two option objects and a header per frame, and frames a
+   * fan-out's EVENT once per subscriber.
+   */
+  private readonly frames: FrameCache | null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -105,6 +137,7 @@ export class WsTransport implements Transport {
     this.lowWaterMark = marks.lowWaterMark;
     this.frameOptions = serializer.binary ? BINARY_FRAME : TEXT_FRAME;
     this.tcpSocket = (socket as unknown as { _socket?: Socket })._socket;
+    this.frames = writesFramesItself(socket, this.tcpSocket) ? frameCacheFor(serializer) : null;
     socket.on('message', this.onSocketMessage);
     socket.on('close', this.onSocketClose);
     socket.on('error', this.onSocketError);
@@ -144,7 +177,8 @@ export class WsTransport implements Transport {
       this.tcpSocket.cork();
       if (corkedThisTurn.push(this) === 1) setImmediate(uncorkAll);
     }
-    socket.send(frame, this.frameOptions);
+    if (this.frames !== null) writeServerFrame(this.tcpSocket!, this.frames.frameOf(frame));
+    else socket.send(frame, this.frameOptions);
     if (!this.aboveHighWater && socket.bufferedAmount > this.highWaterMark) {
       this.aboveHighWater = true;
       this.waitForDrain();

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import * as ws from 'ws';
+import { FrameCache, type ServerFrame, serverFrame } from './server-frames.js';
+
+/** The frame ws itself would send for `payload` from a server (unmasked, final, uncompressed). */
+function wsFrame(payload: string | Uint8Array, binary: boolean): Buffer {
+  const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  // ws exports its Sender (untyped by @types/ws); `frame` is what its own send path uses.
+  const { Sender } = ws as unknown as { Sender: { frame(data: Uint8Array, options: object): Uint8Array[] } };
+  const parts = Sender.frame(data, { fin: true, opcode: binary ? 2 : 1, mask: false, readOnly: true, rsv1: false });
+  return Buffer.concat(parts);
+}
+
+function bytesOf(frame: ServerFrame): Buffer {
+  return 'header' in frame ? Buffer.concat([frame.header, frame.payload]) : frame;
+}
+
+describe('serverFrame', () => {
+  // Each length class of the header: 7-bit, 16-bit and 64-bit lengths, at their edges, and past the copy limit.
+  it.each([0, 1, 125, 126, 65_535, 65_536, 70_000, 300_000])('frames %i bytes as ws does', (length) => {
+    const text = 'é'.repeat(Math.floor(length / 2)) + 'x'.repeat(length % 2);
+    expect(bytesOf(serverFrame(text, false))).toEqual(wsFrame(text, false));
+    const bytes = Uint8Array.from({ length }, (_, index) => index % 251);
+    expect(bytesOf(serverFrame(bytes, true))).toEqual(wsFrame(bytes, true));
+  });
+
+  it('writes a large binary payload after its header instead of copying it', () => {
+    const payload = new Uint8Array(100_000);
+    const frame = serverFrame(payload, true);
+    expect('header' in frame && frame.payload).toBe(payload);
+  });
+});
+
+describe('FrameCache', () => {
+  it('frames a payload once for consecutive sends, and again after a clear', () => {
+    const cache = new FrameCache(false);
+    const first = cache.frameOf('[36,1,2,{}]');
+    expect(cache.frameOf('[36,1,2,{}]')).toBe(first);
+    const other = cache.frameOf('[36,1,3,{}]');
+    expect(other).not.toBe(first);
+    expect(bytesOf(other)).toEqual(wsFrame('[36,1,3,{}]', false));
+    cache.clear();
+    expect(cache.frameOf('[36,1,3,{}]')).not.toBe(other);
+  });
+});
