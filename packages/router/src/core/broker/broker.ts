@@ -31,7 +31,7 @@ import { eventDetails, receiverLists, retainedFromRecord, withTopic } from './ev
 import type { Fanout } from './fanout.js';
 import { EventHistory } from './history.js';
 import { storedSize } from './payload-size.js';
-import { ReceiverFilter } from './receivers.js';
+import { ReceiverFilter, type ReceiverLists } from './receivers.js';
 import { type RetainedEvent, RetainedEvents } from './retained.js';
 import { Subscription } from './subscriptions.js';
 
@@ -227,6 +227,7 @@ export class Broker {
     const excluded = options.exclude_me === false ? 0 : session.id;
     const filter = ReceiverFilter.from(options);
     const details = eventDetails(session, options, verdict === 'allow-disclosed');
+    const receivers = this.fabric === null ? null : receiverLists(options);
     // In a cluster the other nodes come first: a publication too big for NATS is refused before anyone gets it.
     const notSent = this.fabric?.publish({
       realm: this.realmName,
@@ -236,14 +237,15 @@ export class Broker {
       kwargs: message[5],
       details,
       excludedSession: excluded,
-      receivers: receiverLists(options),
+      receivers,
     });
     if (notSent !== undefined) {
       if (acknowledge) session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_ARGUMENT, [notSent]));
       return undefined;
     }
     if (this.history.enabled) this.history.record(topic, publication, message[4], message[5]);
-    const notRetained = options.retain === true ? this.retain(publication, message, details, filter) : undefined;
+    const notRetained =
+      options.retain === true ? this.retain(publication, message, details, filter, receivers) : undefined;
     this.route(publication, topic, details, message[4], message[5], excluded, filter);
     if (notRetained instanceof Promise) {
       // PUBLISHED (and the session's next messages) once the cluster keeps the event for late subscribers.
@@ -267,10 +269,10 @@ export class Broker {
     message: PublishMessage,
     details: EventDetails,
     filter: ReceiverFilter | null,
+    receivers: ReceiverLists | null,
   ): string | undefined | Promise<string | undefined> {
     const topic = message[3];
     if (this.fabric !== null) {
-      const receivers = receiverLists(message[2]);
       return this.fabric.retain({
         realm: this.realmName,
         topic,
@@ -334,9 +336,10 @@ export class Broker {
       this.subscriptions.collectPatterns(topic, matched);
       // Pattern subscribers learn the concrete topic; a session in several matching subscriptions gets the
       // event once per subscription, as the spec says.
+      const patternDetails = matched.length === 0 ? details : withTopic(details, topic);
       for (const subscription of matched) {
         this.fanout.send(
-          event(subscription.id, publication, withTopic(details, topic), args, kwargs),
+          event(subscription.id, publication, patternDetails, args, kwargs),
           subscription.subscribers,
           excluded,
           filter,

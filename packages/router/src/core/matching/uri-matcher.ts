@@ -47,6 +47,8 @@ export class UriMatcher<T> {
   private readonly wildcardRoot = segmentNode<T>();
   private prefixCount = 0;
   private wildcardCount = 0;
+  /** Reused by every {@link UriMatcher.best} lookup (called for every CALL and permission check). */
+  private readonly scratch: T[] = [];
 
   /** The entry stored under exactly this pattern and policy. */
   get(pattern: string, match: MatchPolicy): T | undefined {
@@ -103,17 +105,14 @@ export class UriMatcher<T> {
   best(uri: string): T | undefined {
     const exact = this.exact.get(uri);
     if (exact !== undefined || !this.hasPatterns) return exact;
-    if (this.prefixCount > 0) {
-      const scratch: T[] = [];
-      this.walkPrefixes(uri, scratch, true);
-      if (scratch.length > 0) return scratch[0];
-    }
-    if (this.wildcardCount > 0) {
-      const scratch: T[] = [];
+    const scratch = this.scratch;
+    if (this.prefixCount > 0) this.walkPrefixes(uri, scratch, true);
+    if (scratch.length === 0 && this.wildcardCount > 0) {
       this.walkWildcards(this.wildcardRoot, uri.split('.'), 0, scratch, true);
-      return scratch[0];
     }
-    return undefined;
+    const found = scratch[0];
+    scratch.length = 0;
+    return found;
   }
 
   /** Walks `uri` down the character trie; `longestOnly` keeps just the deepest match. */
