@@ -9,7 +9,6 @@ import {
   isValidPattern,
   type MatchPolicy,
   MessageCode,
-  matchesPattern,
   type PublishMessage,
   published,
   type ScopedIdGenerator,
@@ -32,7 +31,7 @@ import type { Fanout } from './fanout.js';
 import { EventHistory } from './history.js';
 import { storedSize } from './payload-size.js';
 import { ReceiverFilter, type ReceiverLists } from './receivers.js';
-import { type RetainedEvent, RetainedEvents } from './retained.js';
+import { RetainedEvents, sendRetained } from './retained.js';
 import { Subscription } from './subscriptions.js';
 
 /**
@@ -119,7 +118,7 @@ export class Broker {
           return;
         }
         const joined = this.addSubscriber(session, request, topic, match, false, held);
-        if (records !== undefined) this.sendRetained(session, joined, records.map(retainedFromRecord));
+        if (records !== undefined) sendRetained(session, joined, records.map(retainedFromRecord));
       },
       (failure: unknown) => {
         if (held) fabric.unfollow(ref);
@@ -159,7 +158,7 @@ export class Broker {
       else this.fabric.unfollow(ref);
     }
     if (added) this.meta.subscribed(session, subscription);
-    if (getRetained) this.sendRetained(session, subscription, this.retained.values());
+    if (getRetained) sendRetained(session, subscription, this.retained.values());
     return subscription;
   }
 
@@ -170,18 +169,6 @@ export class Broker {
     if (!this.byId.has(id)) return id;
     // Two topics with one hash (about one chance in 2^53 per pair): unique here, if not the same on every node.
     return this.subscriptionIds.next();
-  }
-
-  /** Sends a new subscriber the retained events its subscription matches, marked `retained`. */
-  private sendRetained(session: RouterSession, subscription: Subscription, events: Iterable<RetainedEvent>): void {
-    for (const retained of events) {
-      const topic = retained.topic;
-      if (!matchesPattern(topic, subscription.topic, subscription.match)) continue;
-      if (retained.filter !== null && !retained.filter.accepts(session)) continue;
-      const details: EventDetails = { ...retained.details, retained: true };
-      if (subscription.match !== 'exact') details.topic = topic;
-      session.send(event(subscription.id, retained.publication, details, retained.args, retained.kwargs));
-    }
   }
 
   unsubscribe(session: RouterSession, message: UnsubscribeMessage): void {
@@ -391,6 +378,22 @@ export class Broker {
   /** The subscription stored under exactly this topic and policy. */
   lookup(topic: string, match: MatchPolicy): Subscription | undefined {
     return this.subscriptions.get(topic, match);
+  }
+
+  /**
+   * True when a publication to `topic` could reach anyone or anything: a subscriber here, another node (which this
+   * node does not track per topic), or the event history.
+   */
+  isHeard(topic: string): boolean {
+    if (this.fabric !== null || this.history.enabled || this.subscriptions.get(topic, 'exact') !== undefined) {
+      return true;
+    }
+    if (!this.subscriptions.hasPatterns) return false;
+    const matched = this.matched;
+    this.subscriptions.collectPatterns(topic, matched);
+    const heard = matched.length > 0;
+    matched.length = 0;
+    return heard;
   }
 
   /** Every subscription an event to `topic` would reach. */

@@ -1,6 +1,9 @@
-// Event retention on a router on its own: the last retained event of each topic of a realm, within byte bounds.
-import type { EventDetails } from '@wamp/protocol';
+// Event retention on a router on its own: the last retained event of each topic of a realm, within byte bounds,
+// and their delivery to a new subscriber.
+import { type EventDetails, event, matchesPattern } from '@wamp/protocol';
+import type { RouterSession } from '../session.js';
 import type { ReceiverFilter } from './receivers.js';
+import type { Subscription } from './subscriptions.js';
 
 /** A retained event: what a late subscriber asking for it receives. */
 export interface RetainedEvent {
@@ -72,5 +75,28 @@ export class RetainedEvents {
   /** Every retained event of the realm. */
   *values(): IterableIterator<RetainedEvent> {
     for (const kept of this.events.values()) yield kept.event;
+  }
+}
+
+/**
+ * Sends a new subscriber the retained events its subscription matches, marked `retained`.
+ *
+ * @example
+ * ```ts
+ * sendRetained(session, subscription, retained.values());
+ * ```
+ */
+export function sendRetained(
+  session: RouterSession,
+  subscription: Subscription,
+  events: Iterable<RetainedEvent>,
+): void {
+  for (const retained of events) {
+    const topic = retained.topic;
+    if (!matchesPattern(topic, subscription.topic, subscription.match)) continue;
+    if (retained.filter !== null && !retained.filter.accepts(session)) continue;
+    const details: EventDetails = { ...retained.details, retained: true };
+    if (subscription.match !== 'exact') details.topic = topic;
+    session.send(event(subscription.id, retained.publication, details, retained.args, retained.kwargs));
   }
 }
