@@ -107,12 +107,14 @@ export class MetaSession {
 
   /** Publishes `wamp.session.on_join` for a session that joined the realm. */
   sessionJoined(session: RouterSession): void {
-    this.publish('wamp.session.on_join', [describeSession(session, false)]);
+    if (this.heard('wamp.session.on_join')) this.publish('wamp.session.on_join', [describeSession(session, false)]);
   }
 
   /** Publishes `wamp.session.on_leave` for a session that left the realm or was disconnected. */
   sessionLeft(session: RouterSession): void {
-    this.publish('wamp.session.on_leave', [session.id, session.authid, session.authrole]);
+    if (this.heard('wamp.session.on_leave')) {
+      this.publish('wamp.session.on_leave', [session.id, session.authid, session.authrole]);
+    }
   }
 
   /**
@@ -134,12 +136,14 @@ export class MetaSession {
 
   /** Publishes a `wamp.registration.on_*` event: the session and the registration's details or ID. */
   registrationEvent(topic: string, session: RouterSession, registration: Registration, created: boolean): void {
-    this.publish(topic, [session.id, created ? describeRegistration(registration) : registration.id]);
+    if (this.heard(topic))
+      this.publish(topic, [session.id, created ? describeRegistration(registration) : registration.id]);
   }
 
   /** Publishes a `wamp.subscription.on_*` event: the session and the subscription's details or ID. */
   subscriptionEvent(topic: string, session: RouterSession, subscription: Subscription, created: boolean): void {
-    this.publish(topic, [session.id, created ? describeSubscription(subscription) : subscription.id]);
+    if (this.heard(topic))
+      this.publish(topic, [session.id, created ? describeSubscription(subscription) : subscription.id]);
   }
 
   private publishAll(testaments: Testaments, saidGoodbye: boolean): void {
@@ -148,6 +152,14 @@ export class MetaSession {
       const { acknowledge: _ignored, ...options } = testament.options;
       this.send(publish(this.requests.next(), options, testament.topic, testament.args, testament.kwargs));
     }
+  }
+
+  /**
+   * Whether a meta event to `topic` would reach anyone: most joins and registrations have no meta subscriber, and
+   * their events then cost nothing (no description built, nothing encoded).
+   */
+  private heard(topic: string): boolean {
+    return this.realm.broker.isHeard(topic);
   }
 
   private publish(topic: string, args: unknown[]): void {
