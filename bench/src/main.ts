@@ -12,8 +12,16 @@ const SERIALIZER_NAMES: SerializerName[] = ['json', 'msgpack', 'cbor'];
 export interface Measurement {
   value: number;
   cpuMicrosPerOp: number;
+  /** The server's CPU over the window in cores (1 = one core busy all the time): below 1, it waited for its peers. */
+  load: number;
   extra?: Record<string, number>;
 }
+
+/**
+ * Below this load on the server, a throughput figure says more about the load generator than about the server:
+ * such rows are marked "generator-bound" (their CPU µs/op still compares).
+ */
+const SATURATED_LOAD = 0.9;
 
 async function startServer(target: Target): Promise<{ server: Child; url: string }> {
   const server = Child.start(target === 'router' ? 'router-server.js' : 'forwarder.js', [], true);
@@ -29,7 +37,7 @@ async function rpcThroughput(target: Target, serializer: SerializerName): Promis
   await callers.expect('ready');
   const { ops, seconds, cpu } = await window(server, [callers], [callers]);
   for (const child of [callers, callee, server]) child.stop();
-  return { value: ops / seconds, cpuMicrosPerOp: cpu / ops };
+  return { value: ops / seconds, cpuMicrosPerOp: cpu / ops, load: cpu / 1e6 / seconds };
 }
 
 async function rpcLatency(target: Target, serializer: SerializerName): Promise<Measurement> {
@@ -38,10 +46,15 @@ async function rpcLatency(target: Target, serializer: SerializerName): Promise<M
   await callee.expect('ready');
   const caller = Child.start('peer.js', ['latency', url, serializer, target]);
   await caller.expect('ready');
-  const { ops, cpu, marks } = await window(server, [caller], [caller]);
+  const { ops, seconds, cpu, marks } = await window(server, [caller], [caller]);
   for (const child of [caller, callee, server]) child.stop();
   const mark = marks[0]!;
-  return { value: mark.p50 as number, cpuMicrosPerOp: cpu / ops, extra: { p99: mark.p99 as number } };
+  return {
+    value: mark.p50 as number,
+    cpuMicrosPerOp: cpu / ops,
+    load: cpu / 1e6 / seconds,
+    extra: { p99: mark.p99 as number },
+  };
 }
 
 async function fanout(target: Target, serializer: SerializerName): Promise<Measurement> {
@@ -54,7 +67,12 @@ async function fanout(target: Target, serializer: SerializerName): Promise<Measu
   const { ops, seconds, cpu, marks } = await window(server, [subscribers], [publisher]);
   for (const child of [publisher, subscribers, server]) child.stop();
   // Events delivered per second, summed over the 10 subscribers.
-  return { value: ops / seconds, cpuMicrosPerOp: cpu / ops, extra: { lost: marks[0]!.lost as number } };
+  return {
+    value: ops / seconds,
+    cpuMicrosPerOp: cpu / ops,
+    load: cpu / 1e6 / seconds,
+    extra: { lost: marks[0]!.lost as number },
+  };
 }
 
 async function connections(target: Target, serializer: SerializerName): Promise<Measurement> {
@@ -71,15 +89,16 @@ async function connections(target: Target, serializer: SerializerName): Promise<
   return {
     value: (joined as number) / (seconds as number),
     cpuMicrosPerOp: cpu / (joined as number),
+    load: cpu / 1e6 / (seconds as number),
     extra: { rssPerSessionBytes: perSession, sessions: joined as number },
   };
 }
 
 const SCENARIOS = [
-  { name: 'rpc throughput', unit: 'calls/s', run: rpcThroughput, higherIsBetter: true },
-  { name: 'rpc latency p50', unit: 'µs', run: rpcLatency, higherIsBetter: false },
-  { name: 'pub/sub fan-out', unit: 'events/s', run: fanout, higherIsBetter: true },
-  { name: 'connections', unit: 'joins/s', run: connections, higherIsBetter: true },
+  { name: 'rpc throughput', unit: 'calls/s', run: rpcThroughput, higherIsBetter: true, throughput: true },
+  { name: 'rpc latency p50', unit: 'µs', run: rpcLatency, higherIsBetter: false, throughput: false },
+  { name: 'pub/sub fan-out', unit: 'events/s', run: fanout, higherIsBetter: true, throughput: true },
+  { name: 'connections', unit: 'joins/s', run: connections, higherIsBetter: true, throughput: true },
 ] as const;
 
 const rows: Record<string, unknown>[] = [];
@@ -88,19 +107,25 @@ const format = (value: number) => (value >= 100 ? Math.round(value).toLocaleStri
 console.log(
   `wamp-router benchmark — ${WINDOW_MS} ms windows after ${WARMUP_MS} ms warm-up, ${CONNECTIONS} connections`,
 );
-console.log('scenario           ser      router        ceiling       ratio  router CPU µs/op  notes');
+console.log(
+  'scenario           ser      router        ceiling       ratio  CPU µs/op router · ceiling  load router · ceiling  notes',
+);
 for (const scenario of SCENARIOS) {
   for (const serializer of SERIALIZER_NAMES) {
     const router = await scenario.run('router', serializer);
     const ceiling = await scenario.run('ceiling', serializer);
     // The ratio is always "how close to the ceiling": for latency, ceiling ÷ router.
     const ratio = scenario.higherIsBetter ? router.value / ceiling.value : ceiling.value / router.value;
+    const generatorBound = scenario.throughput && router.load < SATURATED_LOAD;
     const notes = Object.entries(router.extra ?? {})
       .map(([key, value]) => `${key}=${format(value)}`)
+      .concat(generatorBound ? ['generator-bound'] : [])
       .join(' ');
-    rows.push({ scenario: scenario.name, unit: scenario.unit, serializer, router, ceiling, ratio });
+    rows.push({ scenario: scenario.name, unit: scenario.unit, serializer, router, ceiling, ratio, generatorBound });
+    const cpuColumn = `${router.cpuMicrosPerOp.toFixed(1)} · ${ceiling.cpuMicrosPerOp.toFixed(1)}`;
+    const loadColumn = `${router.load.toFixed(2)} · ${ceiling.load.toFixed(2)}`;
     console.log(
-      `${scenario.name.padEnd(18)} ${serializer.padEnd(8)} ${format(router.value).padStart(10)}  ${format(ceiling.value).padStart(12)}  ${ratio.toFixed(2).padStart(8)}  ${router.cpuMicrosPerOp.toFixed(1).padStart(16)}  ${notes}`,
+      `${scenario.name.padEnd(18)} ${serializer.padEnd(8)} ${format(router.value).padStart(10)}  ${format(ceiling.value).padStart(12)}  ${ratio.toFixed(2).padStart(8)}  ${cpuColumn.padStart(24)}  ${loadColumn.padStart(21)}  ${notes}`,
     );
   }
 }
