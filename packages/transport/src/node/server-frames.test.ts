@@ -12,7 +12,7 @@ function wsFrame(payload: string | Uint8Array, binary: boolean): Buffer {
 }
 
 function bytesOf(frame: ServerFrame): Buffer {
-  return 'header' in frame ? Buffer.concat([frame.header, frame.payload]) : frame;
+  return 'header' in frame ? Buffer.concat([frame.header, Buffer.from(frame.payload)]) : frame;
 }
 
 describe('serverFrame', () => {
@@ -24,9 +24,11 @@ describe('serverFrame', () => {
     expect(bytesOf(serverFrame(bytes, true))).toEqual(wsFrame(bytes, true));
   });
 
-  it('writes a large binary payload after its header instead of copying it', () => {
-    const payload = new Uint8Array(100_000);
-    const frame = serverFrame(payload, true);
+  it.each([
+    ['binary', new Uint8Array(100_000)],
+    ['text', 'x'.repeat(100_000)],
+  ])('writes a large %s payload after its header instead of copying it', (kind, payload) => {
+    const frame = serverFrame(payload, kind === 'binary');
     expect('header' in frame && frame.payload).toBe(payload);
   });
 });

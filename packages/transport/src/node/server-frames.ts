@@ -3,7 +3,11 @@ import type { Socket } from 'node:net';
 
 const FIN_TEXT = 0x81;
 const FIN_BINARY = 0x82;
-/** Above this size the payload is written as its own chunk after the header rather than copied behind it. */
+/**
+ * Above this size the payload is written as its own chunk after the header rather than copied behind it: a copy
+ * of a large payload is a buffer outside the heap per frame, which the GC collects late (a slow subscriber's
+ * queue of them grew the router's memory well past the bytes queued).
+ */
 const COPY_LIMIT = 64 * 1024;
 
 /** Bytes of the frame header for a payload of `length` bytes (RFC 6455 §5.2, server to client: no mask). */
@@ -36,15 +40,8 @@ function writeHeader(target: Buffer, binary: boolean, length: number): void {
  * ```
  */
 export function serverFrame(payload: string | Uint8Array, binary: boolean): ServerFrame {
-  if (typeof payload === 'string') {
-    const length = Buffer.byteLength(payload);
-    const offset = headerLength(length);
-    const frame = Buffer.allocUnsafe(offset + length);
-    writeHeader(frame, binary, length);
-    frame.write(payload, offset, 'utf8');
-    return frame;
-  }
-  const length = payload.byteLength;
+  const text = typeof payload === 'string';
+  const length = text ? Buffer.byteLength(payload) : payload.byteLength;
   const offset = headerLength(length);
   if (length > COPY_LIMIT) {
     const header = Buffer.allocUnsafe(offset);
@@ -53,12 +50,13 @@ export function serverFrame(payload: string | Uint8Array, binary: boolean): Serv
   }
   const frame = Buffer.allocUnsafe(offset + length);
   writeHeader(frame, binary, length);
-  frame.set(payload, offset);
+  if (text) frame.write(payload, offset, 'utf8');
+  else frame.set(payload, offset);
   return frame;
 }
 
 /** What {@link serverFrame} returns: one buffer, or a header and a large payload written after it. */
-export type ServerFrame = Buffer | { readonly header: Buffer; readonly payload: Uint8Array };
+export type ServerFrame = Buffer | { readonly header: Buffer; readonly payload: string | Uint8Array };
 
 /** Writes a frame from {@link serverFrame} to `socket`. */
 export function writeServerFrame(socket: Socket, frame: ServerFrame): void {
