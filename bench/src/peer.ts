@@ -15,7 +15,7 @@ const count = Number(countArgument ?? 1);
 const PROCEDURE = 'bench.echo';
 const TOPIC = 'bench.topic';
 const IN_FLIGHT = 64;
-const AHEAD = 64;
+const AHEAD = 1024;
 
 type Command = { type: 'go' } | { type: 'mark' } | { type: 'credit'; upTo: number } | { type: 'stop' };
 const handlers: ((command: Command) => void)[] = [];
