@@ -9,6 +9,8 @@ export interface RouterReport {
   stats: RouterStats;
   heapUsed: number;
   rss: number;
+  /** Garbage collections so far (forced ones included; PerformanceObserver reports them asynchronously). */
+  collections: number;
 }
 
 /** A router running in its own process (built package), for memory measurements; disposed with `await using`. */
@@ -19,9 +21,13 @@ export interface RouterProcess extends AsyncDisposable {
   report(gc?: boolean): Promise<RouterReport>;
 }
 
-export async function startRouterProcess(options: Omit<RouterOptions, 'logger'> = {}): Promise<RouterProcess> {
+/** Starts the router process; `nodeFlags` go to its Node beside `--expose-gc`. */
+export async function startRouterProcess(
+  options: Omit<RouterOptions, 'logger'> = {},
+  nodeFlags: string[] = [],
+): Promise<RouterProcess> {
   const child = fork(SCRIPT, [JSON.stringify(options)], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...nodeFlags],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,4 +1,4 @@
-// A ws socket as a Transport: corked writes, backpressure both ways (water marks, pauseReading), close codes.
+// A ws socket as a Transport: one write per turn, backpressure both ways (water marks, pauseReading), close codes.
 import type { Socket } from 'node:net';
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
 import type WebSocket from 'ws';
@@ -6,20 +6,21 @@ import { CloseCode, clampCloseReason, describeCloseCode } from '../close-codes.j
 import { deliverFrame } from '../frame.js';
 import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from '../transport.js';
 import type { TransportLogger } from './logger.js';
-import { FrameCache, writeServerFrame } from './server-frames.js';
+import { FrameCache, type ServerFrame, writeServerFrame } from './server-frames.js';
 
 const BINARY_FRAME = Object.freeze({ binary: true });
 const TEXT_FRAME = Object.freeze({ binary: false });
 const EMPTY = Buffer.alloc(0);
 
-// Writes are corked for the rest of the event-loop turn and flushed together in setImmediate: a burst of frames
-// to one peer (a fan-out, a batch of results) leaves in one syscall rather than one per frame. Process-wide on
-// purpose: one callback per turn flushes every connection written to in it.
-const corkedThisTurn: WsTransport[] = [];
+// Frames sent in one event-loop turn leave together in setImmediate: a burst of frames to one peer (a fan-out, a
+// batch of results) goes out in one write rather than one per frame. A transport that frames its messages itself
+// joins them into one buffer (one write, nothing kept per frame); one that sends through ws corks its socket.
+// Process-wide on purpose: one callback per turn flushes every connection written to in it.
+const writtenThisTurn: WsTransport[] = [];
 
-function uncorkAll(): void {
-  for (const transport of corkedThisTurn) transport.uncork();
-  corkedThisTurn.length = 0;
+function flushAll(): void {
+  for (const transport of writtenThisTurn) transport.flush();
+  writtenThisTurn.length = 0;
   for (const cache of frameCaches.values()) cache.clear();
 }
 
@@ -104,7 +105,15 @@ export class WsTransport implements Transport {
 
   private aboveHighWater = false;
   private closed = false;
-  private corked = false;
+  /** True once this turn's first frame was sent, until {@link WsTransport.flush}. */
+  private flushScheduled = false;
+  /**
+   * This turn's frames, when this transport frames its messages itself; written in one write by `flush`. The
+   * first `unsentCount` slots are used: the array keeps its length between turns, so it is not grown again each.
+   */
+  private readonly unsent: Buffer[] = [];
+  private unsentCount = 0;
+  private unsentBytes = 0;
   private paused = false;
   /** True while held frames are handed over, so a nested resume does not start a second pass over them. */
   private releasing = false;
@@ -148,13 +157,13 @@ export class WsTransport implements Transport {
   }
 
   get bufferedAmount(): number {
-    return this.socket.bufferedAmount;
+    return this.socket.bufferedAmount + this.unsentBytes;
   }
 
   isWritable(): boolean {
     const socket = this.socket;
     if (socket.readyState !== ReadyState.OPEN) return false;
-    if (socket.bufferedAmount <= this.highWaterMark) return true;
+    if (this.bufferedAmount <= this.highWaterMark) return true;
     // Over the mark without a send of ours noticing (a ping or pong of ws's own): watch for the drain all the
     // same, since whoever is told "not writable" may wait for `ondrain`.
     if (!this.aboveHighWater) {
@@ -172,14 +181,14 @@ export class WsTransport implements Transport {
   sendEncoded(frame: string | Uint8Array): void {
     const socket = this.socket;
     if (socket.readyState !== ReadyState.OPEN) return;
-    if (!this.corked && this.tcpSocket !== undefined) {
-      this.corked = true;
-      this.tcpSocket.cork();
-      if (corkedThisTurn.push(this) === 1) setImmediate(uncorkAll);
+    if (!this.flushScheduled && this.tcpSocket !== undefined) {
+      this.flushScheduled = true;
+      if (this.frames === null) this.tcpSocket.cork();
+      if (writtenThisTurn.push(this) === 1) setImmediate(flushAll);
     }
-    if (this.frames !== null) writeServerFrame(this.tcpSocket!, this.frames.frameOf(frame));
+    if (this.frames !== null) this.queueFrame(this.frames.frameOf(frame));
     else socket.send(frame, this.frameOptions);
-    if (!this.aboveHighWater && socket.bufferedAmount > this.highWaterMark) {
+    if (!this.aboveHighWater && this.bufferedAmount > this.highWaterMark) {
       this.aboveHighWater = true;
       this.waitForDrain();
     }
@@ -187,6 +196,8 @@ export class WsTransport implements Transport {
 
   close(code: number = CloseCode.NORMAL, reason = ''): void {
     if (this.socket.readyState >= ReadyState.CLOSING) return;
+    // What was sent before the close goes out before ws's close frame.
+    this.writeUnsent();
     // Read again, so the peer's close frame can complete the closing handshake; what it sent before is dropped.
     if (this.paused) {
       this.paused = false;
@@ -210,13 +221,49 @@ export class WsTransport implements Transport {
   }
 
   terminate(): void {
+    this.dropUnsent();
     this.socket.terminate();
   }
 
-  /** Flushes the writes corked in this turn of the event loop. */
-  uncork(): void {
-    this.corked = false;
-    this.tcpSocket?.uncork();
+  /** Writes what was sent in this turn of the event loop. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.frames === null) this.tcpSocket?.uncork();
+    else this.writeUnsent();
+  }
+
+  private queueFrame(frame: ServerFrame): void {
+    if ('header' in frame) {
+      // A large payload is not copied into the turn's buffer: what came before it is written, then the frame.
+      this.writeUnsent();
+      writeServerFrame(this.tcpSocket!, frame);
+      return;
+    }
+    this.unsent[this.unsentCount++] = frame;
+    this.unsentBytes += frame.length;
+  }
+
+  private writeUnsent(): void {
+    const count = this.unsentCount;
+    if (count === 0) return;
+    const unsent = this.unsent;
+    const tcp = this.tcpSocket!;
+    if (tcp.writable) {
+      if (count === 1) tcp.write(unsent[0]!);
+      else {
+        const joined = Buffer.allocUnsafe(this.unsentBytes);
+        for (let i = 0, at = 0; i < count; i++) at += unsent[i]!.copy(joined, at);
+        tcp.write(joined);
+      }
+    }
+    this.dropUnsent();
+  }
+
+  private dropUnsent(): void {
+    // The slots let go of their frames (shared with other sockets) but stay, for the next turn.
+    this.unsent.fill(EMPTY, 0, this.unsentCount);
+    this.unsentCount = 0;
+    this.unsentBytes = 0;
   }
 
   private waitForDrain(): void {
@@ -227,12 +274,12 @@ export class WsTransport implements Transport {
     if (tcp === undefined || !tcp.writable) return;
     if (tcp.writableNeedDrain) tcp.once('drain', this.onTcpDrain);
     else if (tcp.writableLength > 0) tcp.write(EMPTY, this.onTcpDrain);
-    else setImmediate(this.onTcpDrain); // the bytes still sit in ws's own queue (compression): look again soon
+    else setImmediate(this.onTcpDrain); // the bytes wait for this turn's flush or in ws's queue: look again soon
   }
 
   private readonly onTcpDrain = (): void => {
     if (!this.aboveHighWater || this.socket.readyState !== ReadyState.OPEN) return;
-    if (this.socket.bufferedAmount <= this.lowWaterMark) {
+    if (this.bufferedAmount <= this.lowWaterMark) {
       this.aboveHighWater = false;
       this.ondrain?.();
     } else {
@@ -299,6 +346,7 @@ export class WsTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.dropHeld();
+    this.dropUnsent();
     this.logger?.debug({ peer: this.peer.remoteAddress, code, meaning: describeCloseCode(code) }, 'websocket closed');
     const failure = this.failure;
     this.onclose?.(
