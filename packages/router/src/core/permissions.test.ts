@@ -42,6 +42,23 @@ describe('Permissions', () => {
     expect(check(action, uri)).toBe(verdict);
   });
 
+  it('gives the same verdicts from its per-role cache, also once more URIs were asked about than it keeps', () => {
+    const fresh = new Permissions({ user }, noAuthorizer);
+    const verdicts = (uri: string) => [fresh.check(sessionOf('user'), 'call', uri), check('call', uri)];
+    // Asked twice each (the second answer from the cache), around 5,000 distinct URIs that overflow the cache.
+    for (let round = 0; round < 2; round++) {
+      expect(verdicts('com.app.admin.reset')).toEqual(['deny', 'deny']);
+      expect(verdicts('com.web.add')).toEqual(['allow', 'allow']);
+      for (let i = 0; i < 5000; i++) {
+        const [cached] = verdicts(`com.web${i}.add`);
+        expect(cached).toBe('allow');
+      }
+      expect(verdicts('com.app.admin.status')).toEqual(['allow-disclosed', 'allow-disclosed']);
+      expect(verdicts('com.other.add')).toEqual(['allow', 'allow']);
+      expect(verdicts('org.other.sub')).toEqual(['deny', 'deny']);
+    }
+  });
+
   it('denies a role it does not know, and allows the router’s own session whatever its role', () => {
     expect(permissions.check(sessionOf('guest'), 'subscribe', 'com.app.news')).toBe('deny');
     expect(permissions.check(sessionOf('guest', true), 'register', 'wamp.session.get')).toBe('allow');

@@ -40,6 +40,30 @@ export function openRealmVerdict(action: Action, uri: string): Verdict {
   return action === 'call' && MODIFYING_META_PROCEDURES.has(uri) ? 'deny' : 'allow';
 }
 
+/** Lookups a role keeps before its cache starts over: a client naming ever new URIs cannot grow it. */
+const LOOKUPS_CACHED_PER_ROLE = 4096;
+
+/**
+ * One role's permissions. With patterns among them a lookup walks the tries; its answer per URI is kept, since a
+ * session asks about the same few URIs on every call and publication.
+ */
+class RolePermissions {
+  private readonly cache = new Map<string, Permission | null>();
+
+  constructor(private readonly matcher: UriMatcher<Permission>) {}
+
+  best(uri: string): Permission | undefined {
+    const matcher = this.matcher;
+    if (!matcher.hasPatterns) return matcher.best(uri);
+    const cached = this.cache.get(uri);
+    if (cached !== undefined) return cached ?? undefined;
+    const found = matcher.best(uri);
+    if (this.cache.size >= LOOKUPS_CACHED_PER_ROLE) this.cache.clear();
+    this.cache.set(uri, found ?? null);
+    return found;
+  }
+}
+
 /**
  * The roles of one realm and what each may do. For a role with permissions, the most specific permission for a URI
  * decides (exact, then the longest prefix, then wildcard, as for calls); for a role with a dynamic authorizer, its
@@ -53,7 +77,7 @@ export function openRealmVerdict(action: Action, uri: string): Verdict {
  * ```
  */
 export class Permissions {
-  private readonly roles = new Map<string, UriMatcher<Permission> | DynamicAuthorizer>();
+  private readonly roles = new Map<string, RolePermissions | DynamicAuthorizer>();
 
   constructor(roles: Readonly<Record<string, RoleAuthorization>>, callProcedure: AuthorizerCall) {
     for (const [role, authorization] of Object.entries(roles)) {
@@ -65,7 +89,7 @@ export class Permissions {
       for (const permission of authorization as readonly Permission[]) {
         matcher.set(permission.uri, permission.match ?? 'exact', permission);
       }
-      this.roles.set(role, matcher);
+      this.roles.set(role, new RolePermissions(matcher));
     }
   }
 
