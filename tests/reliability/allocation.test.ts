@@ -26,19 +26,31 @@ async function bytesPerPublication(subscriberCount: number): Promise<number> {
   for (const wire of [...subscribers, publisher]) await wire.join();
   for (const wire of subscribers) await wire.expect(subscribe(1, {}, 'com.alloc'), MessageCode.SUBSCRIBED);
 
-  // Every subscriber counts the events it got; the publisher stays one batch ahead of the slowest.
+  // Every subscriber counts the events it got; the publisher sends a batch once the slowest has the last one.
   const received = new Array<number>(subscriberCount).fill(0);
+  let caughtUp: (() => void) | null = null;
+  let sent = 0;
   subscribers.forEach((wire, index) => {
     wire.transport.onmessage = (raw) => {
-      if ((raw as unknown[])[0] === MessageCode.EVENT) received[index]!++;
+      if ((raw as unknown[])[0] !== MessageCode.EVENT || ++received[index]! !== sent) return;
+      if (received.every((count) => count === sent)) caughtUp?.();
     };
   });
-  let sent = 0;
   const args = [1, 'twenty-two bytes of data'];
   const publishUpTo = async (total: number) => {
     while (sent < total) {
+      const delivered = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`events stopped at ${Math.min(...received)} of ${sent}`)),
+          10_000,
+        );
+        caughtUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
       for (let i = 0; i < BATCH && sent < total; i++) publisher.send(publish(++sent, {}, 'com.alloc', args));
-      await expect.poll(() => Math.min(...received), { timeout: 10_000, interval: 1 }).toBeGreaterThanOrEqual(sent);
+      await delivered;
     }
   };
 
