@@ -67,16 +67,16 @@ async function rpcLatency(target: Target, serializer: SerializerName): Promise<M
   };
 }
 
-async function fanout(target: Target, serializer: SerializerName): Promise<Measurement> {
+async function fanout(target: Target, serializer: SerializerName, subscriberCount = 10): Promise<Measurement> {
   const { server, url } = await startServer(target);
-  const subscribers = Child.start('peer.js', ['subscribers', url, serializer, target, '10']);
+  const subscribers = Child.start('peer.js', ['subscribers', url, serializer, target, String(subscriberCount)]);
   await subscribers.expect('ready');
   const publisher = Child.start('peer.js', ['publisher', url, serializer, target]);
   await publisher.expect('ready');
   subscribers.onProgress = (reply) => publisher.send({ type: 'credit', upTo: reply.slowest });
   const { ops, seconds, cpu, peerCpu, marks } = await window(server, [subscribers], [publisher]);
   for (const child of [publisher, subscribers, server]) child.stop();
-  // Events delivered per second, summed over the 10 subscribers.
+  // Events delivered per second, summed over the subscribers.
   return {
     value: ops / seconds,
     cpuMicrosPerOp: cpu / ops,
@@ -112,6 +112,14 @@ const SCENARIOS = [
   { name: 'rpc throughput', unit: 'calls/s', run: rpcThroughput, higherIsBetter: true, throughput: true },
   { name: 'rpc latency p50', unit: 'µs', run: rpcLatency, higherIsBetter: false, throughput: false },
   { name: 'pub/sub fan-out', unit: 'events/s', run: fanout, higherIsBetter: true, throughput: true },
+  // The same per delivered event to 100 subscribers: a cost per subscriber would show here, not in the row above.
+  {
+    name: 'fan-out 1 → 100',
+    unit: 'events/s',
+    run: (target: Target, serializer: SerializerName) => fanout(target, serializer, 100),
+    higherIsBetter: true,
+    throughput: true,
+  },
   { name: 'connections', unit: 'joins/s', run: connections, higherIsBetter: true, throughput: true },
 ] as const;
 
