@@ -6,7 +6,7 @@ import type { FabricStats, NatsFabric } from './cluster/nats-fabric.js';
 import { RouterCore } from './core/router-core.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { type ResolvedOptions, type RouterOptions, resolveOptions } from './options.js';
-import { serializersFor } from './serializers.js';
+import { applicationSerializer, serializersFor } from './serializers.js';
 import { type AttachOptions, type ListenOptions, type ListenResult, RouterServers } from './server.js';
 
 /** Counts of the router's tables, for monitoring and leak checks. */
@@ -115,6 +115,8 @@ const AGENT = 'wamp-router';
 export function createRouter(options: RouterOptions = {}): Router {
   const resolved = resolveOptions(options);
   const serializers = serializersFor(resolved.serializers);
+  const localPair = () =>
+    createMemoryPair(applicationSerializer(serializers[0]!), { serverSerializer: serializers[0]! });
   // The authenticator reaches dynamic authenticators through each realm's internal session, once the core exists.
   let callRealm: (realm: string, procedure: string, args: unknown[], timeoutMs: number) => Promise<unknown[]> = () =>
     Promise.reject(new Error('router not ready'));
@@ -123,7 +125,7 @@ export function createRouter(options: RouterOptions = {}): Router {
       resolved,
       serializers,
       AGENT,
-      () => createMemoryPair(serializers[0]!),
+      localPair,
       new RealmAuthenticator(resolved.auth, (realm, procedure, args, timeoutMs) =>
         callRealm(realm, procedure, args, timeoutMs),
       ),
@@ -199,7 +201,7 @@ export function createRouter(options: RouterOptions = {}): Router {
     },
     createLocalTransport() {
       ensureOpen();
-      const [client, server] = createMemoryPair(serializers[0]!);
+      const [client, server] = localPair();
       if (core !== null) core.accept(server);
       else {
         // What the client sends before the core exists waits in the pair.

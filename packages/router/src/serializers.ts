@@ -2,14 +2,16 @@
 import type { Serializer } from '@wamp/protocol';
 import { cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
+import { jsonPassThroughSerializer } from '@wamp/protocol/json-passthrough';
 import { msgpackSerializer } from '@wamp/protocol/msgpack';
 import { invalid, oneOf, stringList } from './option-checks.js';
 
 /** The serializers a router can speak, by short name. */
 export type SerializerName = 'json' | 'cbor' | 'msgpack';
 
+// The router speaks JSON with payloads passing through as the text they came in (it never changes a payload).
 const BY_NAME: Readonly<Record<SerializerName, Serializer>> = {
-  json: jsonSerializer,
+  json: jsonPassThroughSerializer,
   cbor: cborSerializer,
   msgpack: msgpackSerializer,
 };
@@ -41,4 +43,17 @@ export function resolveSerializers(names: unknown): SerializerName[] {
  */
 export function serializersFor(names: readonly SerializerName[]): Serializer[] {
   return names.map((name) => BY_NAME[name]);
+}
+
+/**
+ * The serializer for the application's end of an in-process pair whose router end speaks `serializer`: the plain
+ * one where the router's is a pass-through variant, since application code may change a payload it received.
+ *
+ * @example
+ * ```ts
+ * const [client, server] = createMemoryPair(applicationSerializer(serializer), { serverSerializer: serializer });
+ * ```
+ */
+export function applicationSerializer(serializer: Serializer): Serializer {
+  return serializer === jsonPassThroughSerializer ? jsonSerializer : serializer;
 }

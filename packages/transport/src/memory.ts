@@ -16,6 +16,11 @@ const MEMORY_PEER: PeerInfo = Object.freeze({ remoteAddress: 'memory' });
 export interface MemoryPairOptions {
   /** Queued bytes (frames not yet delivered) above which `isWritable()` turns false. Default 1 MiB. */
   highWaterMark?: number;
+  /**
+   * The server end's serializer when it is a variant of the client end's for the same subprotocol, as the
+   * router's pass-through JSON is (`@wamp/protocol/json-passthrough`). Default: `serializer` on both ends.
+   */
+  serverSerializer?: Serializer;
 }
 
 function frameBytes(frame: string | Uint8Array): number {
@@ -176,7 +181,13 @@ export function createMemoryPair(
 ): [client: Transport, server: Transport] {
   const highWaterMark = options.highWaterMark ?? 1 << 20;
   const client = new MemoryTransport(serializer, highWaterMark);
-  const server = new MemoryTransport(serializer, highWaterMark);
+  const serverSerializer = options.serverSerializer ?? serializer;
+  if (serverSerializer.subprotocol !== serializer.subprotocol) {
+    throw new TypeError(
+      `the server end speaks ${serverSerializer.subprotocol}, the client end ${serializer.subprotocol}: they must match`,
+    );
+  }
+  const server = new MemoryTransport(serverSerializer, highWaterMark);
   client.other = server;
   server.other = client;
   return [client, server];

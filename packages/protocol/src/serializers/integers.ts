@@ -1,5 +1,6 @@
 // Encoding of integer IDs above 2^32 as 64-bit integers, shared by the binary serializers.
 import type { Message } from '../messages.js';
+import { payloadIndex } from './payload-index.js';
 
 // cbor-x and msgpackr write any number above 2^32 as a float64, but WAMP IDs (session, publication,
 // request IDs up to 2^53) are integers, and peers in typed languages reject a float where an ID belongs.
@@ -26,25 +27,6 @@ function widen(container: Record<string | number, unknown>, key: string | number
   container[key] = BigInt(value);
 }
 
-/** Index of the first payload element (Arguments) of each message type, or the length for those without. */
-function payloadStart(message: Message): number {
-  switch (message[0]) {
-    case 3: // ABORT
-    case 50: // RESULT
-    case 70: // YIELD
-      return 3;
-    case 16: // PUBLISH
-    case 36: // EVENT
-    case 48: // CALL
-    case 68: // INVOCATION
-      return 4;
-    case 8: // ERROR
-      return 5;
-    default:
-      return message.length;
-  }
-}
-
 /**
  * Encodes `message` with `encode`, its integer IDs and dict entries above 2^32 written as 64-bit integers.
  *
@@ -55,7 +37,7 @@ function payloadStart(message: Message): number {
  */
 export function encodeWithIntegerIds(message: Message, encode: (message: Message) => Uint8Array): Uint8Array {
   const elements = message as unknown as Record<number, unknown>;
-  const end = payloadStart(message);
+  const end = payloadIndex(message[0], message.length);
   for (let i = 1; i < end; i++) {
     const element = elements[i];
     if (isWideInteger(element)) {

@@ -7,10 +7,12 @@ import { parseMessage } from '../parse.js';
 import type { Serializer } from '../serializer.js';
 import { cborSerializer } from './cbor.js';
 import { jsonSerializer } from './json.js';
+import { jsonPassThroughSerializer } from './json-passthrough.js';
 import { msgpackSerializer } from './msgpack.js';
 
 const SERIALIZERS: [string, Serializer][] = [
   ['json', jsonSerializer],
+  ['json (pass-through)', jsonPassThroughSerializer],
   ['cbor', cborSerializer],
   ['msgpack', msgpackSerializer],
 ];
@@ -118,19 +120,22 @@ describe('integer encoding of IDs above 2^32', () => {
   });
 });
 
-describe('JSON binary convention', () => {
+describe.each([
+  ['json', jsonSerializer],
+  ['json (pass-through)', jsonPassThroughSerializer],
+] as const)('%s binary convention', (_name, json) => {
   it('encodes bytes as a NUL-prefixed base64 string, as the spec shows', () => {
-    const frame = jsonSerializer.encode(m.call(1, {}, 'a.b', [new Uint8Array([0x10, 0x11, 0x12])]));
+    const frame = json.encode(m.call(1, {}, 'a.b', [new Uint8Array([0x10, 0x11, 0x12])]));
     expect(frame).toBe('[48,1,{},"a.b",["\\u0000EBES"]]');
   });
 
   it('decodes a NUL-prefixed string into bytes and leaves other strings alone', () => {
-    const decoded = jsonSerializer.decode('[48,1,{},"a.b",["\\u0000EBES","plain"]]') as unknown[];
+    const decoded = json.decode('[48,1,{},"a.b",["\\u0000EBES","plain"]]') as unknown[];
     expect(toPlain(decoded[4])).toEqual([{ bytes: [0x10, 0x11, 0x12] }, 'plain']);
   });
 
   it('accepts UTF-8 bytes as well as strings', () => {
-    expect(jsonSerializer.decode(new TextEncoder().encode('[6,{},"wamp.close.close_realm"]'))).toEqual([
+    expect(json.decode(new TextEncoder().encode('[6,{},"wamp.close.close_realm"]'))).toEqual([
       6,
       {},
       'wamp.close.close_realm',

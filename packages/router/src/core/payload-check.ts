@@ -16,8 +16,9 @@
  *   frame it arrived in; with them (CBOR tags 28/29, MessagePack structured clones) a small frame can expand to
  *   gigabytes, because every serializer writes a shared value once per use.
  *
- * Translated by rule: a negative zero is written as 0 by every serializer. Integers beyond 2^53 are read as the
- * nearest double by every decoder and cross as that double. Dict keys that are not strings (CBOR and MessagePack
+ * Translated by rule where a payload is written anew (across serializers; between JSON peers it passes through as
+ * written): a negative zero is written as 0 by every serializer. Integers beyond 2^53 are read as the nearest
+ * double by every decoder and cross as that double. Dict keys that are not strings (CBOR and MessagePack
  * allow them) are read as strings (`1` as `"1"`) before the router sees them.
  */
 
