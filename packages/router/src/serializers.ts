@@ -1,20 +1,27 @@
 // The `serializers` option: the names a router can speak, their check, and the serializer for each name.
 import type { Serializer } from '@wamp/protocol';
-import { cborSerializer } from '@wamp/protocol/cbor';
+import { cborPassThroughSerializer, cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { jsonPassThroughSerializer } from '@wamp/protocol/json-passthrough';
-import { msgpackSerializer } from '@wamp/protocol/msgpack';
+import { msgpackPassThroughSerializer, msgpackSerializer } from '@wamp/protocol/msgpack';
 import { invalid, oneOf, stringList } from './option-checks.js';
 
 /** The serializers a router can speak, by short name. */
 export type SerializerName = 'json' | 'cbor' | 'msgpack';
 
-// The router speaks JSON with payloads passing through as the text they came in (it never changes a payload).
+// The router's serializers let payloads pass through as they came in (it never changes a payload in place).
 const BY_NAME: Readonly<Record<SerializerName, Serializer>> = {
   json: jsonPassThroughSerializer,
-  cbor: cborSerializer,
-  msgpack: msgpackSerializer,
+  cbor: cborPassThroughSerializer,
+  msgpack: msgpackPassThroughSerializer,
 };
+
+/** The application's serializer for each of the router's. */
+const APPLICATION = new Map<Serializer, Serializer>([
+  [jsonPassThroughSerializer, jsonSerializer],
+  [cborPassThroughSerializer, cborSerializer],
+  [msgpackPassThroughSerializer, msgpackSerializer],
+]);
 const NAMES = Object.keys(BY_NAME) as SerializerName[];
 
 /**
@@ -47,7 +54,7 @@ export function serializersFor(names: readonly SerializerName[]): Serializer[] {
 
 /**
  * The serializer for the application's end of an in-process pair whose router end speaks `serializer`: the plain
- * one where the router's is a pass-through variant, since application code may change a payload it received.
+ * one for the router's pass-through variant, since application code may change a payload it received.
  *
  * @example
  * ```ts
@@ -55,5 +62,5 @@ export function serializersFor(names: readonly SerializerName[]): Serializer[] {
  * ```
  */
 export function applicationSerializer(serializer: Serializer): Serializer {
-  return serializer === jsonPassThroughSerializer ? jsonSerializer : serializer;
+  return APPLICATION.get(serializer) ?? serializer;
 }

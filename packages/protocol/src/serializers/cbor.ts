@@ -2,6 +2,8 @@
 import type { Options } from 'cbor-x';
 import type { Message } from '../messages.js';
 import type { Serializer } from '../serializer.js';
+import { BinaryPassThroughSerializer } from './binary-passthrough.js';
+import { cborFormat } from './cbor-format.js';
 import { encodeWithIntegerIds } from './integers.js';
 import { missingPeer } from './optional-peer.js';
 
@@ -44,3 +46,17 @@ export const cborSerializer: Serializer = {
     return cbor.decode(frame);
   },
 };
+
+/**
+ * The router's `wamp.2.cbor` serializer: it reads and writes what {@link cborSerializer} does, and a routed payload passes
+ * through as the bytes it came in (see {@link BinaryPassThroughSerializer}). Applications use `cborSerializer`: a
+ * payload changed in place between its decode and the next encode would be written as it was.
+ *
+ * @example
+ * ```ts
+ * import { cborPassThroughSerializer } from '@wamp/protocol/cbor';
+ * const [, , , , args] = cborPassThroughSerializer.decode(cborSerializer.encode(call(7, {}, 'com.example.echo', [1]))) as CallMessage;
+ * cborPassThroughSerializer.encode(invocation(9, 3, {}, args ?? [])); // the CALL's payload bytes behind a new head
+ * ```
+ */
+export const cborPassThroughSerializer: Serializer = new BinaryPassThroughSerializer(cborSerializer, cborFormat);

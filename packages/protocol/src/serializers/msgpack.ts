@@ -1,7 +1,9 @@
 // The wamp.2.msgpack serializer, on msgpackr (an optional peer dependency).
 import type { Message } from '../messages.js';
 import type { Serializer } from '../serializer.js';
+import { BinaryPassThroughSerializer } from './binary-passthrough.js';
 import { encodeWithIntegerIds } from './integers.js';
+import { msgpackFormat } from './msgpack-format.js';
 import { missingPeer } from './optional-peer.js';
 
 // msgpackr is an optional peer dependency, so a JSON-only app need not install it. It is loaded once, when this
@@ -41,3 +43,20 @@ export const msgpackSerializer: Serializer = {
     return packr.unpack(frame);
   },
 };
+
+/**
+ * The router's `wamp.2.msgpack` serializer: it reads and writes what {@link msgpackSerializer} does, and a routed payload passes
+ * through as the bytes it came in (see {@link BinaryPassThroughSerializer}). Applications use `msgpackSerializer`: a
+ * payload changed in place between its decode and the next encode would be written as it was.
+ *
+ * @example
+ * ```ts
+ * import { msgpackPassThroughSerializer } from '@wamp/protocol/msgpack';
+ * const [, , , , args] = msgpackPassThroughSerializer.decode(msgpackSerializer.encode(call(7, {}, 'com.example.echo', [1]))) as CallMessage;
+ * msgpackPassThroughSerializer.encode(invocation(9, 3, {}, args ?? [])); // the CALL's payload bytes behind a new head
+ * ```
+ */
+export const msgpackPassThroughSerializer: Serializer = new BinaryPassThroughSerializer(
+  msgpackSerializer,
+  msgpackFormat,
+);

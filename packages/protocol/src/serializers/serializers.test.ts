@@ -5,16 +5,18 @@ import { MAX_ID } from '../ids.js';
 import type { Message } from '../messages.js';
 import { parseMessage } from '../parse.js';
 import type { Serializer } from '../serializer.js';
-import { cborSerializer } from './cbor.js';
+import { cborPassThroughSerializer, cborSerializer } from './cbor.js';
 import { jsonSerializer } from './json.js';
 import { jsonPassThroughSerializer } from './json-passthrough.js';
-import { msgpackSerializer } from './msgpack.js';
+import { msgpackPassThroughSerializer, msgpackSerializer } from './msgpack.js';
 
 const SERIALIZERS: [string, Serializer][] = [
   ['json', jsonSerializer],
   ['json (pass-through)', jsonPassThroughSerializer],
   ['cbor', cborSerializer],
+  ['cbor (pass-through)', cborPassThroughSerializer],
   ['msgpack', msgpackSerializer],
+  ['msgpack (pass-through)', msgpackPassThroughSerializer],
 ];
 
 const bytes = new Uint8Array([0, 1, 2, 250, 255]);
