@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { FrameCache, type ServerFrame, serverFrame } from './server-frames.js';
+import { FrameCache, type ServerFrame, serverFrame, writeFrameInto } from './server-frames.js';
 
 /** The frame ws itself would send for `payload` from a server (unmasked, final, uncompressed). */
 function wsFrame(payload: string | Uint8Array, binary: boolean): Buffer {
@@ -34,14 +34,36 @@ describe('serverFrame', () => {
 });
 
 describe('FrameCache', () => {
-  it('frames a payload once for consecutive sends, and again after a clear', () => {
+  it('frames a payload once when it is sent again, for every later send, until another payload or a clear', () => {
     const cache = new FrameCache(false);
-    const first = cache.frameOf('[36,1,2,{}]');
-    expect(cache.frameOf('[36,1,2,{}]')).toBe(first);
-    const other = cache.frameOf('[36,1,3,{}]');
-    expect(other).not.toBe(first);
-    expect(bytesOf(other)).toEqual(wsFrame('[36,1,3,{}]', false));
+    expect(cache.repeatedFrame('[36,1,2,{}]')).toBeNull();
+    const first = cache.repeatedFrame('[36,1,2,{}]');
+    expect(bytesOf(first!)).toEqual(wsFrame('[36,1,2,{}]', false));
+    expect(cache.repeatedFrame('[36,1,2,{}]')).toBe(first);
+    expect(cache.repeatedFrame('[36,1,3,{}]')).toBeNull();
+    expect(bytesOf(cache.repeatedFrame('[36,1,3,{}]')!)).toEqual(wsFrame('[36,1,3,{}]', false));
     cache.clear();
-    expect(cache.frameOf('[36,1,3,{}]')).not.toBe(other);
+    expect(cache.repeatedFrame('[36,1,3,{}]')).toBeNull();
+  });
+});
+
+describe('writeFrameInto', () => {
+  it('writes the frames of one turn behind each other, each as ws frames it', () => {
+    const payloads: [string | Uint8Array, boolean][] = [
+      ['[2,1,{}]', false],
+      ['é'.repeat(200), false],
+      [Uint8Array.from({ length: 70_000 }, (_, index) => index % 7), true],
+    ];
+    const sizes = payloads.map(([payload]) =>
+      typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength,
+    );
+    const joined = Buffer.alloc(sizes.reduce((sum, size) => sum + size + 10, 0));
+    let at = 0;
+    payloads.forEach(([payload, binary], index) => {
+      at = writeFrameInto(joined, at, payload, sizes[index]!, binary);
+    });
+    expect(joined.subarray(0, at)).toEqual(
+      Buffer.concat(payloads.map(([payload, binary]) => wsFrame(payload, binary))),
+    );
   });
 });

@@ -8,26 +8,60 @@ const FIN_BINARY = 0x82;
  * of a large payload is a buffer outside the heap per frame, which the GC collects late (a slow subscriber's
  * queue of them grew the router's memory well past the bytes queued).
  */
-const COPY_LIMIT = 64 * 1024;
+export const COPY_LIMIT = 64 * 1024;
 
-/** Bytes of the frame header for a payload of `length` bytes (RFC 6455 §5.2, server to client: no mask). */
-function headerLength(length: number): number {
+/**
+ * Bytes of the frame header for a payload of `length` bytes (RFC 6455 §5.2, server to client: no mask).
+ *
+ * @example
+ * ```ts
+ * headerLength(125); // 2
+ * headerLength(126); // 4
+ * ```
+ */
+export function headerLength(length: number): number {
   return length < 126 ? 2 : length < 65536 ? 4 : 10;
 }
 
-function writeHeader(target: Buffer, binary: boolean, length: number): void {
-  target[0] = binary ? FIN_BINARY : FIN_TEXT;
+/** Writes the header of a final, unmasked frame at `at`; returns where its payload goes. */
+function writeHeader(target: Buffer, at: number, binary: boolean, length: number): number {
+  target[at] = binary ? FIN_BINARY : FIN_TEXT;
   if (length < 126) {
-    target[1] = length;
-  } else if (length < 65536) {
-    target[1] = 126;
-    target.writeUInt16BE(length, 2);
-  } else {
-    target[1] = 127;
-    // Payloads are bounded far below 2^32 (the transport's maxPayload), so the high word is 0.
-    target.writeUInt32BE(0, 2);
-    target.writeUInt32BE(length, 6);
+    target[at + 1] = length;
+    return at + 2;
   }
+  if (length < 65536) {
+    target[at + 1] = 126;
+    target.writeUInt16BE(length, at + 2);
+    return at + 4;
+  }
+  target[at + 1] = 127;
+  // Payloads are bounded far below 2^32 (the transport's maxPayload), so the high word is 0.
+  target.writeUInt32BE(0, at + 2);
+  target.writeUInt32BE(length, at + 6);
+  return at + 10;
+}
+
+/**
+ * Writes the frame of `payload` (`byteLength` bytes once written) into `target` at `at`, as {@link serverFrame}
+ * would build it; returns the index past it. For the frames of one turn, written into one buffer.
+ *
+ * @example
+ * ```ts
+ * const end = writeFrameInto(joined, 0, '[2,1,{}]', 8, false); // 10
+ * ```
+ */
+export function writeFrameInto(
+  target: Buffer,
+  at: number,
+  payload: string | Uint8Array,
+  byteLength: number,
+  binary: boolean,
+): number {
+  const body = writeHeader(target, at, binary, byteLength);
+  if (typeof payload === 'string') target.write(payload, body, byteLength, 'utf8');
+  else target.set(payload, body);
+  return body + byteLength;
 }
 
 /**
@@ -42,16 +76,13 @@ function writeHeader(target: Buffer, binary: boolean, length: number): void {
 export function serverFrame(payload: string | Uint8Array, binary: boolean): ServerFrame {
   const text = typeof payload === 'string';
   const length = text ? Buffer.byteLength(payload) : payload.byteLength;
-  const offset = headerLength(length);
   if (length > COPY_LIMIT) {
-    const header = Buffer.allocUnsafe(offset);
-    writeHeader(header, binary, length);
+    const header = Buffer.allocUnsafe(headerLength(length));
+    writeHeader(header, 0, binary, length);
     return { header, payload };
   }
-  const frame = Buffer.allocUnsafe(offset + length);
-  writeHeader(frame, binary, length);
-  if (text) frame.write(payload, offset, 'utf8');
-  else frame.set(payload, offset);
+  const frame = Buffer.allocUnsafe(headerLength(length) + length);
+  writeFrameInto(frame, 0, payload, length, binary);
   return frame;
 }
 
@@ -69,9 +100,10 @@ export function writeServerFrame(socket: Socket, frame: ServerFrame): void {
 }
 
 /**
- * The last payload framed for one serializer in this turn of the event loop, and its frame: a fan-out hands the
- * same encoded EVENT to every subscriber of a serializer, which is then framed once for all of them. Cleared at the
- * end of the turn, so it never holds a large frame longer than the sends that share it.
+ * The last payload sent for one serializer in this turn of the event loop, and its frame once it is sent again: a
+ * fan-out hands the same encoded EVENT to every subscriber of a serializer, which is then framed once for all but
+ * the first (whose transport writes it into its turn's buffer, as any payload sent once). Cleared at the end of
+ * the turn, so it never holds a large frame longer than the sends that share it.
  */
 export class FrameCache {
   private payload: string | Uint8Array | null = null;
@@ -79,12 +111,15 @@ export class FrameCache {
 
   constructor(private readonly binary: boolean) {}
 
-  /** The frame of `payload`, built now or taken from the previous call with the same payload. */
-  frameOf(payload: string | Uint8Array): ServerFrame {
+  /** The frame of `payload` when it was the payload of the previous call, else null (and `payload` is kept). */
+  repeatedFrame(payload: string | Uint8Array): ServerFrame | null {
     // For strings `===` compares content, and equal content makes equal frames.
-    if (payload === this.payload) return this.frame!;
-    this.payload = payload;
-    this.frame = serverFrame(payload, this.binary);
+    if (payload !== this.payload) {
+      this.payload = payload;
+      this.frame = null;
+      return null;
+    }
+    this.frame ??= serverFrame(payload, this.binary);
     return this.frame;
   }
 

@@ -6,7 +6,15 @@ import { CloseCode, clampCloseReason, describeCloseCode } from '../close-codes.j
 import { deliverFrame } from '../frame.js';
 import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from '../transport.js';
 import type { TransportLogger } from './logger.js';
-import { FrameCache, type ServerFrame, writeServerFrame } from './server-frames.js';
+import {
+  COPY_LIMIT,
+  FrameCache,
+  headerLength,
+  type ServerFrame,
+  serverFrame,
+  writeFrameInto,
+  writeServerFrame,
+} from './server-frames.js';
 
 const BINARY_FRAME = Object.freeze({ binary: true });
 const TEXT_FRAME = Object.freeze({ binary: false });
@@ -108,11 +116,15 @@ export class WsTransport implements Transport {
   /** True once this turn's first frame was sent, until {@link WsTransport.flush}. */
   private flushScheduled = false;
   /**
-   * This turn's frames, when this transport frames its messages itself; written in one write by `flush`. The
-   * first `unsentCount` slots are used: the array keeps its length between turns, so it is not grown again each.
+   * This turn's messages, when this transport frames its messages itself: payloads, each framed straight into
+   * the one buffer `flush` writes, or frames built already and shared with other sockets (a fan-out's). The first
+   * `unsentCount` slots are used: the arrays keep their length between turns, so they are not grown again each.
    */
-  private readonly unsent: Buffer[] = [];
+  private readonly unsent: (string | Uint8Array)[] = [];
+  /** The payload bytes of each unsent entry, or -1 for a frame built already. */
+  private readonly unsentPayloadBytes: number[] = [];
   private unsentCount = 0;
+  /** Bytes of the frames of the unsent entries. */
   private unsentBytes = 0;
   private paused = false;
   /** True while held frames are handed over, so a nested resume does not start a second pass over them. */
@@ -186,7 +198,7 @@ export class WsTransport implements Transport {
       if (this.frames === null) this.tcpSocket.cork();
       if (writtenThisTurn.push(this) === 1) setImmediate(flushAll);
     }
-    if (this.frames !== null) this.queueFrame(this.frames.frameOf(frame));
+    if (this.frames !== null) this.queue(frame, this.frames);
     else socket.send(frame, this.frameOptions);
     if (!this.aboveHighWater && this.bufferedAmount > this.highWaterMark) {
       this.aboveHighWater = true;
@@ -232,27 +244,48 @@ export class WsTransport implements Transport {
     else this.writeUnsent();
   }
 
-  private queueFrame(frame: ServerFrame): void {
-    if ('header' in frame) {
-      // A large payload is not copied into the turn's buffer: what came before it is written, then the frame.
-      this.writeUnsent();
-      writeServerFrame(this.tcpSocket!, frame);
+  private queue(payload: string | Uint8Array, frames: FrameCache): void {
+    const shared = frames.repeatedFrame(payload);
+    if (shared !== null) {
+      if ('header' in shared) this.writeLarge(shared);
+      else this.push(shared, -1, shared.length);
       return;
     }
-    this.unsent[this.unsentCount++] = frame;
-    this.unsentBytes += frame.length;
+    const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+    if (bytes > COPY_LIMIT) this.writeLarge(serverFrame(payload, this.serializer.binary));
+    else this.push(payload, bytes, headerLength(bytes) + bytes);
+  }
+
+  private push(entry: string | Uint8Array, payloadBytes: number, frameBytes: number): void {
+    const slot = this.unsentCount++;
+    this.unsent[slot] = entry;
+    this.unsentPayloadBytes[slot] = payloadBytes;
+    this.unsentBytes += frameBytes;
+  }
+
+  /** A large payload is not copied into the turn's buffer: what came before it is written, then its frame. */
+  private writeLarge(frame: ServerFrame): void {
+    this.writeUnsent();
+    writeServerFrame(this.tcpSocket!, frame);
   }
 
   private writeUnsent(): void {
     const count = this.unsentCount;
     if (count === 0) return;
     const unsent = this.unsent;
+    const payloadBytes = this.unsentPayloadBytes;
     const tcp = this.tcpSocket!;
     if (tcp.writable) {
-      if (count === 1) tcp.write(unsent[0]!);
+      if (count === 1 && payloadBytes[0]! < 0) tcp.write(unsent[0]!);
       else {
         const joined = Buffer.allocUnsafe(this.unsentBytes);
-        for (let i = 0, at = 0; i < count; i++) at += unsent[i]!.copy(joined, at);
+        const binary = this.serializer.binary;
+        for (let i = 0, at = 0; i < count; i++) {
+          const entry = unsent[i]!;
+          const bytes = payloadBytes[i]!;
+          if (bytes < 0) at += (entry as Buffer).copy(joined, at);
+          else at = writeFrameInto(joined, at, entry, bytes, binary);
+        }
         tcp.write(joined);
       }
     }
