@@ -187,19 +187,24 @@ export class WsTransport implements Transport {
 
   send(message: Message): void {
     if (this.socket.readyState !== ReadyState.OPEN) return;
-    this.sendEncoded(this.serializer.encode(message));
+    // A payload encoded for this one message goes to this socket only: no other send can share its frame.
+    this.write(this.serializer.encode(message), false);
   }
 
   sendEncoded(frame: string | Uint8Array): void {
-    const socket = this.socket;
-    if (socket.readyState !== ReadyState.OPEN) return;
+    if (this.socket.readyState !== ReadyState.OPEN) return;
+    this.write(frame, true);
+  }
+
+  private write(payload: string | Uint8Array, shareable: boolean): void {
     if (!this.flushScheduled && this.tcpSocket !== undefined) {
       this.flushScheduled = true;
       if (this.frames === null) this.tcpSocket.cork();
       if (writtenThisTurn.push(this) === 1) setImmediate(flushAll);
     }
-    if (this.frames !== null) this.queue(frame, this.frames);
-    else socket.send(frame, this.frameOptions);
+    if (this.frames === null) this.socket.send(payload, this.frameOptions);
+    else if (shareable) this.queueShared(payload, this.frames);
+    else this.queue(payload);
     if (!this.aboveHighWater && this.bufferedAmount > this.highWaterMark) {
       this.aboveHighWater = true;
       this.waitForDrain();
@@ -244,13 +249,15 @@ export class WsTransport implements Transport {
     else this.writeUnsent();
   }
 
-  private queue(payload: string | Uint8Array, frames: FrameCache): void {
+  /** Queues a payload that other sockets may be sent in this turn too: its frame is then built once for them. */
+  private queueShared(payload: string | Uint8Array, frames: FrameCache): void {
     const shared = frames.repeatedFrame(payload);
-    if (shared !== null) {
-      if ('header' in shared) this.writeLarge(shared);
-      else this.push(shared, -1, shared.length);
-      return;
-    }
+    if (shared === null) this.queue(payload);
+    else if ('header' in shared) this.writeLarge(shared);
+    else this.push(shared, -1, shared.length);
+  }
+
+  private queue(payload: string | Uint8Array): void {
     const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
     if (bytes > COPY_LIMIT) this.writeLarge(serverFrame(payload, this.serializer.binary));
     else this.push(payload, bytes, headerLength(bytes) + bytes);
