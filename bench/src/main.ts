@@ -10,6 +10,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 5000);
 const SERIALIZER_NAMES: SerializerName[] = ['json', 'msgpack', 'cbor'];
 // `BENCH_ONLY=rpc,fan-out` runs the single-node scenarios whose names contain one of the words (no cluster).
 const ONLY = process.env.BENCH_ONLY?.split(',');
+// `BENCH_ROUNDS=3` measures each single-node row three times, router and ceiling in turn, and reports medians.
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 1)));
 
 export interface Measurement {
   value: number;
@@ -108,6 +110,29 @@ async function connections(target: Target, serializer: SerializerName): Promise<
   };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The median of each figure over the rounds (each on its own); events lost: the most any round lost. */
+function medianOf(rounds: Measurement[]): Measurement {
+  if (rounds.length === 1) return rounds[0]!;
+  const extra: Record<string, number> = {};
+  for (const key of Object.keys(rounds[0]!.extra ?? {})) {
+    const values = rounds.map((round) => round.extra![key]!);
+    extra[key] = key === 'lost' ? Math.max(...values) : median(values);
+  }
+  return {
+    value: median(rounds.map((round) => round.value)),
+    cpuMicrosPerOp: median(rounds.map((round) => round.cpuMicrosPerOp)),
+    load: median(rounds.map((round) => round.load)),
+    peerLoad: median(rounds.map((round) => round.peerLoad)),
+    extra,
+  };
+}
+
 const SCENARIOS = [
   { name: 'rpc throughput', unit: 'calls/s', run: rpcThroughput, higherIsBetter: true, throughput: true },
   { name: 'rpc latency p50', unit: 'µs', run: rpcLatency, higherIsBetter: false, throughput: false },
@@ -127,7 +152,8 @@ const rows: Record<string, unknown>[] = [];
 const format = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1));
 
 console.log(
-  `wamp-router benchmark — ${WINDOW_MS} ms windows after ${WARMUP_MS} ms warm-up, ${CONNECTIONS} connections`,
+  `wamp-router benchmark — ${WINDOW_MS} ms windows after ${WARMUP_MS} ms warm-up, ${CONNECTIONS} connections` +
+    (ROUNDS > 1 ? `, medians of ${ROUNDS} rounds` : ''),
 );
 console.log(
   'scenario           ser      router        ceiling       ratio  CPU µs/op router · ceiling  load server/peers: router · ceiling  notes',
@@ -135,8 +161,15 @@ console.log(
 for (const scenario of SCENARIOS) {
   if (ONLY && !ONLY.some((word) => scenario.name.includes(word))) continue;
   for (const serializer of SERIALIZER_NAMES) {
-    const router = await scenario.run('router', serializer);
-    const ceiling = await scenario.run('ceiling', serializer);
+    // Router and ceiling in turn, so that a slow spell of the machine touches both.
+    const routerRounds: Measurement[] = [];
+    const ceilingRounds: Measurement[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      routerRounds.push(await scenario.run('router', serializer));
+      ceilingRounds.push(await scenario.run('ceiling', serializer));
+    }
+    const router = medianOf(routerRounds);
+    const ceiling = medianOf(ceilingRounds);
     // The ratio is always "how close to the ceiling": for latency, ceiling ÷ router.
     const ratio = scenario.higherIsBetter ? router.value / ceiling.value : ceiling.value / router.value;
     const generatorBound = scenario.throughput && router.load < SATURATED_LOAD;
@@ -199,7 +232,7 @@ const results = fileURLToPath(new URL('../results/', import.meta.url));
 mkdirSync(results, { recursive: true });
 writeFileSync(
   `${results}latest.json`,
-  `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), rows, floors, cluster: clusterRows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), rounds: ROUNDS, rows, floors, cluster: clusterRows }, null, 2)}\n`,
 );
 console.log(`results written to ${results}latest.json`);
 if (!floors.every((floor) => floor.met)) process.exitCode = 1;
