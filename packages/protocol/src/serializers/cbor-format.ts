@@ -1,5 +1,5 @@
 // CBOR (RFC 8949), as the router's pass-through serializer reads past and writes a message's head.
-import { readU16, readU32, writeU16, writeU32, writeU64 } from './big-endian.js';
+import { headedIntegerBytes, readU16, readU32, writeHeadedInteger } from './big-endian.js';
 import type { BinaryFormat } from './binary-passthrough.js';
 
 const UINT32_LIMIT = 2 ** 32;
@@ -7,6 +7,9 @@ const INDEFINITE = -1;
 const BREAK = 0xff;
 const MAJOR_TAG = 6;
 const INDEFINITE_LIST = 0x9f;
+/** The heads of an unsigned integer (major type 0) and of a text string (3) with an 8-, 16-, 32- or 64-bit argument. */
+const UINT_WIDTHS = [0x18, 0x19, 0x1a, 0x1b] as const;
+const TEXT_WIDTHS = [0x78, 0x79, 0x7a, 0x7b] as const;
 
 /** Index just past the head of the item read last by {@link argument}. */
 let afterHead = 0;
@@ -96,34 +99,8 @@ export const cborFormat: BinaryFormat = {
   trueByte: 0xf5,
   falseByte: 0xf4,
   nullByte: 0xf6,
-  uintSize: (value) => (value < 24 ? 1 : value < 0x100 ? 2 : value < 0x10000 ? 3 : value < UINT32_LIMIT ? 5 : 9),
-  writeUint: (out, at, value) => writeHead(out, at, 0x00, value),
-  stringHeaderSize: (bytes) => (bytes < 24 ? 1 : bytes < 0x100 ? 2 : bytes < 0x10000 ? 3 : 5),
-  writeStringHeader: (out, at, bytes) => writeHead(out, at, 0x60, bytes),
+  uintSize: (value) => headedIntegerBytes(value, 24),
+  writeUint: (out, at, value) => writeHeadedInteger(out, at, value, 24, 0x00, UINT_WIDTHS),
+  stringHeaderSize: (bytes) => headedIntegerBytes(bytes, 24),
+  writeStringHeader: (out, at, bytes) => writeHeadedInteger(out, at, bytes, 24, 0x60, TEXT_WIDTHS),
 };
-
-/** Writes the head of an item of major type `major` (shifted) and argument `value`; returns the index past it. */
-function writeHead(out: Uint8Array, at: number, major: number, value: number): number {
-  if (value < 24) {
-    out[at] = major | value;
-    return at + 1;
-  }
-  if (value < 0x100) {
-    out[at] = major | 24;
-    out[at + 1] = value;
-    return at + 2;
-  }
-  if (value < 0x10000) {
-    out[at] = major | 25;
-    writeU16(out, at + 1, value);
-    return at + 3;
-  }
-  if (value < UINT32_LIMIT) {
-    out[at] = major | 26;
-    writeU32(out, at + 1, value);
-    return at + 5;
-  }
-  out[at] = major | 27;
-  writeU64(out, at + 1, value);
-  return at + 9;
-}

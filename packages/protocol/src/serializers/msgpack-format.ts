@@ -1,8 +1,10 @@
 // MessagePack, as the router's pass-through serializer reads past and writes a message's head.
-import { readU16, readU32, writeU16, writeU32, writeU64 } from './big-endian.js';
+import { headedIntegerBytes, readU16, readU32, writeHeadedInteger } from './big-endian.js';
 import type { BinaryFormat } from './binary-passthrough.js';
 
-const UINT32_LIMIT = 2 ** 32;
+/** The type bytes of uint 8, 16, 32 and 64, and of str 8, 16 and 32. */
+const UINT_WIDTHS = [0xcc, 0xcd, 0xce, 0xcf] as const;
+const STR_WIDTHS = [0xd9, 0xda, 0xdb] as const;
 
 /** Index just past `count` values from `at`, or -1 when one of them holds an extension type. */
 function skipValues(frame: Uint8Array, at: number, count: number): number {
@@ -90,49 +92,9 @@ export const msgpackFormat: BinaryFormat = {
   trueByte: 0xc3,
   falseByte: 0xc2,
   nullByte: 0xc0,
-  uintSize: (value) => (value < 0x80 ? 1 : value < 0x100 ? 2 : value < 0x10000 ? 3 : value < UINT32_LIMIT ? 5 : 9),
-  writeUint(out, at, value) {
-    if (value < 0x80) {
-      out[at] = value;
-      return at + 1;
-    }
-    if (value < 0x100) {
-      out[at] = 0xcc;
-      out[at + 1] = value;
-      return at + 2;
-    }
-    if (value < 0x10000) {
-      out[at] = 0xcd;
-      writeU16(out, at + 1, value);
-      return at + 3;
-    }
-    if (value < UINT32_LIMIT) {
-      out[at] = 0xce;
-      writeU32(out, at + 1, value);
-      return at + 5;
-    }
-    out[at] = 0xcf;
-    writeU64(out, at + 1, value);
-    return at + 9;
-  },
-  stringHeaderSize: (bytes) => (bytes < 32 ? 1 : bytes < 0x100 ? 2 : bytes < 0x10000 ? 3 : 5),
-  writeStringHeader(out, at, bytes) {
-    if (bytes < 32) {
-      out[at] = 0xa0 | bytes;
-      return at + 1;
-    }
-    if (bytes < 0x100) {
-      out[at] = 0xd9;
-      out[at + 1] = bytes;
-      return at + 2;
-    }
-    if (bytes < 0x10000) {
-      out[at] = 0xda;
-      writeU16(out, at + 1, bytes);
-      return at + 3;
-    }
-    out[at] = 0xdb;
-    writeU32(out, at + 1, bytes);
-    return at + 5;
-  },
+  uintSize: (value) => headedIntegerBytes(value, 0x80),
+  writeUint: (out, at, value) => writeHeadedInteger(out, at, value, 0x80, 0x00, UINT_WIDTHS),
+  // No string is 2^32 bytes or longer (frames are far smaller), so the 64-bit slot is never reached.
+  stringHeaderSize: (bytes) => headedIntegerBytes(bytes, 32),
+  writeStringHeader: (out, at, bytes) => writeHeadedInteger(out, at, bytes, 32, 0xa0, STR_WIDTHS),
 };
