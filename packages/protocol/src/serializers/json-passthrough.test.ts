@@ -80,6 +80,35 @@ describe('JSON pass-through serializer', () => {
     for (const message of messages) expect(passThrough.encode(message)).toBe(jsonSerializer.encode(message));
   });
 
+  it('writes dicts as JSON.stringify does: left-out values, toJSON, byte arrays, nesting', () => {
+    const details = {
+      gone: undefined,
+      when: new Date(0),
+      bytes: new Uint8Array([1, 2]),
+      nested: { list: [1, { deep: 'x' }], off: false },
+      7: 'a number key, written first',
+      quote: 'say "hi"\n',
+    };
+    const message = invocation(1, 2, details as Record<string, unknown>);
+    expect(passThrough.encode(message)).toBe(jsonSerializer.encode(message));
+    expect(() => passThrough.encode(invocation(1, 2, { big: 1n } as Record<string, unknown>))).toThrow(TypeError);
+  });
+
+  it('writes a deep-frozen dict once and a dict that can still change every time', () => {
+    const roles = Object.freeze({ broker: Object.freeze({ features: Object.freeze({ a: true }) }) });
+    const first = passThrough.encode([2, 1, { roles }] as Message);
+    expect(passThrough.encode([2, 1, { roles }] as Message)).toBe(first);
+    expect(first).toBe('[2,1,{"roles":{"broker":{"features":{"a":true}}}}]');
+    // Frozen on top only: its inside may change, so it is written anew.
+    const features: Record<string, boolean> = { a: true };
+    const shallow = Object.freeze({ broker: { features } });
+    expect(passThrough.encode([2, 1, { roles: shallow }] as Message)).toBe(first);
+    features.b = false;
+    expect(passThrough.encode([2, 1, { roles: shallow }] as Message)).toBe(
+      '[2,1,{"roles":{"broker":{"features":{"a":true,"b":false}}}}]',
+    );
+  });
+
   it('routes random payloads behind random heads as their decoded values', () => {
     let seed = 42;
     const random = () => {

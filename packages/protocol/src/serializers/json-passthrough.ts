@@ -99,26 +99,71 @@ function quoted(value: string): string {
   return `"${value}"`;
 }
 
-function isEmptyDict(value: object): boolean {
-  for (const _key in value) return false;
-  return !Array.isArray(value) && !ArrayBuffer.isView(value);
+/**
+ * The JSON of deep-frozen dicts met before (the router's WELCOME roles, a kilobyte written for every join): they
+ * cannot change, so each is written once. A WeakMap, so a dict no longer used is not kept.
+ */
+const frozenTexts = new WeakMap<object, string>();
+
+function isDeepFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (!Object.isFrozen(value)) return false;
+  for (const key in value) if (!isDeepFrozen((value as Record<string, unknown>)[key])) return false;
+  return true;
 }
 
-/** One top-level element of a message as JSON. */
-function elementText(value: unknown): string {
+function objectText(value: object): string {
+  if (!Object.isFrozen(value)) return jsonText(value);
+  let text = frozenTexts.get(value);
+  if (text === undefined) {
+    text = jsonText(value);
+    if (isDeepFrozen(value)) frozenTexts.set(value, text);
+  }
+  return text;
+}
+
+/** A value inside a dict as JSON; undefined for what JSON.stringify leaves out of a dict. */
+function valueText(value: unknown): string | undefined {
   switch (typeof value) {
     case 'number':
       return Number.isFinite(value) ? `${value}` : 'null';
     case 'string':
       return quoted(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      return value === null ? 'null' : objectText(value);
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    default:
+      return jsonText(value); // a bigint: it throws, as JSON.stringify does
+  }
+}
+
+/** A dict (Options, Details) entry by entry, as JSON.stringify writes it. */
+function dictText(dict: Record<string, unknown>): string {
+  if (typeof dict.toJSON === 'function') return jsonText(dict);
+  let text = '';
+  for (const key in dict) {
+    const entry = valueText(dict[key]);
+    if (entry !== undefined) text += `${text === '' ? '{' : ','}${quoted(key)}:${entry}`;
+  }
+  return text === '' ? '{}' : `${text}}`;
+}
+
+/** One top-level element of a message as JSON. */
+function elementText(value: unknown): string {
+  switch (typeof value) {
     case 'object':
       if (value === null) return 'null';
-      return isEmptyDict(value) ? '{}' : jsonText(value);
-    case 'undefined':
-      // As JSON.stringify writes it inside a list.
-      return 'null';
+      return Array.isArray(value) || ArrayBuffer.isView(value)
+        ? jsonText(value)
+        : dictText(value as Record<string, unknown>);
     default:
-      return jsonText(value);
+      // What a dict leaves out, a list holds as null.
+      return valueText(value) ?? 'null';
   }
 }
 

@@ -22,11 +22,12 @@ const CLIENT_ROLES = ['publisher', 'subscriber', 'caller', 'callee'] as const;
 
 /**
  * The roles and features the router announces in WELCOME: only what is implemented, so a client never
- * relies on a feature that is not there.
+ * relies on a feature that is not there. Frozen all the way down, so the JSON serializer writes it once for every
+ * WELCOME (see `jsonPassThroughSerializer`).
  */
 export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
-  broker: {
-    features: {
+  broker: Object.freeze({
+    features: Object.freeze({
       publisher_exclusion: true,
       publisher_identification: true,
       subscriber_blackwhite_listing: true,
@@ -37,10 +38,10 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       subscription_meta_api: true,
       event_history: true,
       subscription_revocation: true,
-    },
-  },
-  dealer: {
-    features: {
+    }),
+  }),
+  dealer: Object.freeze({
+    features: Object.freeze({
       caller_identification: true,
       pattern_based_registration: true,
       shared_registration: true,
@@ -53,8 +54,8 @@ export const ROUTER_ROLES: WelcomeDetails['roles'] = Object.freeze({
       registration_meta_api: true,
       testament_meta_api: true,
       registration_revocation: true,
-    },
-  },
+    }),
+  }),
 });
 
 /** The problem with HELLO's `roles`, or undefined when they are valid: a dict naming at least one client role. */
