@@ -22,7 +22,8 @@ const EMPTY = Buffer.alloc(0);
 
 // Frames sent in one event-loop turn leave together in setImmediate: a burst of frames to one peer (a fan-out, a
 // batch of results) goes out in one write rather than one per frame. A transport that frames its messages itself
-// joins them into one buffer (one write, nothing kept per frame); one that sends through ws corks its socket.
+// frames each payload straight into one buffer (one write, no frame built per message); one that sends through ws
+// corks its socket.
 // Process-wide on purpose: one callback per turn flushes every connection written to in it.
 const writtenThisTurn: WsTransport[] = [];
 
