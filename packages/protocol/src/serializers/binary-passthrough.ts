@@ -2,6 +2,7 @@
 import type { Message } from '../messages.js';
 import type { Serializer } from '../serializer.js';
 import { payloadIndex } from './payload-index.js';
+import { PayloadSlot } from './payload-slot.js';
 
 /** 2^53, the largest WAMP ID (see integers.ts): larger or fractional numbers go the base serializer's way. */
 const MAX_ID = 2 ** 53;
@@ -111,11 +112,8 @@ function isHeadInteger(value: number): boolean {
 export class BinaryPassThroughSerializer implements Serializer {
   readonly subprotocol: Serializer['subprotocol'];
   readonly binary = true;
-  /** The payload of the message decoded last: as in the JSON pass-through, one slot, overwritten by each decode. */
-  private lastArgs: unknown = null;
-  private lastKwargs: unknown;
-  private lastElements = 0;
-  /** The frame it came in, and where in it the payload starts and ends. */
+  /** The payload decoded last; its frame, and where in it the payload starts and ends. */
+  private readonly slot = new PayloadSlot();
   private lastFrame: Uint8Array | null = null;
   private lastStart = 0;
   private lastEnd = 0;
@@ -144,13 +142,7 @@ export class BinaryPassThroughSerializer implements Serializer {
   encode(message: Message): Uint8Array {
     const elements = message as unknown as unknown[];
     const at = payloadIndex(elements[0], elements.length);
-    if (
-      elements[at] !== this.lastArgs ||
-      this.lastElements !== elements.length - at ||
-      (this.lastElements === 2 && elements[at + 1] !== this.lastKwargs)
-    ) {
-      return this.base.encode(message) as Uint8Array;
-    }
+    if (!this.slot.holds(elements, at)) return this.base.encode(message) as Uint8Array;
     const headBytes = elements.length > MAX_HEAD_DICT_KEYS ? -1 : this.headSize(elements, at);
     if (headBytes < 0) return this.base.encode(message) as Uint8Array;
     const frame = this.lastFrame!;
@@ -170,17 +162,14 @@ export class BinaryPassThroughSerializer implements Serializer {
   }
 
   private keepPayload(message: unknown[], frame: Uint8Array): void {
-    const at = payloadIndex(message[0], message.length);
-    const args = message[at];
-    if (!Array.isArray(args)) return;
+    const at = this.slot.payloadOf(message);
+    if (at < 0) return;
     const format = this.format;
     let start = format.listBody(frame);
     for (let i = 0; i < at && start >= 0; i++) start = format.skip(frame, start);
     // A head the payload could refer into: the last payload kept stays (its own values still match its bytes).
     if (start < 0) return;
-    this.lastArgs = args;
-    this.lastKwargs = message[at + 1];
-    this.lastElements = message.length - at;
+    this.slot.keep(message, at);
     this.lastFrame = frame;
     this.lastStart = start;
     this.lastEnd = format.listEnd(frame);

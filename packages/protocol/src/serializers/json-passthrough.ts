@@ -3,16 +3,10 @@ import type { Message } from '../messages.js';
 import type { Serializer } from '../serializer.js';
 import { jsonText, parseJson } from './json-text.js';
 import { payloadIndex } from './payload-index.js';
+import { PayloadSlot } from './payload-slot.js';
 
-/**
- * The payload of the message decoded last: its Arguments list, its ArgumentsKw dict (or undefined), how many of the
- * two it has, and their text (with the comma between them). The router routes a message in the same turn in which
- * it decodes it, so encodes in that turn meet these very values; for any other values, or once the next message is
- * decoded, the payload is written anew. One slot, so decoding allocates nothing for it beyond the text's slice.
- */
-let lastArgs: unknown = null;
-let lastKwargs: unknown;
-let lastElements = 0;
+/** The payload decoded last, and its text (with the comma between Arguments and ArgumentsKw). */
+const slot = new PayloadSlot();
 let lastText = '';
 
 const QUOTE = 0x22;
@@ -79,14 +73,10 @@ function listEnd(text: string): number {
 
 /** Remembers the text of a decoded message's payload, when it has one. */
 function keepPayloadText(message: unknown[], text: string): void {
-  const at = payloadIndex(message[0], message.length);
-  const args = message[at];
-  if (!Array.isArray(args)) return;
-  const start = elementStart(text, at);
-  lastArgs = args;
-  lastKwargs = message[at + 1];
-  lastElements = message.length - at;
-  lastText = text.slice(start, listEnd(text));
+  const at = slot.payloadOf(message);
+  if (at < 0) return;
+  slot.keep(message, at);
+  lastText = text.slice(elementStart(text, at), listEnd(text));
 }
 
 /** A string as JSON: quoted as it is when nothing in it needs an escape (URIs, mostly), else by JSON.stringify. */
@@ -175,15 +165,12 @@ function elementText(value: unknown): string {
 function encodeMessage(message: Message): string {
   const elements = message as unknown as unknown[];
   const length = elements.length;
+  const at = payloadIndex(elements[0], length);
+  const passes = slot.holds(elements, at);
+  const end = passes ? at : length;
   let text = `[${elements[0]}`;
-  for (let i = 1; i < length; i++) {
-    const value = elements[i];
-    if (value === lastArgs && lastElements === length - i && (lastElements === 1 || elements[i + 1] === lastKwargs)) {
-      return `${text},${lastText}]`;
-    }
-    text += `,${elementText(value)}`;
-  }
-  return `${text}]`;
+  for (let i = 1; i < end; i++) text += `,${elementText(elements[i])}`;
+  return passes ? `${text},${lastText}]` : `${text}]`;
 }
 
 /**
