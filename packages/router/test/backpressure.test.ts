@@ -31,7 +31,7 @@ describe('outbound backpressure', () => {
       limits: { outboundHighWater: HIGH_WATER, maxPendingCallsPerCaller: PENDING },
     });
     const callee = await fixture.connect(jsonSerializer);
-    const pauses = watchPauses(callee.transport);
+    const pauses = watchPauses();
     await callee.join();
     const result = ['x'.repeat(2048)];
     await serve(callee, 'com.blob', result);
@@ -85,7 +85,7 @@ describe('outbound backpressure', () => {
       expect((await owner.next())[0]).toBe(MessageCode.REGISTERED);
     }
     const bystander = await fixture.connect(jsonSerializer);
-    const pauses = watchPauses(bystander.transport);
+    const pauses = watchPauses();
     await bystander.join();
     bystander.send(call(1, {}, 'wamp.registration.list'));
     const answerBytes = JSON.stringify(await bystander.next()).length;
@@ -117,8 +117,8 @@ describe('outbound backpressure', () => {
 
   it('still drains a paused callee, so its yields are read again and no call hangs', async () => {
     await using fixture = await startRouter({ keepalive: false, limits: { outboundHighWater: HIGH_WATER } });
+    const pauses = watchPauses();
     const callee = await fixture.connect(jsonSerializer);
-    const pauses = watchPauses(callee.transport);
     await callee.join();
     await serve(callee, 'com.echo', ['done']);
     const caller = await fixture.connect(jsonSerializer);

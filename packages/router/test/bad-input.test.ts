@@ -119,7 +119,7 @@ describe('bad input', () => {
     expect(await bad.closed).toBe(1009);
     await expect
       .poll(() =>
-        logger.lines.some((line) => line.level === 'warn' && line.fields.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'),
+        logger.lines.some((line) => line.level === 'warn' && line.fields.closeCode === 1009),
       )
       .toBe(true);
     await stillHealthy();

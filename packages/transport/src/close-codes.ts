@@ -62,6 +62,23 @@ export function describeCloseCode(code: number): string {
   return MEANINGS[code] ?? (code >= 4000 && code <= 4999 ? 'application-defined' : 'unknown');
 }
 
+/**
+ * True for the codes a close frame may carry (RFC 6455 §7.4): 1000–1014 but for 1004, 1005 and 1006, and
+ * 3000–4999. Used both ways: a peer's close frame with another code is a protocol error, and a close asked with
+ * another code is sent as 1000.
+ *
+ * @example
+ * ```ts
+ * isValidCloseCode(1008); // true
+ * isValidCloseCode(1006); // false: it only reports a connection that dropped
+ * ```
+ */
+export function isValidCloseCode(code: number): boolean {
+  return (
+    (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999)
+  );
+}
+
 const MAX_REASON_BYTES = 123;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

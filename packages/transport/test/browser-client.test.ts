@@ -50,7 +50,8 @@ describe('browser connect', () => {
     await using server = await startServer([jsonSerializer]);
     const client = await connect(server.url, { serializers: [jsonSerializer], highWaterMark: 64 * 1024 });
     const { transport } = await server.nextTransport();
-    const tcp = (transport as unknown as { socket: { _socket: Socket } }).socket._socket;
+    // The server's transport is on its TCP socket itself.
+    const tcp = (transport as unknown as { socket: Socket }).socket;
     tcp.pause();
     let sent = 0;
     const payload = ['x'.repeat(16 * 1024)];

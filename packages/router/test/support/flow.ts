@@ -1,26 +1,37 @@
 import type { Socket } from 'node:net';
 import { MessageCode, parseMessage, register, yieldResult } from '@wamp/protocol';
 import type { Transport } from '@wamp/transport';
-import { type MockInstance, vi } from 'vitest';
+import { vi } from 'vitest';
+import { RouterCore } from '../../src/core/router-core.js';
 import type { Logger } from '../../src/logger.js';
 import type { RawPeer } from './raw-peer.js';
 
-/** The TCP socket under a client transport of `connect`, to stop reading it as a peer that never reads would. */
+/** The TCP socket under a client transport of `connect` (ws), to stop reading it as a peer that never reads would. */
 export function tcpOf(transport: Transport): Socket {
   return (transport as unknown as { socket: { _socket: Socket } }).socket._socket;
 }
 
 /**
- * Watches the router's side of every WebSocket: records each `pauseReading`, so a test can find the transport the
- * router paused for a given client and look at its queue. `sample` is any client transport of `connect`: both
- * sides of a WebSocket are the same class.
+ * Watches the router's side of every connection accepted from now on: records each `pauseReading`, so a test can
+ * find the transport the router paused for a given client and look at its queue.
  */
-export function watchPauses(sample: Transport): { routerSideOf(client: Transport): Transport | undefined } {
-  const spy: MockInstance = vi.spyOn(Object.getPrototypeOf(sample) as Required<Transport>, 'pauseReading');
+export function watchPauses(): { routerSideOf(client: Transport): Transport | undefined } {
+  const paused: Transport[] = [];
+  const accept = RouterCore.prototype.accept;
+  vi.spyOn(RouterCore.prototype, 'accept').mockImplementation(function (this: RouterCore, transport, trusted) {
+    const pauseReading = transport.pauseReading;
+    if (pauseReading !== undefined) {
+      transport.pauseReading = () => {
+        paused.push(transport);
+        pauseReading.call(transport);
+      };
+    }
+    return accept.call(this, transport, trusted);
+  });
   return {
     routerSideOf(client) {
       const address = `127.0.0.1:${tcpOf(client).localPort}`;
-      return (spy.mock.contexts as Transport[]).find((transport) => transport.peer.remoteAddress === address);
+      return paused.find((transport) => transport.peer.remoteAddress === address);
     },
   };
 }

@@ -1,5 +1,6 @@
 // Unmasked WebSocket data frames built once and written straight to the TCP socket: the server's send path.
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Serializer } from '@wamp/protocol';
 
 const FIN_TEXT = 0x81;
 const FIN_BINARY = 0x82;
@@ -90,7 +91,7 @@ export function serverFrame(payload: string | Uint8Array, binary: boolean): Serv
 export type ServerFrame = Buffer | { readonly header: Buffer; readonly payload: string | Uint8Array };
 
 /** Writes a frame from {@link serverFrame} to `socket`. */
-export function writeServerFrame(socket: Socket, frame: ServerFrame): void {
+export function writeServerFrame(socket: Duplex, frame: ServerFrame): void {
   if ('header' in frame) {
     socket.write(frame.header);
     socket.write(frame.payload);
@@ -127,4 +128,30 @@ export class FrameCache {
     this.payload = null;
     this.frame = null;
   }
+}
+
+/** One frame cache per serializer, shared by every server connection using it. */
+const frameCaches = new Map<Serializer, FrameCache>();
+
+/**
+ * The {@link FrameCache} of the connections speaking `serializer`, which {@link clearFrameCaches} empties at the
+ * end of each turn.
+ *
+ * @example
+ * ```ts
+ * const frames = frameCacheFor(serializer);
+ * ```
+ */
+export function frameCacheFor(serializer: Serializer): FrameCache {
+  let cache = frameCaches.get(serializer);
+  if (cache === undefined) {
+    cache = new FrameCache(serializer.binary);
+    frameCaches.set(serializer, cache);
+  }
+  return cache;
+}
+
+/** Empties every {@link frameCacheFor} cache: called once the turn's frames were written. */
+export function clearFrameCaches(): void {
+  for (const cache of frameCaches.values()) cache.clear();
 }

@@ -1,4 +1,5 @@
-// The WAMP WebSocket server on ws: HTTP(S) listening, the handshake and subprotocol negotiation, keepalive.
+// The WAMP WebSocket server: HTTP(S) listening, the handshake and subprotocol negotiation, keepalive. Its
+// connections run on ServerSocketTransport; ws serves only those that negotiate permessage-deflate.
 import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,8 @@ import { answerPings, Keepalive } from './keepalive.js';
 import type { TransportLogger } from './logger.js';
 import { logServerErrors } from './server-errors.js';
 import { validateServerOptions } from './server-options.js';
+import { type ServerConnectionSettings, ServerSocketTransport } from './server-transport.js';
+import { checkHandshake, offersPerMessageDeflate, writeSwitchingProtocols } from './upgrade.js';
 import { WsTransport } from './ws-transport.js';
 
 // Declared here rather than beside Keepalive: the public declarations then never reach a file that names ws's
@@ -150,6 +153,8 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
+  426: 'Upgrade Required',
   503: 'Service Unavailable',
 };
 
@@ -158,11 +163,12 @@ const STATUS_TEXT: Record<number, string> = {
 const endpointListeners = new WeakSet<(...args: never[]) => unknown>();
 const claimed = new WeakSet<IncomingMessage>();
 
-/** Answers an upgrade request with a plain HTTP error and closes the socket. */
-function refuse(socket: Duplex, status: number, reason: string): void {
+/** Answers an upgrade request with a plain HTTP error (and `header`, a header line) and closes the socket. */
+function refuse(socket: Duplex, status: number, reason: string, header?: string): void {
   if (socket.writable) {
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        (header === undefined ? '' : `${header}\r\n`) +
         `Content-Length: ${Buffer.byteLength(reason) + 1}\r\n\r\n${reason}\n`,
     );
   }
@@ -205,7 +211,7 @@ function pathOf(url: string | undefined): string {
 }
 
 /**
- * A WebSocket server for WAMP on `ws`. Before any WebSocket exists it checks, in order, the path (404), the
+ * A WebSocket server for WAMP. Before any WebSocket exists it checks, in order, the path (404), the
  * `Origin` (403) and the offered subprotocols (400 when none is ours), so a refused handshake never reaches
  * `onTransport`; then it picks the subprotocol itself, by the server's preference, never by `ws`'s default.
  *
@@ -242,32 +248,69 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
   let closeReason = '';
   let onLastClosed: (() => void) | null = null;
 
-  // `closeTimeout` exists in ws ≥ 8.23 but not yet in @types/ws. Pings are answered by `answerPings`, not ws.
-  const wsOptions: ServerOptions & { closeTimeout: number } = {
-    autoPong: false,
-    noServer: true,
-    clientTracking: false,
-    maxPayload: options.maxMessageBytes ?? 16 << 20,
-    perMessageDeflate: options.perMessageDeflate ?? false,
-    closeTimeout: options.closeTimeoutMs ?? 5_000,
-    handleProtocols: (_offered: Set<string>, request: IncomingMessage) => chosen.get(request)?.subprotocol ?? false,
+  const maxMessageBytes = options.maxMessageBytes ?? 16 << 20;
+  const closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
+  const settings: ServerConnectionSettings = {
+    marks,
+    maxMessageBytes,
+    closeTimeoutMs,
+    keepalive,
+    logger,
+    closed: forget,
   };
-  const wss = new WsServer(wsOptions);
+  // ws, for the connections that negotiate permessage-deflate. `closeTimeout` exists in ws ≥ 8.23 but not yet in
+  // @types/ws. Pings are answered by `answerPings`, not ws.
+  const deflating = options.perMessageDeflate
+    ? new WsServer({
+        autoPong: false,
+        noServer: true,
+        clientTracking: false,
+        maxPayload: maxMessageBytes,
+        perMessageDeflate: true,
+        closeTimeout: closeTimeoutMs,
+        handleProtocols: (_offered: Set<string>, request: IncomingMessage) => chosen.get(request)?.subprotocol ?? false,
+      } as ServerOptions & { closeTimeout: number })
+    : null;
 
-  function accept(socket: WebSocket, request: IncomingMessage): void {
+  function forget(transport: Transport): void {
+    transports.delete(transport);
+    if (transports.size === 0) onLastClosed?.();
+  }
+
+  function acceptDeflating(socket: WebSocket, request: IncomingMessage): void {
     const transport = new WsTransport(socket, chosen.get(request)!, peerOf(request), marks, logger);
+    socket.once('close', () => forget(transport));
+    answerPings(socket, transport.peer.remoteAddress, logger);
+    if (keepalive !== null) {
+      keepalive.track(socket, transport.peer.remoteAddress);
+      socket.on('pong', () => keepalive.answered(socket));
+      socket.once('close', () => keepalive.untrack(socket));
+    }
+    accept(transport, request);
+  }
+
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, serializer: Serializer): void {
+    // The client sent its FIN (or failed) while the request was read.
+    if (!socket.readable || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    writeSwitchingProtocols(socket, request, serializer.subprotocol);
+    const tcp = socket as Duplex & { setNoDelay?(noDelay: boolean): void; setTimeout?(ms: number): void };
+    tcp.setTimeout?.(0);
+    tcp.setNoDelay?.(true);
+    socket.off('error', destroyOnError);
+    if (head.length > 0) socket.unshift(head);
+    accept(new ServerSocketTransport(socket, serializer, peerOf(request), settings), request);
+  }
+
+  function accept(transport: Transport, request: IncomingMessage): void {
     if (closing !== null) {
       // The handshake finished while the server was shutting down.
       transport.close(closeCode, closeReason);
       return;
     }
     transports.add(transport);
-    socket.once('close', () => {
-      transports.delete(transport);
-      if (transports.size === 0) onLastClosed?.();
-    });
-    answerPings(socket, transport.peer.remoteAddress, logger);
-    keepalive?.track(socket, transport.peer.remoteAddress);
     try {
       options.onTransport(transport, request);
     } catch (error) {
@@ -303,13 +346,26 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
       refuse(socket, 400, `offer one of the WAMP subprotocols ${supported} in Sec-WebSocket-Protocol`);
       return;
     }
+    const invalid = checkHandshake(request);
+    if (invalid !== null) {
+      logger?.debug(
+        { peer, status: invalid.status, reason: invalid.reason },
+        'handshake refused: not a WebSocket handshake',
+      );
+      refuse(socket, invalid.status, invalid.reason, invalid.header);
+      return;
+    }
     const refusal = options.admit?.(request);
     if (refusal !== undefined) {
       refuse(socket, 503, refusal);
       return;
     }
-    chosen.set(request, serializer);
-    wss.handleUpgrade(request, socket, head, accept);
+    if (deflating !== null && offersPerMessageDeflate(request)) {
+      chosen.set(request, serializer);
+      deflating.handleUpgrade(request, socket, head, acceptDeflating);
+    } else {
+      upgrade(request, socket, head, serializer);
+    }
   }
   endpointListeners.add(onUpgrade);
 
@@ -331,7 +387,7 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
       await allClosed;
     }
     keepalive?.stop();
-    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    if (deflating !== null) await new Promise<void>((resolve) => deflating.close(() => resolve()));
     await Promise.all(
       owned.map(
         (server) =>
