@@ -149,6 +149,11 @@ export class FrameReader {
       const b0 = data[at]!;
       const b1 = data[at + 1]!;
       let payloadLength = b1 & 0x7f;
+      // Checked before the header is whole: an unmasked frame's header is 4 bytes shorter than we would wait for.
+      if ((b1 & 0x80) === 0) {
+        this.fail(1002, 'a client frame must be masked');
+        break;
+      }
       const headerBytes = payloadLength < 126 ? 6 : payloadLength === 126 ? 8 : 14;
       if (available < headerBytes) break;
       if (payloadLength === 126) payloadLength = data.readUInt16BE(at + 2);
@@ -157,7 +162,7 @@ export class FrameReader {
         payloadLength = high > MAX_HIGH_WORD ? Infinity : high * 0x100000000 + data.readUInt32BE(at + 6);
       }
       const opcode = b0 & 0x0f;
-      if (!this.acceptsHeader(b0, b1, opcode, payloadLength)) break;
+      if (!this.acceptsHeader(b0, opcode, payloadLength)) break;
       const frameBytes = headerBytes + payloadLength;
       if (available < frameBytes) {
         this.gather(data, at, frameBytes);
@@ -181,9 +186,8 @@ export class FrameReader {
   }
 
   /** Checks a frame's header; a violation fails the connection and returns false. */
-  private acceptsHeader(b0: number, b1: number, opcode: number, payloadLength: number): boolean {
+  private acceptsHeader(b0: number, opcode: number, payloadLength: number): boolean {
     if ((b0 & 0x70) !== 0) return this.fail(1002, 'RSV bits set, but no extension was negotiated');
-    if ((b1 & 0x80) === 0) return this.fail(1002, 'a client frame must be masked');
     if (opcode >= OP_CLOSE) {
       if (opcode > OP_PONG) return this.fail(1002, `invalid opcode ${opcode}`);
       if ((b0 & 0x80) === 0) return this.fail(1002, 'a control frame must not be fragmented');
