@@ -118,9 +118,7 @@ describe('bad input', () => {
     bad.socket.send(JSON.stringify([MessageCode.HELLO, 'realm1', { roles: { caller: {} }, pad: 'x'.repeat(8192) }]));
     expect(await bad.closed).toBe(1009);
     await expect
-      .poll(() =>
-        logger.lines.some((line) => line.level === 'warn' && line.fields.closeCode === 1009),
-      )
+      .poll(() => logger.lines.some((line) => line.level === 'warn' && line.fields.closeCode === 1009))
       .toBe(true);
     await stillHealthy();
     expect(fixture.router.stats().sessions).toBe(2);
