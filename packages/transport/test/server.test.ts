@@ -231,14 +231,15 @@ describe('frames the peer gets wrong', () => {
 
 describe('permessage-deflate', () => {
   it.each([
-    ['off by default, even when the client offers it', undefined, ''],
-    ['negotiated when the server turns it on', true, 'permessage-deflate'],
-  ] as const)('is %s', async (_name, perMessageDeflate, extensions) => {
+    ['off by default, even when the client offers it', undefined, true, ''],
+    ['negotiated when the server turns it on', true, true, 'permessage-deflate'],
+    ['not negotiated when only the server turns it on', true, false, ''],
+  ] as const)('is %s', async (_name, perMessageDeflate, clientOffers, extensions) => {
     await using server = await startServer(
       [jsonSerializer],
       perMessageDeflate === undefined ? {} : { perMessageDeflate },
     );
-    const client = await connect(server.url, { serializers: [jsonSerializer], perMessageDeflate: true });
+    const client = await connect(server.url, { serializers: [jsonSerializer], perMessageDeflate: clientOffers });
     const { transport } = await server.nextTransport();
     expect((client as unknown as { socket: WebSocket }).socket.extensions).toBe(extensions);
     const received = eventually<unknown>((resolve) => {
