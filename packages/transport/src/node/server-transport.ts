@@ -19,7 +19,7 @@ import {
   writeFrameInto,
   writeServerFrame,
 } from './server-frames.js';
-import { flushAtTurnEnd, whenDrained } from './socket-writes.js';
+import { DrainWatch, flushAtTurnEnd } from './socket-writes.js';
 import type { WaterMarks } from './ws-transport.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -93,7 +93,7 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
 
   private state: ReadyState = ReadyState.OPEN;
   private readonly reader: FrameReader;
-  private aboveHighWater = false;
+  private readonly drain: DrainWatch;
   private paused = false;
   private closeSent = false;
   /** The peer's close frame, once it came: the code (1005 without one) and reason `onclose` reports. */
@@ -128,6 +128,7 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
     this.lowWaterMark = settings.marks.lowWaterMark;
     this.frames = frameCacheFor(serializer);
     this.reader = new FrameReader(this, settings.maxMessageBytes);
+    this.drain = new DrainWatch(this, socket);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
@@ -144,15 +145,7 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
   }
 
   isWritable(): boolean {
-    if (this.state !== ReadyState.OPEN) return false;
-    if (this.bufferedAmount <= this.highWaterMark) return true;
-    // Over the mark without a send of ours noticing (pongs): watch for the drain all the same, since whoever is
-    // told "not writable" may wait for `ondrain`.
-    if (!this.aboveHighWater) {
-      this.aboveHighWater = true;
-      whenDrained(this.socket, this.onTcpDrain);
-    }
-    return false;
+    return this.state === ReadyState.OPEN && this.drain.isWritable();
   }
 
   send(message: Message): void {
@@ -267,10 +260,7 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
     }
     if (shareable) this.queueShared(payload);
     else this.queue(payload);
-    if (!this.aboveHighWater && this.bufferedAmount > this.highWaterMark) {
-      this.aboveHighWater = true;
-      whenDrained(this.socket, this.onTcpDrain);
-    }
+    this.drain.afterWrite();
   }
 
   /** Queues a payload that other sockets may be sent in this turn too: its frame is then built once for them. */
@@ -336,16 +326,6 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
 
   private readonly onPongWritten = (): void => {
     this.pendingPongs--;
-  };
-
-  private readonly onTcpDrain = (): void => {
-    if (!this.aboveHighWater || this.state !== ReadyState.OPEN) return;
-    if (this.bufferedAmount <= this.lowWaterMark) {
-      this.aboveHighWater = false;
-      this.ondrain?.();
-    } else {
-      whenDrained(this.socket, this.onTcpDrain);
-    }
   };
 
   private readonly onEnd = (): void => {

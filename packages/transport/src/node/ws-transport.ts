@@ -7,7 +7,7 @@ import { CloseCode, clampCloseReason, describeCloseCode, isValidCloseCode } from
 import { deliverFrame } from '../frame.js';
 import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from '../transport.js';
 import type { TransportLogger } from './logger.js';
-import { flushAtTurnEnd, whenDrained } from './socket-writes.js';
+import { DrainWatch, flushAtTurnEnd } from './socket-writes.js';
 
 const BINARY_FRAME = Object.freeze({ binary: true });
 const TEXT_FRAME = Object.freeze({ binary: false });
@@ -62,7 +62,7 @@ export class WsTransport implements Transport {
   onclose: ((event: TransportCloseEvent) => void) | null = null;
   ondrain: (() => void) | null = null;
 
-  private aboveHighWater = false;
+  private readonly drain: DrainWatch;
   private closed = false;
   /** True once this turn's first frame was sent, until {@link WsTransport.flush}. */
   private flushScheduled = false;
@@ -92,6 +92,7 @@ export class WsTransport implements Transport {
     this.lowWaterMark = marks.lowWaterMark;
     this.frameOptions = serializer.binary ? BINARY_FRAME : TEXT_FRAME;
     this.tcpSocket = (socket as unknown as { _socket?: Socket })._socket;
+    this.drain = new DrainWatch(this, this.tcpSocket);
     socket.on('message', this.onSocketMessage);
     socket.on('close', this.onSocketClose);
     socket.on('error', this.onSocketError);
@@ -106,16 +107,7 @@ export class WsTransport implements Transport {
   }
 
   isWritable(): boolean {
-    const socket = this.socket;
-    if (socket.readyState !== ReadyState.OPEN) return false;
-    if (this.bufferedAmount <= this.highWaterMark) return true;
-    // Over the mark without a send of ours noticing (a ping or pong of ws's own): watch for the drain all the
-    // same, since whoever is told "not writable" may wait for `ondrain`.
-    if (!this.aboveHighWater) {
-      this.aboveHighWater = true;
-      whenDrained(this.tcpSocket, this.onTcpDrain);
-    }
-    return false;
+    return this.socket.readyState === ReadyState.OPEN && this.drain.isWritable();
   }
 
   send(message: Message): void {
@@ -130,10 +122,7 @@ export class WsTransport implements Transport {
       flushAtTurnEnd(this);
     }
     this.socket.send(frame, this.frameOptions);
-    if (!this.aboveHighWater && this.bufferedAmount > this.highWaterMark) {
-      this.aboveHighWater = true;
-      whenDrained(this.tcpSocket, this.onTcpDrain);
-    }
+    this.drain.afterWrite();
   }
 
   close(code: number = CloseCode.NORMAL, reason = ''): void {
@@ -169,16 +158,6 @@ export class WsTransport implements Transport {
     this.flushScheduled = false;
     this.tcpSocket?.uncork();
   }
-
-  private readonly onTcpDrain = (): void => {
-    if (!this.aboveHighWater || this.socket.readyState !== ReadyState.OPEN) return;
-    if (this.bufferedAmount <= this.lowWaterMark) {
-      this.aboveHighWater = false;
-      this.ondrain?.();
-    } else {
-      whenDrained(this.tcpSocket, this.onTcpDrain);
-    }
-  };
 
   /** Hands the held frames over in order, until a handler pauses again; the rest stays held. */
   private releaseHeld(): void {
