@@ -13,13 +13,12 @@ type GuardLimits = Pick<
 
 /** One connection the guard counts: from TCP accept (servers the router owns) or the upgrade request (others). */
 interface Entry {
+  socket: Socket;
   address: string;
-  /** `ip:port`, for log lines. */
-  peer: string;
   /** Welcomed at least once, or gone: no longer counted as pending. */
   joined: boolean;
-  /** The upgrade deadline, while it runs. */
-  deadline: NodeJS.Timeout | null;
+  /** When the connection is cut unless it upgraded by then (`Date.now()` time); 0 when no deadline runs. */
+  upgradeBy: number;
 }
 
 interface AddressCount {
@@ -61,10 +60,15 @@ function tcpSocketOf(socket: Socket): Socket {
   return (socket as Socket & { _parent?: Socket })._parent ?? socket;
 }
 
+/** `ip:port` of a socket, for log lines. */
+function peerOf(socket: Socket): string {
+  return `${socket.remoteAddress}:${socket.remotePort}`;
+}
+
 /**
  * Counts the router's connections per remote address and those not yet joined (no WELCOME yet), refuses the ones
  * past the caps or the descriptor ceiling as early as it can, and cuts TCP connections that never upgrade.
- * Everything is per connection (a map entry and at most one timer); nothing runs per message.
+ * Everything is per connection (a map entry); the upgrade deadlines share one timer, and nothing runs per message.
  *
  * @example
  * ```ts
@@ -74,16 +78,30 @@ function tcpSocketOf(socket: Socket): Socket {
  */
 export class ConnectionGuard {
   private readonly entries = new Map<Socket, Entry>();
+  /**
+   * The connections whose upgrade deadline runs, oldest first: every deadline is the same time after its accept,
+   * so the first one is always the next due, and one timer set for it serves them all.
+   */
+  private readonly awaitingUpgrade = new Set<Entry>();
+  private deadlineTimer: NodeJS.Timeout | null = null;
   private readonly addresses = new Map<string, AddressCount>();
   private pending = 0;
   private refusals = 0;
   private refusalWindowStart = 0;
 
+  /** The `close` listener of every counted socket: one function for all, since Node calls it with the socket as `this`. */
+  private readonly left: (this: Socket) => void;
+
   constructor(
     private readonly limits: GuardLimits,
     private readonly log: Logger,
     private readonly ceiling: DescriptorCeiling,
-  ) {}
+  ) {
+    const guard = this;
+    this.left = function (this: Socket) {
+      guard.leave(this);
+    };
+  }
 
   /** Connections counted now. */
   get size(): number {
@@ -100,19 +118,43 @@ export class ConnectionGuard {
       socket.destroy();
       return;
     }
-    const timeoutMs = this.limits.upgradeTimeoutMs;
-    entry.deadline = setTimeout(() => {
-      entry.deadline = null;
-      this.log.warn({ peer: entry.peer, upgradeTimeoutMs: timeoutMs }, 'connection cut: no WebSocket upgrade in time');
-      socket.destroy();
-    }, timeoutMs);
-    entry.deadline.unref();
+    entry.upgradeBy = Date.now() + this.limits.upgradeTimeoutMs;
+    this.awaitingUpgrade.add(entry);
+    if (this.deadlineTimer === null) this.armDeadline(this.limits.upgradeTimeoutMs);
   };
+
+  private armDeadline(delayMs: number): void {
+    this.deadlineTimer = setTimeout(this.cutLate, delayMs);
+    this.deadlineTimer.unref();
+  }
+
+  /** Cuts the connections whose deadline passed, then sets the timer for the next one, if any. */
+  private readonly cutLate = (): void => {
+    this.deadlineTimer = null;
+    const now = Date.now();
+    for (const entry of this.awaitingUpgrade) {
+      if (entry.upgradeBy > now) {
+        this.armDeadline(entry.upgradeBy - now);
+        return;
+      }
+      this.stopDeadline(entry);
+      this.log.warn(
+        { peer: peerOf(entry.socket), upgradeTimeoutMs: this.limits.upgradeTimeoutMs },
+        'connection cut: no WebSocket upgrade in time',
+      );
+      entry.socket.destroy();
+    }
+  };
+
+  private stopDeadline(entry: Entry): void {
+    entry.upgradeBy = 0;
+    this.awaitingUpgrade.delete(entry);
+  }
 
   /** A plain HTTP request on a server the router started: its upgrade deadline ends, Node's HTTP timeouts apply. */
   requested(socket: Socket): void {
     const entry = this.entries.get(tcpSocketOf(socket));
-    if (entry !== undefined) stopDeadline(entry);
+    if (entry !== undefined) this.stopDeadline(entry);
   }
 
   /**
@@ -129,27 +171,26 @@ export class ConnectionGuard {
   upgraded(socket: Socket, session: RouterSession): void {
     const entry = this.entries.get(tcpSocketOf(socket));
     if (entry === undefined) return;
-    stopDeadline(entry);
+    this.stopDeadline(entry);
     session.onJoined = () => this.joined(entry);
   }
 
   /** Counts a new connection, or logs the refusal and returns undefined. */
   private enter(socket: Socket): Entry | undefined {
     const address = addressKey(socket.remoteAddress ?? '');
-    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     const counts = this.addresses.get(address) ?? { open: 0, pending: 0 };
     const refusal = this.refusal(counts);
     if (refusal !== undefined) {
-      this.refused(peer, refusal);
+      this.refused(peerOf(socket), refusal);
       return undefined;
     }
-    const entry: Entry = { address, peer, joined: false, deadline: null };
+    const entry: Entry = { socket, address, joined: false, upgradeBy: 0 };
     counts.open++;
     counts.pending++;
     this.pending++;
     this.addresses.set(address, counts);
     this.entries.set(socket, entry);
-    socket.once('close', () => this.leave(socket, entry));
+    socket.once('close', this.left);
     return entry;
   }
 
@@ -183,8 +224,10 @@ export class ConnectionGuard {
     this.pending--;
   }
 
-  private leave(socket: Socket, entry: Entry): void {
-    stopDeadline(entry);
+  private leave(socket: Socket): void {
+    const entry = this.entries.get(socket);
+    if (entry === undefined) return;
+    this.stopDeadline(entry);
     this.entries.delete(socket);
     const counts = this.addresses.get(entry.address)!;
     counts.open--;
@@ -196,9 +239,4 @@ export class ConnectionGuard {
     entry.joined = true;
     if (counts.open === 0) this.addresses.delete(entry.address);
   }
-}
-
-function stopDeadline(entry: Entry): void {
-  if (entry.deadline !== null) clearTimeout(entry.deadline);
-  entry.deadline = null;
 }

@@ -110,6 +110,32 @@ describe('deadlines', () => {
     await bystanderWorks();
   });
 
+  it('gives each idle connection its own deadline on the one shared timer, and spares those that upgraded', async () => {
+    const { fixture, log, bystanderWorks } = await withBystander({ limits: { upgradeTimeoutMs: 300 } });
+    await using _ = fixture;
+    const first = await idleTcp(fixture.url);
+    const firstOpened = performance.now();
+    const firstCut = closeOf(first).then(() => performance.now());
+    // A whole join in between, so the second connection's deadline falls after the first one's.
+    const joined = await fixture.connect(jsonSerializer);
+    await joined.join();
+    const second = await idleTcp(fixture.url);
+    const secondOpened = performance.now();
+    const secondCut = closeOf(second).then(() => performance.now());
+    const [firstAt, secondAt] = await Promise.all([firstCut, secondCut]);
+    // Timers may fire a millisecond early against performance.now().
+    expect(firstAt - firstOpened).toBeGreaterThanOrEqual(295);
+    expect(secondAt - secondOpened).toBeGreaterThanOrEqual(295);
+    expect(secondAt).toBeGreaterThan(firstAt);
+    expect(log.warnings('no WebSocket upgrade in time')).toHaveLength(2);
+    expect(joined.closeEvent).toBeUndefined();
+    // A connection accepted after the queue emptied gets a timer of its own again.
+    const third = await idleTcp(fixture.url);
+    await closeOf(third);
+    expect(log.warnings('no WebSocket upgrade in time')).toHaveLength(3);
+    await bystanderWorks();
+  });
+
   it('a WebSocket that never sends HELLO is closed with 1008 and no ABORT after helloTimeoutMs', async () => {
     const { fixture, log, bystanderWorks } = await withBystander({ limits: { helloTimeoutMs: 200 } });
     await using _ = fixture;
