@@ -1,5 +1,6 @@
 // pauseReading/resumeReading: nothing handed over while paused (not even frames already read), nothing lost,
 // order kept, and the peer is pushed back on.
+import type { Socket } from 'node:net';
 import { call } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +38,8 @@ describe('pauseReading', () => {
     // That nothing more comes cannot be awaited: give the socket a few reads' time.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(ids).toEqual([1, 2, 3, 4, 5]);
+    // …and leaves the socket paused, so TCP pushes back on the peer (the server's transport is on its socket).
+    expect((transport as unknown as { socket: Socket }).socket.isPaused()).toBe(true);
     transport.resumeReading!();
     await expect.poll(() => ids.length, { timeout: 5_000 }).toBe(count);
     expect(ids.every((id, index) => id === index + 1)).toBe(true);

@@ -178,8 +178,9 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
   resumeReading(): void {
     if (!this.paused) return;
     this.paused = false;
-    this.socket.resume();
+    // The frames read already go first; the socket flows again only if none of their handlers paused anew.
     this.reader.resume();
+    if (!this.paused) this.socket.resume();
   }
 
   terminate(): void {
