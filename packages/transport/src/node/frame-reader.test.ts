@@ -134,7 +134,7 @@ describe('FrameReader', () => {
     ]);
   });
 
-  it('delivers text that holds U+FFFD itself, and a zero mask', () => {
+  it('delivers text that holds U+FFFD itself, and a frame under an all-zero mask', () => {
     const { reader, events } = recording();
     const unmasked = text('ok \uFFFD');
     // A mask of zeros leaves the payload as it is.

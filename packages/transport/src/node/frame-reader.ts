@@ -45,7 +45,6 @@ function unmask(data: Buffer, start: number, end: number, maskAt: number): void 
   const m1 = data[maskAt + 1]!;
   const m2 = data[maskAt + 2]!;
   const m3 = data[maskAt + 3]!;
-  if ((m0 | m1 | m2 | m3) === 0) return;
   let i = start;
   for (const last = end - 3; i < last; i += 4) {
     data[i] = data[i]! ^ m0;
