@@ -5,23 +5,9 @@ import { jsonSerializer } from '@wamp/protocol/json';
 import { msgpackSerializer } from '@wamp/protocol/msgpack';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Logger } from '../src/index.js';
+import { capturingLogger } from './support/capturing-logger.js';
 import { startRouter } from './support/fixture.js';
 import type { RawPeer } from './support/raw-peer.js';
-
-/** A logger that keeps every line, to assert that a refusal was logged. */
-function capturingLogger(): Logger & { lines: { level: string; fields: Record<string, unknown>; message: string }[] } {
-  const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
-  const logger = {
-    lines,
-    debug: (fields: Record<string, unknown>, message: string) => lines.push({ level: 'debug', fields, message }),
-    info: (fields: Record<string, unknown>, message: string) => lines.push({ level: 'info', fields, message }),
-    warn: (fields: Record<string, unknown>, message: string) => lines.push({ level: 'warn', fields, message }),
-    error: (fields: Record<string, unknown>, message: string) => lines.push({ level: 'error', fields, message }),
-    child: () => logger,
-  };
-  return logger;
-}
 
 /** A raw ws client that records what it receives and how it closed. */
 async function rawSocket(url: string, protocol: string) {

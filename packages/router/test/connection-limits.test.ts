@@ -8,32 +8,10 @@ import { jsonSerializer } from '@wamp/protocol/json';
 import { connect } from '@wamp/transport/node';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createRouter, type Logger, type RouterOptions } from '../src/index.js';
+import { createRouter, type RouterOptions } from '../src/index.js';
+import { capturingLogger } from './support/capturing-logger.js';
 import { grantEverything, type RouterFixture, startRouter } from './support/fixture.js';
 import { RawPeer } from './support/raw-peer.js';
-
-interface Line {
-  level: string;
-  fields: Record<string, unknown>;
-  message: string;
-}
-
-/** A logger that keeps every line, to assert what the router said about each cut. */
-function capturingLogger(): Logger & { lines: Line[]; warnings(text: string): Line[] } {
-  const lines: Line[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, message: string) =>
-    lines.push({ level, fields, message });
-  const logger = {
-    lines,
-    warnings: (text: string) => lines.filter((line) => line.level === 'warn' && line.message.includes(text)),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => logger,
-  };
-  return logger;
-}
 
 /** A router with a capturing logger and a joined bystander, whose round trip `bystanderWorks` checks. */
 async function withBystander(options: RouterOptions) {

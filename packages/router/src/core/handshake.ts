@@ -218,8 +218,5 @@ function admit(core: RouterCore, session: RouterSession, realmName: string, id: 
   };
   if (granted.authextra !== undefined) details.authextra = granted.authextra;
   session.send(welcome(id, details));
-  session.log.debug(
-    { session: id, realm: realmName, authid: granted.authid, authrole: granted.authrole },
-    'session joined',
-  );
+  if (!session.trusted) core.sessionLog.joined(session);
 }

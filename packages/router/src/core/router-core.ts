@@ -20,6 +20,7 @@ import { MetaSession } from './meta/meta-session.js';
 import type { Testaments } from './meta/testaments.js';
 import { Realm, type RouterScopeIds } from './realm.js';
 import { RouterSession, SessionState } from './session.js';
+import { SessionLog } from './session-log.js';
 
 /** WebSocket close code when the router shuts down ("going away"). */
 const CLOSE_GOING_AWAY = 1001;
@@ -37,6 +38,8 @@ export class RouterCore implements FabricReceiver {
   readonly agent: string;
   /** Authentication failures per address, to slow down guessing. */
   readonly authFailures = new AuthFailures();
+  /** The info lines of joins and leaves. */
+  readonly sessionLog: SessionLog;
 
   private readonly realms = new Map<string, Realm>();
   private readonly ids: RouterScopeIds = {
@@ -60,6 +63,7 @@ export class RouterCore implements FabricReceiver {
     private readonly fabric: Fabric | null = null,
   ) {
     this.log = options.logger;
+    this.sessionLog = new SessionLog(this.log);
     this.agent = agent;
     for (const name of options.realms) this.addRealm(name);
   }
@@ -133,14 +137,18 @@ export class RouterCore implements FabricReceiver {
   close(): Promise<void> {
     if (this.closing !== null) return this.closing;
     this.closing = new Promise<void>((resolve) => {
-      if (this.connections.size === 0) {
+      const closed = () => {
+        this.sessionLog.stop();
         resolve();
+      };
+      if (this.connections.size === 0) {
+        closed();
         return;
       }
       let timer: NodeJS.Timeout | undefined;
       this.onIdle = () => {
         clearTimeout(timer);
-        resolve();
+        closed();
       };
       for (const session of [...this.connections]) {
         if (session.state === SessionState.ESTABLISHED) session.goodbye(CloseUri.SYSTEM_SHUTDOWN, CLOSE_GOING_AWAY);

@@ -6,7 +6,7 @@
 import { ErrorUri, type Message, MessageCode, messageName } from '@wamp/protocol';
 import type { RouterSession } from './session.js';
 import { authorize, hold, waitFor } from './session-gate.js';
-import { SessionState } from './session-state.js';
+import { CLOSE_NORMAL, SessionState } from './session-state.js';
 
 /**
  * Handles one parsed inbound message of `session` (the read path calls it; what it throws, the caller catches).
@@ -32,7 +32,7 @@ export function handle(session: RouterSession, message: Message): void {
       return;
     case SessionState.AUTHENTICATING:
       if (message[0] === MessageCode.AUTHENTICATE) session.core.authenticate(session, message);
-      else if (message[0] === MessageCode.ABORT) session.closeQuietly();
+      else if (message[0] === MessageCode.ABORT) session.closeQuietly(CLOSE_NORMAL, '', message[2]);
       else session.abort(ErrorUri.PROTOCOL_VIOLATION, `${messageName(message[0])} received during authentication`);
       return;
     case SessionState.CLOSING:
@@ -85,11 +85,10 @@ function established(session: RouterSession, message: Message): void {
         );
       return;
     case MessageCode.GOODBYE:
-      session.answerGoodbye();
+      session.answerGoodbye(message[2]);
       return;
     case MessageCode.ABORT:
-      session.log.info({ session: session.id, reason: message[2] }, 'client aborted the session');
-      session.closeQuietly();
+      session.closeQuietly(CLOSE_NORMAL, '', message[2]);
       return;
     case MessageCode.HELLO:
       session.abort(ErrorUri.PROTOCOL_VIOLATION, 'HELLO received on an established session');

@@ -71,7 +71,9 @@ export class RouterSession {
   pendingAuth: { realm: string; id: number; challenge: AuthChallenge } | null = null;
 
   readonly transport: Transport;
-  readonly log: Logger;
+  /** When the session was welcomed (`Date.now()` time), for the leave line's duration; 0 before. */
+  joinedAt = 0;
+  private sessionLogger: Logger | null = null;
   /** Position of the transport's serializer in the router's list, for encode-once fan-out. */
   readonly serializerIndex: number;
   /** Request IDs of the router→client direction (INVOCATION). */
@@ -114,12 +116,23 @@ export class RouterSession {
     this.core = core;
     this.transport = transport;
     this.serializerIndex = serializerIndex;
-    this.log = core.log.child({ peer: transport.peer.remoteAddress, protocol: transport.protocol });
     this.flow = trusted ? null : new SessionFlow(this, core.options.limits.outboundHardLimit);
     if (this.flow !== null) transport.ondrain = this.flow.onDrain;
     transport.onmessage = this.onMessage;
     transport.ondecodeerror = this.onDecodeError;
     transport.onclose = this.onClose;
+  }
+
+  /**
+   * The router's logger with this connection's peer and protocol bound. Made on first use: most sessions never
+   * log a line of their own, and a child logger per join costs time and memory.
+   */
+  get log(): Logger {
+    this.sessionLogger ??= this.core.log.child({
+      peer: this.transport.peer.remoteAddress,
+      protocol: this.transport.protocol,
+    });
+    return this.sessionLogger;
   }
 
   /** Sends one message; a no-op once the transport is closing. */
@@ -146,7 +159,7 @@ export class RouterSession {
     if (this.state === SessionState.CLOSED) return;
     this.log.warn({ session: this.id || undefined, reason, detail: message }, 'session aborted');
     this.send(abort({ message }, reason));
-    this.leaveRealm();
+    this.leaveRealm(reason);
     this.state = SessionState.CLOSED;
     this.transport.close(closeCode, reason.slice(0, 123));
   }
@@ -161,7 +174,7 @@ export class RouterSession {
       return;
     }
     this.send(goodbye(message === undefined ? {} : { message }, reason));
-    this.leaveRealm();
+    this.leaveRealm(reason);
     this.state = SessionState.CLOSING;
     this.closeCodeAfterGoodbye = closeCode;
     const graceMs = this.core.options.limits.goodbyeGraceMs;
@@ -202,6 +215,7 @@ export class RouterSession {
   establish(realm: Realm, id: number): void {
     this.id = id;
     this.realm = realm;
+    this.joinedAt = Date.now();
     this.state = SessionState.ESTABLISHED;
     this.clearDeadline();
     this.onJoined?.();
@@ -216,19 +230,17 @@ export class RouterSession {
   cut(reason: string): void {
     if (this.state === SessionState.CLOSED) return;
     this.transport.close(CLOSE_POLICY_VIOLATION, reason);
-    queueMicrotask(this.leaveAfterCut);
+    queueMicrotask(() => this.closeQuietly(CLOSE_POLICY_VIOLATION, '', reason));
   }
 
-  private readonly leaveAfterCut = (): void => {
-    this.closeQuietly(CLOSE_POLICY_VIOLATION);
-  };
-
-  private leaveRealm(): void {
+  /** `reason`: why the session ends, for its leave line (a reason URI, or what closed the connection). */
+  private leaveRealm(reason: string): void {
     const realm = this.realm;
     if (realm === null) return;
     this.realm = null;
     realm.leave(this);
     this.core.sessionsById.delete(this.id);
+    if (!this.trusted) this.core.sessionLog.left(this, realm.name, reason);
   }
 
   private readonly onMessage = (raw: unknown, frameBytes: number): void => {
@@ -283,10 +295,10 @@ export class RouterSession {
    * The client said GOODBYE: answer it and leave the realm. The transport may carry a new session after GOODBYE;
    * the client usually closes it instead.
    */
-  answerGoodbye(): void {
+  answerGoodbye(reason: string): void {
     this.send(goodbye({}, CloseUri.GOODBYE_AND_OUT));
     this.saidGoodbye = true;
-    this.leaveRealm();
+    this.leaveRealm(reason);
     this.state = SessionState.AWAIT_HELLO;
     this.id = 0;
     this.testaments = null;
@@ -294,9 +306,12 @@ export class RouterSession {
     if (!this.trusted) this.expectHello(this.core.options.limits.helloTimeoutMs);
   }
 
-  /** Leaves the realm and closes the connection without a word to the client. */
-  closeQuietly(code = CLOSE_NORMAL, reason = ''): void {
-    this.leaveRealm();
+  /**
+   * Leaves the realm and closes the connection with `code` and `reason`, without a word to the client;
+   * `leaveReason` is what the leave line says.
+   */
+  closeQuietly(code = CLOSE_NORMAL, reason = '', leaveReason = reason || `closed with ${code}`): void {
+    this.leaveRealm(leaveReason);
     this.state = SessionState.CLOSED;
     this.transport.close(code, reason);
   }
@@ -314,7 +329,7 @@ export class RouterSession {
     }
     this.clearDeadline();
     this.flow?.stop();
-    this.leaveRealm();
+    this.leaveRealm(`connection closed with ${event.code}`);
     this.state = SessionState.CLOSED;
     this.core.detach(this);
   };
