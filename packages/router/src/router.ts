@@ -136,7 +136,7 @@ export function createRouter(options: RouterOptions = {}): Router {
   let servers: RouterServers | null = null;
   const made = (madeCore: RouterCore): RouterCore => {
     core = madeCore;
-    servers = new RouterServers(madeCore);
+    servers = new RouterServers(madeCore, readiness);
     callRealm = (realm, procedure, args, timeoutMs) => {
       const meta = madeCore.realm(realm)?.meta;
       return meta === null || meta === undefined
@@ -176,6 +176,10 @@ export function createRouter(options: RouterOptions = {}): Router {
     else void coreMade.then((madeCore) => use(madeCore, servers!));
   };
   let closed = false;
+  function readiness(): string | undefined {
+    if (closed) return 'shutting down';
+    return fabric?.readiness();
+  }
 
   const ensureOpen = () => {
     if (closed) throw new RouterError(RouterErrorCode.CLOSED, 'the router was closed: create a new one');

@@ -12,6 +12,7 @@ import { ConnectionGuard } from './connection-guard.js';
 import type { RouterCore } from './core/router-core.js';
 import { DescriptorCeiling } from './descriptor-limit.js';
 import { RouterError, RouterErrorCode } from './errors.js';
+import { createHealthHandler, type Readiness } from './health.js';
 import { createStaticHandler } from './static-files.js';
 
 /** Where and how {@link Router.listen} serves. */
@@ -51,12 +52,19 @@ function answerPlainHttp(request: IncomingMessage, response: ServerResponse): vo
   );
 }
 
-/** Serves static files when configured, and explains the endpoint for anything else. */
-function httpHandler(staticDir: string | undefined): (request: IncomingMessage, response: ServerResponse) => void {
-  if (staticDir === undefined) return answerPlainHttp;
+/** Answers the health endpoints, serves static files when configured, and explains the endpoint for anything else. */
+function httpHandler(
+  staticDir: string | undefined,
+  health: (request: IncomingMessage, response: ServerResponse) => boolean,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  if (staticDir === undefined) {
+    return (request, response) => {
+      if (!health(request, response)) answerPlainHttp(request, response);
+    };
+  }
   const serveFile = createStaticHandler(staticDir);
   return (request, response) => {
-    if (serveFile(request, response)) return;
+    if (health(request, response) || serveFile(request, response)) return;
     response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
   };
 }
@@ -71,9 +79,15 @@ export class RouterServers {
   private readonly webSockets: WebSocketServer[] = [];
   private readonly owned: (HttpServer | HttpsServer)[] = [];
   private readonly guard: ConnectionGuard;
+  private readonly health: (request: IncomingMessage, response: ServerResponse) => boolean;
 
-  constructor(private readonly core: RouterCore) {
+  /** @param readiness - why the router is not ready, for `/readyz` on the servers `listen` starts. */
+  constructor(
+    private readonly core: RouterCore,
+    readiness: Readiness,
+  ) {
     this.guard = new ConnectionGuard(core.options.limits, core.log, new DescriptorCeiling(core.log));
+    this.health = createHealthHandler(readiness);
   }
 
   attach(server: HttpServer | HttpsServer, options: AttachOptions = {}): void {
@@ -100,7 +114,7 @@ export class RouterServers {
   async listen(options: ListenOptions = {}): Promise<ListenResult> {
     const host = options.host ?? '127.0.0.1';
     const path = options.path ?? '/ws';
-    const serve = httpHandler(options.staticDir);
+    const serve = httpHandler(options.staticDir, this.health);
     const handler = (request: IncomingMessage, response: ServerResponse) => {
       this.guard.requested(request.socket);
       serve(request, response);

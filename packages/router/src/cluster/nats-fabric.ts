@@ -106,6 +106,8 @@ export class NatsFabric implements Fabric {
   private publicationsOut = 0;
   private publicationsIn = 0;
   private closed = false;
+  /** Joined the cluster and, after an outage, back on NATS with the node announced again. */
+  private linked = false;
 
   constructor(
     private readonly options: NatsFabricOptions,
@@ -114,6 +116,14 @@ export class NatsFabric implements Fabric {
 
   get node(): string {
     return this.options.name;
+  }
+
+  /** Why this node is not ready for sessions, for `/readyz`; undefined once it is linked to the cluster. */
+  readiness(): string | undefined {
+    if (this.linked) return undefined;
+    return this.connection === null
+      ? `not yet joined the cluster on NATS at ${this.options.servers.join(', ')}`
+      : 'lost the connection to NATS: reconnecting';
   }
 
   /** Sets what receives other nodes' messages (the router core, which is made after the fabric). */
@@ -175,6 +185,7 @@ export class NatsFabric implements Fabric {
       interest.subscription = this.subscribe(subject, interest.realm);
       interest.confirmed = this.confirm(interest.subscription);
     }
+    this.linked = true;
     this.log.info({ node: name, number: this.numbers.number, nats: connection.getServer() }, 'joined the cluster');
     void this.watchStatus(connection);
   }
@@ -351,11 +362,17 @@ export class NatsFabric implements Fabric {
   private async watchStatus(connection: NatsConnection): Promise<void> {
     for await (const status of connection.status()) {
       if (status.type === 'disconnect') {
+        this.linked = false;
         this.log.warn({ nats: status.server }, 'lost the connection to NATS');
         this.calls?.disconnected();
       } else if (status.type === 'reconnect') {
         this.log.info({ nats: status.server }, 'reconnected to NATS');
-        this.calls?.reconnected().catch((error: unknown) => this.log.warn({ err: error }, 'announcing again failed'));
+        this.calls
+          ?.reconnected()
+          .then(() => {
+            this.linked = true;
+          })
+          .catch((error: unknown) => this.log.warn({ err: error }, 'announcing again failed'));
       } else if (status.type === 'error') this.log.warn({ err: status.error }, 'NATS error');
     }
   }
