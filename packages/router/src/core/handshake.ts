@@ -168,12 +168,16 @@ function proceed(core: RouterCore, session: RouterSession, realmName: string, id
       session.abort(step.reason, step.message, 1000);
       return;
     }
+    // The method of the challenge it failed (see below), or none when the authenticator refused at HELLO.
+    core.counters.authFailed(session.authmethod);
     const delay = core.authFailures.failed(addressOf(session.transport.peer.remoteAddress));
     setTimeout(() => session.abort(step.reason, step.message, 1000), delay).unref?.();
     return;
   }
   if (step.kind === 'challenge') {
     session.pendingAuth = { realm: realmName, id, challenge: step };
+    // Until WELCOME sets it again, the method being tried: a failure is counted under it.
+    session.authmethod = step.method;
     session.state = SessionState.AUTHENTICATING;
     session.send(challenge(step.method, step.extra));
     return;
@@ -218,5 +222,8 @@ function admit(core: RouterCore, session: RouterSession, realmName: string, id: 
   };
   if (granted.authextra !== undefined) details.authextra = granted.authextra;
   session.send(welcome(id, details));
-  if (!session.trusted) core.sessionLog.joined(session);
+  if (!session.trusted) {
+    core.counters.joins++;
+    core.sessionLog.joined(session);
+  }
 }

@@ -4,6 +4,7 @@ import type { ResolvedOptions } from '../options.js';
 import { Broker } from './broker/broker.js';
 import { Fanout } from './broker/fanout.js';
 import type { Subscription } from './broker/subscriptions.js';
+import type { RouterCounters } from './counters.js';
 import { Dealer } from './dealer/dealer.js';
 import type { Registration } from './dealer/registrations.js';
 import type { Fabric } from './fabric.js';
@@ -38,6 +39,7 @@ export class Realm implements MetaEvents {
     serializers: readonly Serializer[],
     ids: RouterScopeIds,
     fabric: Fabric | null,
+    counters: RouterCounters,
   ) {
     const roles = options.auth[name]?.roles;
     // Dynamic authorizers are procedures of this realm, called through its meta session.
@@ -49,7 +51,7 @@ export class Realm implements MetaEvents {
               ? Promise.reject(new Error(`realm ${name} has no meta session`))
               : this.meta.call(procedure, args, timeoutMs),
           );
-    const fanout = new Fanout(serializers, options.limits.slowConsumer);
+    const fanout = new Fanout(serializers, options.limits.slowConsumer, counters);
     this.broker = new Broker(ids.subscriptions, fanout, options, this, name, fabric);
     this.dealer = new Dealer(ids.registrations, options, this, name, fabric, (id) => this.sessions.get(id));
   }

@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Authenticator } from './auth.js';
 import { AuthFailures } from './auth-failures.js';
+import { RouterCounters } from './counters.js';
 import type { Dealer } from './dealer/dealer.js';
 import type { Fabric, FabricReceiver, MetaAnswer, MetaQuery, Publication } from './fabric.js';
 import { handleAuthenticate, handleHello } from './handshake.js';
@@ -40,6 +41,8 @@ export class RouterCore implements FabricReceiver {
   readonly authFailures = new AuthFailures();
   /** The info lines of joins and leaves. */
   readonly sessionLog: SessionLog;
+  /** Running totals for the metrics endpoint. */
+  readonly counters = new RouterCounters();
 
   private readonly realms = new Map<string, Realm>();
   private readonly ids: RouterScopeIds = {
@@ -181,7 +184,7 @@ export class RouterCore implements FabricReceiver {
   }
 
   private addRealm(name: string): Realm {
-    const realm = new Realm(name, this.options, this.serializers, this.ids, this.fabric);
+    const realm = new Realm(name, this.options, this.serializers, this.ids, this.fabric, this.counters);
     this.realms.set(name, realm);
     const [client, server] = this.internalPair();
     this.accept(server, true);

@@ -137,6 +137,8 @@ export class RouterSession {
 
   /** Sends one message; a no-op once the transport is closing. */
   send(message: Message): void {
+    // The router's own session (no flow) talks to the router itself: not counted.
+    if (this.flow !== null) this.core.counters.countSent(message[0]);
     this.transport.send(message);
     this.flow?.afterWrite();
   }
@@ -240,7 +242,10 @@ export class RouterSession {
     this.realm = null;
     realm.leave(this);
     this.core.sessionsById.delete(this.id);
-    if (!this.trusted) this.core.sessionLog.left(this, realm.name, reason);
+    if (!this.trusted) {
+      this.core.counters.leaves++;
+      this.core.sessionLog.left(this, realm.name, reason);
+    }
   }
 
   private readonly onMessage = (raw: unknown, frameBytes: number): void => {
@@ -254,6 +259,7 @@ export class RouterSession {
       this.fail(error);
       return;
     }
+    if (flow !== null) this.core.counters.countReceived(message[0], frameBytes);
     this.handleSafely(message);
     flow?.afterRead();
   };

@@ -230,6 +230,7 @@ export class Broker {
       if (acknowledge) session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_ARGUMENT, [notSent]));
       return undefined;
     }
+    this.fanout.counters.eventsPublished++;
     if (this.history.enabled) this.history.record(topic, publication, message[4], message[5]);
     const notRetained =
       options.retain === true ? this.retain(publication, message, details, filter, receivers) : undefined;

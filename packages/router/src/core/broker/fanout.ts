@@ -1,6 +1,7 @@
 // One EVENT sent to many subscribers, encoded once per serializer, with the slow-consumer policy.
-import type { EventMessage, Serializer } from '@wamp/protocol';
+import { type EventMessage, MessageCode, type Serializer } from '@wamp/protocol';
 import type { SlowConsumerPolicy } from '../../options.js';
+import type { RouterCounters } from '../counters.js';
 import type { RouterSession } from '../session.js';
 import type { ReceiverFilter } from './receivers.js';
 
@@ -18,6 +19,8 @@ export class Fanout {
   constructor(
     private readonly serializers: readonly Serializer[],
     private readonly slowConsumer: SlowConsumerPolicy,
+    /** The router's totals: the fan-out counts what it sends and drops, the broker its publications. */
+    readonly counters: RouterCounters,
   ) {
     this.frames = new Array(serializers.length).fill(undefined);
   }
@@ -56,6 +59,7 @@ export class Fanout {
       subscriber.flow?.afterWrite();
       sent++;
     }
+    this.counters.countSent(MessageCode.EVENT, sent);
     return sent;
   }
 
@@ -64,12 +68,14 @@ export class Fanout {
     if (subscriber.transport.readyState !== 1) return;
     if (this.slowConsumer === 'drop') {
       // Counted, and logged only when the count crosses a power of two, so a flood cannot flood the log.
+      this.counters.eventsDropped++;
       const dropped = ++subscriber.droppedEvents;
       if ((dropped & (dropped - 1)) === 0) {
         subscriber.log.warn({ session: subscriber.id, dropped }, 'slow subscriber: events dropped');
       }
       return;
     }
+    this.counters.slowConsumersDisconnected++;
     subscriber.log.warn(
       { session: subscriber.id, bufferedAmount: subscriber.transport.bufferedAmount },
       'slow subscriber disconnected',

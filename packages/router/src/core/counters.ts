@@ -1,0 +1,52 @@
+// The router's running totals, kept as plain numbers on the paths that count them and read only when metrics
+// are scraped: nothing per message beyond an increment.
+import { MessageCode } from '@wamp/protocol';
+
+/** The WAMP message codes go up to YIELD (70): one slot per code. */
+const CODES = MessageCode.YIELD + 1;
+
+/** Authentication methods counted by name; any other a client names counts as `other`. */
+const KNOWN_AUTHMETHODS = new Set(['anonymous', 'ticket', 'wampcra', 'cryptosign', 'scram', 'cookie', 'tls']);
+
+/**
+ * Totals since the router started, for the metrics endpoint. Each is only ever incremented, by the code that
+ * sees the event (the session, the fan-out, the handshake); a scrape reads them.
+ *
+ * @example
+ * ```ts
+ * counters.countReceived(MessageCode.CALL, 64);
+ * counters.authFailed('ticket');
+ * ```
+ */
+export class RouterCounters {
+  /** Messages received from clients, by message code. */
+  readonly received = new Float64Array(CODES);
+  /** Messages sent to clients, by message code (EVENTs of a fan-out included). */
+  readonly sent = new Float64Array(CODES);
+  bytesReceived = 0;
+  joins = 0;
+  leaves = 0;
+  eventsPublished = 0;
+  /** EVENTs not sent to a subscriber past its high-water mark (the `drop` slow-consumer policy). */
+  eventsDropped = 0;
+  /** Subscribers disconnected by the `disconnect` slow-consumer policy. */
+  slowConsumersDisconnected = 0;
+  /** Failed authentications, by method. */
+  readonly authFailures = new Map<string, number>();
+
+  /** A message of `code` in a frame of `bytes` came from a client. */
+  countReceived(code: number, bytes: number): void {
+    this.received[code] = this.received[code]! + 1;
+    this.bytesReceived += bytes;
+  }
+
+  /** `count` messages of `code` went to clients. */
+  countSent(code: number, count = 1): void {
+    this.sent[code] = this.sent[code]! + count;
+  }
+
+  authFailed(method: string): void {
+    const key = KNOWN_AUTHMETHODS.has(method) ? method : 'other';
+    this.authFailures.set(key, (this.authFailures.get(key) ?? 0) + 1);
+  }
+}
