@@ -66,7 +66,7 @@ describe('resolveOptions refuses unknown keys at every depth, naming the full pa
     [
       'relams',
       { relams: ['a'] },
-      'realms, autoCreateRealms, serializers, uriCheck, limits, logger, keepalive, allowedOrigins, perMessageDeflate, eventHistory, auth, cluster',
+      'realms, autoCreateRealms, serializers, uriCheck, limits, logger, keepalive, allowedOrigins, perMessageDeflate, eventHistory, auth, cluster, metrics',
     ],
     ['limits.maxMessageByte', limits({ maxMessageByte: 5 }), Object.keys(DEFAULT_LIMITS).join(', ')],
     ['limits.rateLimit.messagesPerSec', rate({ messagesPerSec: 5 }), `${RATE_KEYS}, realms, roles`],
@@ -76,6 +76,7 @@ describe('resolveOptions refuses unknown keys at every depth, naming the full pa
     ['eventHistory[0].limt', history({ limt: 5 }), 'topic, match, limit, maxBytes'],
     ['cluster.natz', { cluster: { natz: {} } }, 'nats'],
     ['cluster.nats.user', nats({ user: 'x' }), 'servers, name'],
+    ['metrics.path', { metrics: { port: 9464, path: '/m' } }, 'port, host'],
   ])('%s', (path, options, known) => {
     expect(problem(options)).toBe(`Unknown option "${path}" (known: ${known})`);
   });
@@ -137,6 +138,9 @@ describe('resolveOptions refuses a bad value at every key with an exact message'
       'a positive number of messages per second',
       '"5"',
     ],
+    ['metrics', { metrics: 9464 }, 'true, false or { port, host }', '9464'],
+    ['metrics.port', { metrics: { port: 70_000 } }, 'a port from 0 (any free one) to 65535', '70000'],
+    ['metrics.host', { metrics: { port: 9464, host: '' } }, 'an address to listen on', '""'],
     ['keepalive', { keepalive: true }, 'false or { intervalMs, timeoutMs }', 'a boolean'],
     ['keepalive.intervalMs', { keepalive: { timeoutMs: 5000 } }, KEEPALIVE_MS, 'nothing'],
     ['keepalive.timeoutMs', { keepalive: { intervalMs: 5000 } }, KEEPALIVE_MS, 'nothing'],
@@ -227,6 +231,7 @@ describe('resolveOptions defaults', () => {
       eventHistory: [],
       auth: {},
       cluster: null,
+      metrics: null,
     });
     expect(Object.keys(resolved.limits)).toEqual(Object.keys(DEFAULT_LIMITS));
     expect(logger).toBe(silentLogger);

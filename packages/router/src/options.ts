@@ -9,6 +9,7 @@ import { type EventHistoryOptions, resolveEventHistory } from './core/broker/his
 import { type RouterLimits, resolveLimits } from './core/limits-options.js';
 import { resolveKeepalive } from './keepalive-options.js';
 import { type Logger, silentLogger } from './logger.js';
+import { type MetricsOption, type ResolvedMetrics, resolveMetrics } from './metrics/options.js';
 import { booleanOption, knownKeys, oneOf, stringList } from './option-checks.js';
 import { resolveRealms } from './realms-options.js';
 import { resolveSerializers, type SerializerName } from './serializers.js';
@@ -57,6 +58,8 @@ export interface RouterOptions {
   auth?: Record<string, RealmAuth>;
   /** Make this router one node of a cluster that meets on NATS. Absent: a router on its own. */
   cluster?: ClusterOptions;
+  /** Serve Prometheus metrics at `/metrics`; see {@link MetricsOption}. Default off. */
+  metrics?: MetricsOption;
 }
 
 /** {@link RouterOptions} with every default filled in and every value checked. */
@@ -73,6 +76,7 @@ export interface ResolvedOptions {
   eventHistory: Required<EventHistoryOptions>[];
   auth: Record<string, RealmAuth>;
   cluster: ResolvedCluster | null;
+  metrics: ResolvedMetrics;
 }
 
 /**
@@ -92,6 +96,7 @@ const OPTION_KEYS = Object.keys({
   eventHistory: true,
   auth: true,
   cluster: true,
+  metrics: true,
 } satisfies Record<keyof RouterOptions, true>);
 
 /**
@@ -117,5 +122,6 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
     perMessageDeflate: booleanOption('perMessageDeflate', options.perMessageDeflate, false),
     auth,
     cluster: resolveCluster(options.cluster),
+    metrics: resolveMetrics(options.metrics),
   };
 }

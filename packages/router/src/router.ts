@@ -5,6 +5,8 @@ import { RealmAuthenticator } from './auth/realm-authenticator.js';
 import type { FabricStats, NatsFabric } from './cluster/nats-fabric.js';
 import { RouterCore } from './core/router-core.js';
 import { RouterError, RouterErrorCode } from './errors.js';
+import { createHealthHandler } from './health.js';
+import { createMetricsHandler, listenForMetrics, type PathHandler } from './metrics/endpoint.js';
 import { type ResolvedOptions, type RouterOptions, resolveOptions } from './options.js';
 import { applicationSerializer, serializersFor } from './serializers.js';
 import { type AttachOptions, type ListenOptions, type ListenResult, RouterServers } from './server.js';
@@ -134,9 +136,33 @@ export function createRouter(options: RouterOptions = {}): Router {
   let fabric: NatsFabric | null = null;
   let core: RouterCore | null = null;
   let servers: RouterServers | null = null;
+  let closed = false;
+  const health = createHealthHandler(() => (closed ? 'shutting down' : fabric?.readiness()));
+  let metrics: PathHandler | null = null;
+  /** Metrics on an address of their own, once `listen` started them. */
+  let metricsServer: Promise<{ url: string; close(): Promise<void> }> | null = null;
+  /** The router's own HTTP paths on the servers it listens on: health, and metrics when they are served there. */
+  function pathHandlers(madeCore: RouterCore): PathHandler[] {
+    if (resolved.metrics !== null) {
+      metrics = createMetricsHandler(
+        async () => (await import('./metrics/prometheus.js')).routerMetrics(madeCore, fabric),
+        (error) => resolved.logger.error({ err: error }, 'metrics could not be collected'),
+      );
+    }
+    return resolved.metrics?.where === 'router' && metrics !== null ? [health, metrics] : [health];
+  }
+  /** Starts the metrics server of their own address on the first `listen`, and adds its URL to what it returns. */
+  async function withMetrics(listening: Promise<ListenResult>): Promise<ListenResult> {
+    const result = await listening;
+    const own = resolved.metrics;
+    if (own === null || own.where !== 'own' || metrics === null) return result;
+    metricsServer ??= listenForMetrics(own.host, own.port, [health, metrics]);
+    return { ...result, metricsUrl: (await metricsServer).url };
+  }
+
   const made = (madeCore: RouterCore): RouterCore => {
     core = madeCore;
-    servers = new RouterServers(madeCore, readiness);
+    servers = new RouterServers(madeCore, pathHandlers(madeCore));
     callRealm = (realm, procedure, args, timeoutMs) => {
       const meta = madeCore.realm(realm)?.meta;
       return meta === null || meta === undefined
@@ -175,12 +201,6 @@ export function createRouter(options: RouterOptions = {}): Router {
     if (core !== null) use(core, servers!);
     else void coreMade.then((madeCore) => use(madeCore, servers!));
   };
-  let closed = false;
-  function readiness(): string | undefined {
-    if (closed) return 'shutting down';
-    return fabric?.readiness();
-  }
-
   const ensureOpen = () => {
     if (closed) throw new RouterError(RouterErrorCode.CLOSED, 'the router was closed: create a new one');
   };
@@ -192,9 +212,9 @@ export function createRouter(options: RouterOptions = {}): Router {
     },
     listen(listenOptions) {
       ensureOpen();
-      return resolved.cluster === null
-        ? servers!.listen(listenOptions)
-        : joined.then(() => servers!.listen(listenOptions));
+      return withMetrics(
+        resolved.cluster === null ? servers!.listen(listenOptions) : joined.then(() => servers!.listen(listenOptions)),
+      );
     },
     ready() {
       return joined;
@@ -262,6 +282,7 @@ export function createRouter(options: RouterOptions = {}): Router {
       await madeCore.close();
       await fabric?.close();
       await servers!.close();
+      await (await metricsServer?.catch(() => null))?.close();
     },
   };
 }

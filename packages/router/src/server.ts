@@ -12,7 +12,7 @@ import { ConnectionGuard } from './connection-guard.js';
 import type { RouterCore } from './core/router-core.js';
 import { DescriptorCeiling } from './descriptor-limit.js';
 import { RouterError, RouterErrorCode } from './errors.js';
-import { createHealthHandler, type Readiness } from './health.js';
+import type { PathHandler } from './metrics/endpoint.js';
 import { createStaticHandler } from './static-files.js';
 
 /** Where and how {@link Router.listen} serves. */
@@ -35,6 +35,8 @@ export interface ListenResult {
   url: string;
   host: string;
   port: number;
+  /** Where Prometheus scrapes the router's metrics, when they are on. */
+  metricsUrl?: string;
 }
 
 /** Options of {@link Router.attach}. */
@@ -52,20 +54,21 @@ function answerPlainHttp(request: IncomingMessage, response: ServerResponse): vo
   );
 }
 
-/** Answers the health endpoints, serves static files when configured, and explains the endpoint for anything else. */
+/**
+ * Answers the router's own paths (health, metrics), serves static files when configured, and explains the
+ * endpoint for anything else.
+ */
 function httpHandler(
   staticDir: string | undefined,
-  health: (request: IncomingMessage, response: ServerResponse) => boolean,
+  handlers: readonly PathHandler[],
 ): (request: IncomingMessage, response: ServerResponse) => void {
-  if (staticDir === undefined) {
-    return (request, response) => {
-      if (!health(request, response)) answerPlainHttp(request, response);
-    };
-  }
-  const serveFile = createStaticHandler(staticDir);
+  const serveFile = staticDir === undefined ? null : createStaticHandler(staticDir);
   return (request, response) => {
-    if (health(request, response) || serveFile(request, response)) return;
-    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+    for (const handle of handlers) if (handle(request, response)) return;
+    if (serveFile === null) answerPlainHttp(request, response);
+    else if (!serveFile(request, response)) {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+    }
   };
 }
 
@@ -79,15 +82,13 @@ export class RouterServers {
   private readonly webSockets: WebSocketServer[] = [];
   private readonly owned: (HttpServer | HttpsServer)[] = [];
   private readonly guard: ConnectionGuard;
-  private readonly health: (request: IncomingMessage, response: ServerResponse) => boolean;
 
-  /** @param readiness - why the router is not ready, for `/readyz` on the servers `listen` starts. */
+  /** @param pathHandlers - the router's own HTTP paths (health, metrics) on the servers `listen` starts. */
   constructor(
     private readonly core: RouterCore,
-    readiness: Readiness,
+    private readonly pathHandlers: readonly PathHandler[],
   ) {
     this.guard = new ConnectionGuard(core.options.limits, core.log, new DescriptorCeiling(core.log));
-    this.health = createHealthHandler(readiness);
   }
 
   attach(server: HttpServer | HttpsServer, options: AttachOptions = {}): void {
@@ -114,7 +115,7 @@ export class RouterServers {
   async listen(options: ListenOptions = {}): Promise<ListenResult> {
     const host = options.host ?? '127.0.0.1';
     const path = options.path ?? '/ws';
-    const serve = httpHandler(options.staticDir, this.health);
+    const serve = httpHandler(options.staticDir, this.pathHandlers);
     const handler = (request: IncomingMessage, response: ServerResponse) => {
       this.guard.requested(request.socket);
       serve(request, response);
@@ -146,7 +147,15 @@ export class RouterServers {
     const address = server.address() as AddressInfo;
     const scheme = options.tls !== undefined ? 'wss' : 'ws';
     const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return { url: `${scheme}://${urlHost}:${address.port}${path}`, host: address.address, port: address.port };
+    const result: ListenResult = {
+      url: `${scheme}://${urlHost}:${address.port}${path}`,
+      host: address.address,
+      port: address.port,
+    };
+    if (this.core.options.metrics?.where === 'router') {
+      result.metricsUrl = `${options.tls !== undefined ? 'https' : 'http'}://${urlHost}:${address.port}/metrics`;
+    }
+    return result;
   }
 
   /** Swaps the certificate and key of every `wss://` server the router started; open connections keep theirs. */

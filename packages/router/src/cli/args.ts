@@ -21,6 +21,10 @@ export interface CliArgs {
   cluster?: string[];
   nodeName?: string;
   workers?: number;
+  /** `--metrics`: on the router's port. */
+  metrics?: boolean;
+  metricsPort?: number;
+  metricsHost?: string;
 }
 
 export const USAGE = `Usage: wamp-router [options]
@@ -41,6 +45,9 @@ Options:
   --cluster URL           join a cluster of routers that meet on NATS at URL (nats://host:4222); repeatable
   --node-name NAME        this router's name in the cluster (default <hostname>-<pid>)
   --workers N             run N router processes on this port, joined through --cluster, to use N cores
+  --metrics               serve Prometheus metrics at /metrics on the router's port
+  --metrics-port PORT     serve them on a port of their own instead (with /healthz and /readyz)
+  --metrics-host HOST     address for --metrics-port (default 127.0.0.1)
   --config FILE           JSON or YAML config file; command-line options win over it
   --log-level LEVEL       trace, debug, info, warn, error, fatal or silent (default info)
   -h, --help              show this help
@@ -74,11 +81,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const args: CliArgs = { help: values.help === true, version: values.version === true };
   if (values.config !== undefined) args.config = values.config;
   if (values.host !== undefined) args.host = values.host;
-  if (values.port !== undefined) {
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw usageError(`--port must be 0-65535, got "${values.port}"`);
-    args.port = port;
+  if (values.port !== undefined) args.port = portOf('--port', values.port);
+  if (values.metrics === true) args.metrics = true;
+  if (values['metrics-port'] !== undefined) args.metricsPort = portOf('--metrics-port', values['metrics-port']);
+  if (values['metrics-host'] !== undefined) {
+    if (args.metricsPort === undefined) throw usageError('--metrics-host goes with --metrics-port');
+    args.metricsHost = values['metrics-host'];
   }
   if (values.path !== undefined) {
     if (!values.path.startsWith('/')) throw usageError(`--path must start with "/", got "${values.path}"`);
@@ -112,6 +120,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
   return args;
 }
 
+function portOf(flag: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`${flag} must be 0-65535, got "${value}"`);
+  return port;
+}
+
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -135,6 +149,9 @@ function parse(argv: string[]) {
       cluster: { type: 'string', multiple: true },
       'node-name': { type: 'string' },
       workers: { type: 'string' },
+      metrics: { type: 'boolean' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
     },
   });
 }

@@ -55,6 +55,11 @@ function merge(args: CliArgs, config: ConfigFile) {
       `${args.nodeName !== undefined ? '--node-name' : '--workers'} needs --cluster nats://HOST:PORT (the workers meet on NATS)`,
     );
   }
+  if (args.metricsPort !== undefined) {
+    options.metrics = { port: args.metricsPort, host: args.metricsHost ?? '127.0.0.1' };
+  } else if (args.metrics === true) {
+    options.metrics = true;
+  }
   const staticDir = args.staticDir ?? staticFromFile;
   const tlsFiles = args.tlsCert !== undefined ? { cert: args.tlsCert, key: args.tlsKey! } : tls;
   const level = args.logLevel ?? logLevel ?? 'info';
@@ -111,13 +116,14 @@ export async function main(argv: string[]): Promise<void> {
     options.cluster.nats.name = `${options.cluster.nats.name}-w${worker}`;
   }
   const router = createRouter({ ...options, logger });
-  const { url } = await router.listen(listen);
+  const { url, metricsUrl } = await router.listen(listen);
   const realms = router.realms.join(', ') || 'created on demand';
   if (worker !== undefined) {
     reportListening({ type: 'listening', url, realms });
   } else {
     const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(url)}` : '';
-    process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}\n`);
+    const scrape = metricsUrl === undefined ? '' : `, metrics at ${metricsUrl}`;
+    process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}${scrape}\n`);
   }
 
   let stopping = false;

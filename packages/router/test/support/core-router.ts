@@ -70,6 +70,7 @@ export function startCore(options: CoreOptions = {}): CoreFixture {
     eventHistory: resolveEventHistory(options.eventHistory),
     auth,
     cluster: null,
+    metrics: null,
   };
   const pair = () => createMemoryPair(jsonSerializer);
   const core = new RouterCore(resolved, [jsonSerializer], 'core-test', pair, anonymousAuthenticator(auth));

@@ -1,0 +1,145 @@
+// The router's metrics in the Prometheus text format (prom-client): every figure is read from the core's running
+// totals and tables when scraped, so serving metrics adds nothing to the message paths.
+import { MessageCode, messageName } from '@wamp/protocol';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { FabricStats } from '../cluster/nats-fabric.js';
+import type { RouterCore } from '../core/router-core.js';
+import { SessionState } from '../core/session-state.js';
+
+/** What the metrics read besides the core: the cluster link, when the router is a node of one. */
+export interface ClusterView {
+  stats(): FabricStats;
+  readiness(): string | undefined;
+}
+
+const CODES = Object.values(MessageCode);
+
+/** A counter whose value is set from a running total at each scrape. */
+function totalCounter<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  read: (set: (labels: Partial<Record<L, string>>, value: number) => void) => void,
+): void {
+  new Counter<L>({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      read((labels, value) => {
+        if (value > 0) this.inc(labels, value);
+      });
+    },
+  });
+}
+
+function gauge<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  read: (set: (labels: Partial<Record<L, string>>, value: number) => void) => void,
+): void {
+  new Gauge<L>({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      read((labels, value) => this.set(labels, value));
+    },
+  });
+}
+
+/**
+ * A prom-client registry with the router's metrics (prefix `wamp_router_`) and Node's default process metrics
+ * (`process_*`, `nodejs_*`). Labels are bounded: realms (which the router's configuration or `limits.maxRealms`
+ * bound), serializers, message types, authentication methods.
+ *
+ * @example
+ * ```ts
+ * const registry = routerMetrics(core, null);
+ * response.end(await registry.metrics());
+ * ```
+ */
+export function routerMetrics(core: RouterCore, cluster: ClusterView | null): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const counters = core.counters;
+
+  gauge(registry, 'wamp_router_sessions', 'Established client sessions.', ['realm', 'serializer'], (set) => {
+    const counts = new Map<string, { realm: string; serializer: string; count: number }>();
+    for (const session of core.connections) {
+      if (session.trusted || session.state !== SessionState.ESTABLISHED || session.realm === null) continue;
+      const key = `${session.realm.name}\n${session.transport.protocol}`;
+      const entry = counts.get(key);
+      if (entry !== undefined) entry.count++;
+      else counts.set(key, { realm: session.realm.name, serializer: session.transport.protocol, count: 1 });
+    }
+    for (const { realm, serializer, count } of counts.values()) set({ realm, serializer }, count);
+  });
+  gauge(registry, 'wamp_router_connections', 'Open client connections, with or without a session.', [], (set) => {
+    let open = 0;
+    for (const session of core.connections) if (!session.trusted) open++;
+    set({}, open);
+  });
+  gauge(registry, 'wamp_router_pending_calls', 'Calls in flight from callers to callees.', [], (set) => {
+    let pending = 0;
+    for (const session of core.connections) if (!session.trusted) pending += session.calls.size;
+    set({}, pending);
+  });
+  totalCounter(registry, 'wamp_router_session_joins_total', 'Sessions welcomed.', [], (set) => set({}, counters.joins));
+  totalCounter(registry, 'wamp_router_session_leaves_total', 'Sessions that left.', [], (set) =>
+    set({}, counters.leaves),
+  );
+  totalCounter(registry, 'wamp_router_messages_received_total', 'Messages from clients.', ['type'], (set) => {
+    for (const code of CODES) set({ type: messageName(code)! }, counters.received[code]!);
+  });
+  totalCounter(registry, 'wamp_router_messages_sent_total', 'Messages to clients.', ['type'], (set) => {
+    for (const code of CODES) set({ type: messageName(code)! }, counters.sent[code]!);
+  });
+  totalCounter(registry, 'wamp_router_received_bytes_total', 'Bytes of the frames from clients.', [], (set) =>
+    set({}, counters.bytesReceived),
+  );
+  totalCounter(registry, 'wamp_router_events_published_total', 'Publications accepted.', [], (set) =>
+    set({}, counters.eventsPublished),
+  );
+  totalCounter(
+    registry,
+    'wamp_router_events_dropped_total',
+    'EVENTs not sent to a subscriber past its high-water mark (slow-consumer policy drop).',
+    [],
+    (set) => set({}, counters.eventsDropped),
+  );
+  totalCounter(
+    registry,
+    'wamp_router_slow_consumers_disconnected_total',
+    'Subscribers disconnected by the slow-consumer policy disconnect.',
+    [],
+    (set) => set({}, counters.slowConsumersDisconnected),
+  );
+  totalCounter(registry, 'wamp_router_auth_failures_total', 'Failed authentications.', ['method'], (set) => {
+    for (const [method, count] of counters.authFailures) set({ method }, count);
+  });
+  if (cluster !== null) {
+    gauge(registry, 'wamp_router_cluster_linked', '1 while linked to the cluster on NATS, else 0.', [], (set) =>
+      set({}, cluster.readiness() === undefined ? 1 : 0),
+    );
+    totalCounter(
+      registry,
+      'wamp_router_cluster_publications_total',
+      'Publications exchanged with other nodes.',
+      ['direction'],
+      (set) => {
+        const stats = cluster.stats();
+        set({ direction: 'out' }, stats.publicationsOut);
+        set({ direction: 'in' }, stats.publicationsIn);
+      },
+    );
+  }
+  return registry;
+}

@@ -1,0 +1,103 @@
+// GET /metrics in the Prometheus text format: on the router's port or one of its own, off by default, with the
+// figures of what clients did.
+import { call, hello, MessageCode, publish, register, subscribe, yieldResult } from '@wamp/protocol';
+import { cborSerializer } from '@wamp/protocol/cbor';
+import { jsonSerializer } from '@wamp/protocol/json';
+import { describe, expect, it } from 'vitest';
+import { createRouter } from '../src/index.js';
+import { startRouter } from './support/fixture.js';
+
+/** The samples of a scrape: `name{labels}` → value. */
+async function scrape(url: string): Promise<Map<string, number>> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/plain');
+  const samples = new Map<string, number>();
+  for (const line of (await response.text()).split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return samples;
+}
+
+const httpOf = (wsUrl: string) => wsUrl.replace('ws:', 'http:').replace(/\/ws$/, '');
+
+describe('metrics', () => {
+  it('are off by default', async () => {
+    await using fixture = await startRouter();
+    const response = await fetch(`${httpOf(fixture.url)}/metrics`);
+    expect(response.status).toBe(426);
+  });
+
+  it('count sessions, messages, publications and failed logins on the router port', async () => {
+    await using fixture = await startRouter({
+      metrics: true,
+      auth: { secure: { ticket: { alice: { role: 'user', ticket: 'right' } } } },
+      realms: ['realm1', 'secure'],
+    });
+    const { metricsUrl } = await fixture.router.listen({ host: '127.0.0.1', port: 0 });
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const callee = await fixture.connect(jsonSerializer);
+    await callee.join();
+    callee.send(register(1, {}, 'com.echo'));
+    expect((await callee.next())[0]).toBe(MessageCode.REGISTERED);
+    const queue = callee.transport.onmessage!;
+    callee.transport.onmessage = (raw, bytes) => {
+      const message = raw as unknown[];
+      if (message[0] === MessageCode.INVOCATION) callee.send(yieldResult(message[1] as number, {}, ['ok']));
+      else queue(raw, bytes);
+    };
+    const caller = await fixture.connect(cborSerializer);
+    await caller.join();
+    caller.send(subscribe(1, {}, 'com.news'));
+    expect((await caller.next())[0]).toBe(MessageCode.SUBSCRIBED);
+    for (let request = 2; request <= 4; request++) {
+      caller.send(call(request, {}, 'com.echo'));
+      expect((await caller.next())[0]).toBe(MessageCode.RESULT);
+    }
+    callee.send(publish(9, { acknowledge: true }, 'com.news', ['hi']));
+    expect((await callee.next())[0]).toBe(MessageCode.PUBLISHED);
+    expect((await caller.next())[0]).toBe(MessageCode.EVENT);
+    const intruder = await fixture.connect(jsonSerializer);
+    intruder.send(hello('secure', { roles: { caller: {} }, authmethods: ['ticket'], authid: 'alice' }));
+    expect((await intruder.next())[0]).toBe(MessageCode.CHALLENGE);
+    intruder.send([MessageCode.AUTHENTICATE, 'wrong', {}]);
+    expect((await intruder.next(5_000))[0]).toBe(MessageCode.ABORT);
+
+    const samples = await scrape(metricsUrl!);
+    expect(samples.get('wamp_router_sessions{realm="realm1",serializer="wamp.2.json"}')).toBe(1);
+    expect(samples.get('wamp_router_sessions{realm="realm1",serializer="wamp.2.cbor"}')).toBe(1);
+    expect(samples.get('wamp_router_session_joins_total')).toBe(2);
+    expect(samples.get('wamp_router_messages_received_total{type="CALL"}')).toBe(3);
+    expect(samples.get('wamp_router_messages_received_total{type="YIELD"}')).toBe(3);
+    expect(samples.get('wamp_router_messages_sent_total{type="INVOCATION"}')).toBe(3);
+    expect(samples.get('wamp_router_messages_sent_total{type="RESULT"}')).toBe(3);
+    expect(samples.get('wamp_router_messages_sent_total{type="EVENT"}')).toBe(1);
+    expect(samples.get('wamp_router_events_published_total')).toBe(1);
+    expect(samples.get('wamp_router_auth_failures_total{method="ticket"}')).toBe(1);
+    expect(samples.get('wamp_router_pending_calls')).toBe(0);
+    expect(samples.get('wamp_router_received_bytes_total')).toBeGreaterThan(0);
+    expect(samples.has('process_cpu_user_seconds_total')).toBe(true);
+
+    caller.transport.terminate();
+    await expect
+      .poll(async () => (await scrape(metricsUrl!)).get('wamp_router_session_leaves_total'), { timeout: 3_000 })
+      .toBe(1);
+  });
+
+  it('can have a port of their own, with the health endpoints beside them', async () => {
+    const router = createRouter({ metrics: { port: 0, host: '127.0.0.1' } });
+    try {
+      const { url, metricsUrl } = await router.listen({ host: '127.0.0.1', port: 0 });
+      expect(new URL(metricsUrl!).port).not.toBe(new URL(url).port);
+      expect((await scrape(metricsUrl!)).get('wamp_router_connections')).toBe(0);
+      expect((await fetch(metricsUrl!.replace('/metrics', '/readyz'))).status).toBe(200);
+      expect((await fetch(metricsUrl!.replace('/metrics', '/other'))).status).toBe(404);
+      // Not on the router's own port then.
+      expect((await fetch(`${httpOf(url)}/metrics`)).status).toBe(426);
+    } finally {
+      await router.close();
+    }
+  });
+});
