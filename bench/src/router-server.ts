@@ -3,7 +3,11 @@
 import { createRouter } from '@wamp/router';
 
 const [flag, nats, name] = process.argv.slice(2);
+// `BENCH_METRICS=1`: metrics on, scraped once a second by the router process itself, so the scrape's cost is
+// counted as the router's.
+const scraped = process.env.BENCH_METRICS === '1';
 const router = createRouter({
+  ...(scraped && { metrics: true }),
   realms: ['realm1'],
   keepalive: false,
   // Every benchmark peer connects from 127.0.0.1, and the connections scenario opens thousands at once: the caps
@@ -15,7 +19,12 @@ const router = createRouter({
   },
   ...(flag === '--cluster' && nats !== undefined && { cluster: { nats: { servers: nats, name: name ?? 'bench' } } }),
 });
-const { port } = await router.listen({ host: '127.0.0.1', port: 0 });
+const { port, metricsUrl } = await router.listen({ host: '127.0.0.1', port: 0 });
+if (metricsUrl !== undefined) {
+  setInterval(() => {
+    void fetch(metricsUrl).then((response) => response.text());
+  }, 1_000).unref();
+}
 process.connected && process.send?.({ type: 'ready', port });
 process.on('message', (message: { type: string }) => {
   if (message.type === 'gc') {
