@@ -7,6 +7,19 @@ import type { RouterSession } from './session.js';
 export const SESSION_LINES_PER_WINDOW = 50;
 export const SESSION_LOG_WINDOW_MS = 1_000;
 
+/** The fields both lines carry: who the session is and where it comes from; never anything of its credentials. */
+function identity(session: RouterSession, realm: string): Record<string, unknown> {
+  return {
+    realm,
+    session: session.id,
+    authid: session.authid,
+    authrole: session.authrole,
+    authmethod: session.authmethod,
+    transport: session.transport.protocol,
+    peer: session.transport.peer.remoteAddress,
+  };
+}
+
 /**
  * Writes, at `info`, one structured line per session join (realm, session, authid, authrole, authmethod,
  * transport, peer) and leave (the same, with how long it lasted and why it ended). Never authextra or anything
@@ -17,7 +30,7 @@ export const SESSION_LOG_WINDOW_MS = 1_000;
  * ```ts
  * const sessionLog = new SessionLog(core.log);
  * sessionLog.joined(session);
- * sessionLog.left(session, 'wamp.close.normal');
+ * sessionLog.left(session, 'realm1', 'wamp.close.normal');
  * ```
  */
 export class SessionLog {
@@ -34,18 +47,7 @@ export class SessionLog {
       this.unloggedJoins++;
       return;
     }
-    this.log.info(
-      {
-        realm: session.realm?.name,
-        session: session.id,
-        authid: session.authid,
-        authrole: session.authrole,
-        authmethod: session.authmethod,
-        transport: session.transport.protocol,
-        peer: session.transport.peer.remoteAddress,
-      },
-      'session joined',
-    );
+    this.log.info(identity(session, session.realm?.name ?? ''), 'session joined');
   }
 
   /** `reason`: the GOODBYE or ABORT reason URI, or what ended the connection. */
@@ -54,20 +56,10 @@ export class SessionLog {
       this.unloggedLeaves++;
       return;
     }
-    this.log.info(
-      {
-        realm,
-        session: session.id,
-        authid: session.authid,
-        authrole: session.authrole,
-        authmethod: session.authmethod,
-        transport: session.transport.protocol,
-        peer: session.transport.peer.remoteAddress,
-        durationMs: Date.now() - session.joinedAt,
-        reason,
-      },
-      'session left',
-    );
+    const fields = identity(session, realm);
+    fields.durationMs = Date.now() - session.joinedAt;
+    fields.reason = reason;
+    this.log.info(fields, 'session left');
   }
 
   /** Stops the summary timer (the router closes); what it had counted is written now. */

@@ -14,46 +14,53 @@ export interface ClusterView {
 
 const CODES = Object.values(MessageCode);
 
-/** A counter whose value is set from a running total at each scrape. */
-function totalCounter<L extends string>(
+type Reader<L extends string> = (set: (labels: Partial<Record<L, string>>, value: number) => void) => void;
+
+/** A metric whose values `read` gives at each scrape: a counter from a running total, or a gauge. */
+function sampled<L extends string>(
+  kind: 'counter' | 'gauge',
   registry: Registry,
   name: string,
   help: string,
   labelNames: readonly L[],
-  read: (set: (labels: Partial<Record<L, string>>, value: number) => void) => void,
+  read: Reader<L>,
 ): void {
-  new Counter<L>({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect() {
-      this.reset();
-      read((labels, value) => {
-        if (value > 0) this.inc(labels, value);
-      });
-    },
-  });
+  const configuration = { name, help, labelNames, registers: [registry] };
+  if (kind === 'counter') {
+    new Counter<L>({
+      ...configuration,
+      collect() {
+        this.reset();
+        read((labels, value) => {
+          if (value > 0) this.inc(labels, value);
+        });
+      },
+    });
+  } else {
+    new Gauge<L>({
+      ...configuration,
+      collect() {
+        this.reset();
+        read((labels, value) => this.set(labels, value));
+      },
+    });
+  }
 }
 
-function gauge<L extends string>(
+const totalCounter = <L extends string>(
   registry: Registry,
   name: string,
   help: string,
-  labelNames: readonly L[],
-  read: (set: (labels: Partial<Record<L, string>>, value: number) => void) => void,
-): void {
-  new Gauge<L>({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect() {
-      this.reset();
-      read((labels, value) => this.set(labels, value));
-    },
-  });
-}
+  labels: readonly L[],
+  read: Reader<L>,
+) => sampled('counter', registry, name, help, labels, read);
+const gauge = <L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labels: readonly L[],
+  read: Reader<L>,
+) => sampled('gauge', registry, name, help, labels, read);
 
 /**
  * A prom-client registry with the router's metrics (prefix `wamp_router_`) and Node's default process metrics
