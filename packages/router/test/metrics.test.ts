@@ -4,6 +4,7 @@ import { call, hello, MessageCode, publish, register, subscribe, yieldResult } f
 import { cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { describe, expect, it } from 'vitest';
+import { PROMOTE_AFTER } from '../src/core/call-stats.js';
 import { createRouter } from '../src/index.js';
 import { startRouter } from './support/fixture.js';
 
@@ -79,11 +80,70 @@ describe('metrics', () => {
     expect(samples.get('wamp_router_pending_calls')).toBe(0);
     expect(samples.get('wamp_router_received_bytes_total')).toBeGreaterThan(0);
     expect(samples.has('process_cpu_user_seconds_total')).toBe(true);
+    expect(samples.get('wamp_router_calls_total{outcome="result"}')).toBe(3);
+    // Three calls are too few for a series of its own: they count under `other`.
+    expect(samples.get('wamp_router_call_duration_seconds_count{procedure="other"}')).toBe(3);
+    expect(samples.get('wamp_router_call_duration_seconds_bucket{procedure="other",le="+Inf"}')).toBe(3);
 
     caller.transport.terminate();
     await expect
       .poll(async () => (await scrape(metricsUrl!)).get('wamp_router_session_leaves_total'), { timeout: 3_000 })
       .toBe(1);
+  });
+
+  it('give busy procedures series of their own and keep the series bounded under distinct URIs', async () => {
+    await using fixture = await startRouter({ metrics: true });
+    const { metricsUrl } = await fixture.router.listen({ host: '127.0.0.1', port: 0 });
+    const callee = fixture.local();
+    await callee.join();
+    callee.send(register(1, {}, 'com.busy'));
+    expect((await callee.next())[0]).toBe(MessageCode.REGISTERED);
+    callee.send(register(2, { match: 'prefix' }, 'com.flood.'));
+    expect((await callee.next())[0]).toBe(MessageCode.REGISTERED);
+    // Every flood call fails with a URI of its own; com.busy answers.
+    callee.transport.onmessage = (raw) => {
+      const message = raw as unknown[];
+      if (message[0] !== MessageCode.INVOCATION) return;
+      const procedure = (message[3] as { procedure?: string }).procedure;
+      if (procedure === undefined) callee.send(yieldResult(message[1] as number, {}, []));
+      else callee.send([MessageCode.ERROR, MessageCode.INVOCATION, message[1], {}, `${procedure}.failed`]);
+    };
+    const caller = fixture.local();
+    await caller.join();
+    // In batches, under the limit of calls one caller may have in flight.
+    let answers = 0;
+    let batchDone: () => void = () => {};
+    caller.transport.onmessage = () => {
+      if (--answers === 0) batchDone();
+    };
+    const batch = (uris: string[], first: number) =>
+      new Promise<void>((resolve) => {
+        answers = uris.length;
+        batchDone = resolve;
+        uris.forEach((uri, i) => {
+          caller.send(call(first + i, {}, uri));
+        });
+      });
+    await batch(Array<string>(150).fill('com.busy'), 1);
+    const flood = 3_000;
+    for (let start = 0; start < flood; start += 500) {
+      await batch(
+        Array.from({ length: 500 }, (_, i) => `com.flood.${start + i}`),
+        1_000 + start,
+      );
+    }
+    const samples = await scrape(metricsUrl!);
+    // The 100th call of a procedure gives it its own series; the 99 before it count under `other`.
+    expect(samples.get('wamp_router_call_duration_seconds_count{procedure="com.busy"}')).toBe(150 - PROMOTE_AFTER + 1);
+    expect(samples.get('wamp_router_calls_total{outcome="error"}')).toBe(flood);
+    // One series per registration, whatever URI was called; each error URI was seen once, so all are `other`.
+    expect(samples.get('wamp_router_call_duration_seconds_count{procedure="com.flood."}')).toBe(
+      flood - PROMOTE_AFTER + 1,
+    );
+    expect(samples.get('wamp_router_call_duration_seconds_count{procedure="other"}')).toBe(2 * (PROMOTE_AFTER - 1));
+    expect(samples.get('wamp_router_call_errors_total{error="other"}')).toBe(flood);
+    const series = [...samples.keys()].filter((key) => key.startsWith('wamp_router_call'));
+    expect(series.length).toBeLessThan(60);
   });
 
   it('can have a port of their own, with the health endpoints beside them', async () => {

@@ -1,6 +1,7 @@
 // The router's running totals, kept as plain numbers on the paths that count them and read only when metrics
 // are scraped: nothing per message beyond an increment.
 import { MessageCode } from '@wamp/protocol';
+import { CallStats } from './call-stats.js';
 
 /** The WAMP message codes go up to YIELD (70): one slot per code. */
 const CODES = MessageCode.YIELD + 1;
@@ -33,6 +34,12 @@ export class RouterCounters {
   slowConsumersDisconnected = 0;
   /** Failed authentications, by method. */
   readonly authFailures = new Map<string, number>();
+  /** Calls by outcome and latency per procedure: kept only while metrics are on (they cost a clock read a call). */
+  readonly calls: CallStats | null;
+
+  constructor(withCallStats: boolean) {
+    this.calls = withCallStats ? new CallStats() : null;
+  }
 
   /** A message of `code` in a frame of `bytes` came from a client. */
   countReceived(code: number, bytes: number): void {

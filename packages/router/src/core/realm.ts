@@ -53,7 +53,15 @@ export class Realm implements MetaEvents {
           );
     const fanout = new Fanout(serializers, options.limits.slowConsumer, counters);
     this.broker = new Broker(ids.subscriptions, fanout, options, this, name, fabric);
-    this.dealer = new Dealer(ids.registrations, options, this, name, fabric, (id) => this.sessions.get(id));
+    this.dealer = new Dealer(
+      ids.registrations,
+      options,
+      this,
+      name,
+      fabric,
+      (id) => this.sessions.get(id),
+      counters.calls,
+    );
   }
 
   join(session: RouterSession): void {

@@ -42,7 +42,7 @@ export class RouterCore implements FabricReceiver {
   /** The info lines of joins and leaves. */
   readonly sessionLog: SessionLog;
   /** Running totals for the metrics endpoint. */
-  readonly counters = new RouterCounters();
+  readonly counters: RouterCounters;
 
   private readonly realms = new Map<string, Realm>();
   private readonly ids: RouterScopeIds = {
@@ -67,6 +67,7 @@ export class RouterCore implements FabricReceiver {
   ) {
     this.log = options.logger;
     this.sessionLog = new SessionLog(this.log);
+    this.counters = new RouterCounters(options.metrics !== null);
     this.agent = agent;
     for (const name of options.realms) this.addRealm(name);
   }

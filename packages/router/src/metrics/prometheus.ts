@@ -5,6 +5,7 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { FabricStats } from '../cluster/nats-fabric.js';
 import type { RouterCore } from '../core/router-core.js';
 import { SessionState } from '../core/session-state.js';
+import { registerCallMetrics } from './call-metrics.js';
 
 /** What the metrics read besides the core: the cluster link, when the router is a node of one. */
 export interface ClusterView {
@@ -132,6 +133,7 @@ export function routerMetrics(core: RouterCore, cluster: ClusterView | null): Re
   totalCounter(registry, 'wamp_router_auth_failures_total', 'Failed authentications.', ['method'], (set) => {
     for (const [method, count] of counters.authFailures) set({ method }, count);
   });
+  if (counters.calls !== null) registerCallMetrics(registry, counters.calls);
   if (cluster !== null) {
     gauge(registry, 'wamp_router_cluster_linked', '1 while linked to the cluster on NATS, else 0.', [], (set) =>
       set({}, cluster.readiness() === undefined ? 1 : 0),

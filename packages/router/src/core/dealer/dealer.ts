@@ -19,6 +19,7 @@ import {
   type YieldMessage,
 } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
+import type { CallStats } from '../call-stats.js';
 import type { CalleeRegistration, ClusterRegisterOutcome, RpcFabric } from '../fabric.js';
 import { acceptableUri, LIMIT_REACHED } from '../limits.js';
 import type { MetaEvents } from '../meta/meta-events.js';
@@ -60,6 +61,8 @@ export class Dealer {
     private readonly fabric: RpcFabric | null,
     /** This node's session with an ID in the realm (for the cluster: the registry's callees that are local). */
     readonly localSession: (id: number) => RouterSession | undefined,
+    /** Calls by outcome and latency, while metrics are on. */
+    private readonly callStats: CallStats | null = null,
   ) {
     this.limits = options.limits;
     this.metaLimits = { ...options.limits, maxPayloadDepth: options.limits.maxPayloadDepth + META_ANSWER_LEVELS };
@@ -211,6 +214,7 @@ export class Dealer {
     }
     const options = message[2];
     const pending = startInvocation(callee, caller, request, registration, options);
+    if (this.callStats !== null) pending.startedAt = performance.now();
     const timeout = options.timeout;
     if (typeof timeout === 'number' && timeout > 0) pending.timer = setTimeout(this.expire, timeout, pending);
     const details = invocationDetails(registration, caller, callee, message, verdict === 'allow-disclosed');
@@ -265,7 +269,7 @@ export class Dealer {
       callee.send(interrupt(pending.id, { mode, reason: uri }));
     }
     if (mode === 'kill') return;
-    untrack(pending);
+    this.finish(pending, uri);
     pending.caller.send(error(MessageCode.CALL, pending.callRequest, {}, uri));
   }
 
@@ -290,7 +294,7 @@ export class Dealer {
       }
       return;
     }
-    untrack(pending);
+    this.finish(pending, 'result');
     pending.caller.send(result(pending.callRequest, resultDetails(message, false), message[3], message[4]));
   }
 
@@ -303,7 +307,7 @@ export class Dealer {
       this.failCall(pending, `the callee's error cannot be delivered: ${describeDefect(defect)}`, false);
       return;
     }
-    untrack(pending);
+    this.finish(pending, message[4]);
     pending.caller.send(error(MessageCode.CALL, pending.callRequest, message[3], message[4], message[5], message[6]));
   }
 
@@ -312,11 +316,17 @@ export class Dealer {
    * saying why, and a callee still working on it is interrupted when it announced call canceling.
    */
   private failCall(pending: Invocation, why: string, calleeWorking: boolean): void {
-    untrack(pending);
+    this.finish(pending, ErrorUri.INVALID_ARGUMENT);
     pending.caller.send(error(MessageCode.CALL, pending.callRequest, {}, ErrorUri.INVALID_ARGUMENT, [why]));
     if (calleeWorking && !pending.interrupted && pending.callee.supports('callee', 'call_canceling')) {
       pending.callee.send(interrupt(pending.id, { mode: 'killnowait', reason: ErrorUri.INVALID_ARGUMENT }));
     }
+  }
+
+  /** Forgets a call that ended with `uri` (`'result'` for a result), and counts it while metrics are on. */
+  private finish(pending: Invocation, uri: string): void {
+    untrack(pending);
+    this.callStats?.ended(pending.registration.procedure, uri, performance.now() - pending.startedAt);
   }
 
   /**
@@ -332,7 +342,7 @@ export class Dealer {
   /** A callee left (a session, or a node of the cluster): its callers get `wamp.error.canceled` saying `why`. */
   calleeLeft(callee: CalleeEnd, why: string): void {
     for (const pending of callee.invocations.values()) {
-      untrack(pending);
+      this.finish(pending, ErrorUri.CANCELED);
       pending.caller.send(error(MessageCode.CALL, pending.callRequest, {}, ErrorUri.CANCELED, [why]));
     }
   }
@@ -340,7 +350,7 @@ export class Dealer {
   /** A caller left: its calls stop, and their callees are interrupted when they announced call canceling. */
   callerLeft(caller: CallerEnd): void {
     for (const pending of caller.calls.values()) {
-      untrack(pending);
+      this.finish(pending, ErrorUri.CANCELED);
       if (!pending.interrupted && pending.callee.supports('callee', 'call_canceling')) {
         pending.callee.send(interrupt(pending.id, { mode: 'killnowait', reason: ErrorUri.CANCELED }));
       }
@@ -351,7 +361,7 @@ export class Dealer {
   endCall(callee: CalleeEnd, invocationId: number, uri: string, why: string): void {
     const pending = callee.invocations.get(invocationId);
     if (pending === undefined) return;
-    untrack(pending);
+    this.finish(pending, uri);
     pending.caller.send(error(MessageCode.CALL, pending.callRequest, {}, uri, [why]));
   }
 

@@ -23,6 +23,8 @@ export interface Invocation {
   interrupted: boolean;
   /** The dealer's own deadline for the call (`timeout`), if any. */
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the CALL arrived (`performance.now()`), while metrics keep call latency; else 0. */
+  startedAt: number;
 }
 
 /**
@@ -53,6 +55,7 @@ export function startInvocation(
     inputOpen: options.progress === true,
     interrupted: false,
     timer: undefined,
+    startedAt: 0,
   };
   callee.invocations.set(invocation.id, invocation);
   caller.calls.set(callRequest, invocation);
