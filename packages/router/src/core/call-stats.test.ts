@@ -34,13 +34,23 @@ describe('BoundedLabels', () => {
 });
 
 describe('CallStats', () => {
+  it('remembers the series of a registration once it has one', () => {
+    const stats = new CallStats();
+    const called = { procedure: 'com.busy', latencySlot: 0 };
+    for (let i = 0; i < PROMOTE_AFTER + 5; i++) stats.ended(called, 'result', 1);
+    expect(called.latencySlot).toBe(1);
+    expect(stats.latency[1]!.buckets[0]).toBe(6);
+    expect(stats.latency[0]!.buckets[0]).toBe(PROMOTE_AFTER - 1);
+  });
+
   it('counts outcomes, error URIs and latency buckets', () => {
     const stats = new CallStats();
-    stats.ended('com.a', 'result', 0.5);
-    stats.ended('com.a', 'result', 30);
-    stats.ended('com.a', 'wamp.error.canceled', 2);
-    stats.ended('com.a', 'wamp.error.timeout', 20_000);
-    stats.ended('com.a', 'com.app.error.nope', 7);
+    const called = { procedure: 'com.a', latencySlot: 0 };
+    stats.ended(called, 'result', 0.5);
+    stats.ended(called, 'result', 30);
+    stats.ended(called, 'wamp.error.canceled', 2);
+    stats.ended(called, 'wamp.error.timeout', 20_000);
+    stats.ended(called, 'com.app.error.nope', 7);
     expect(stats.outcomes).toEqual({ result: 2, error: 1, canceled: 1, timeout: 1 });
     expect(stats.errors).toEqual([1]);
     const { buckets, sumMs } = stats.latency[0]!;

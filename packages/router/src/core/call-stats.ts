@@ -67,6 +67,12 @@ export interface LatencyHistogram {
   sumMs: number;
 }
 
+/** What a call is counted under: the registered procedure, which remembers its series once it has one. */
+export interface CalledProcedure {
+  readonly procedure: string;
+  latencySlot: number;
+}
+
 /** How a call ended, as the metric's `outcome` label. */
 export type CallOutcome = 'result' | 'error' | 'canceled' | 'timeout';
 
@@ -77,7 +83,7 @@ export type CallOutcome = 'result' | 'error' | 'canceled' | 'timeout';
  * @example
  * ```ts
  * const stats = new CallStats();
- * stats.ended('com.app.add', 'result', 3.2);
+ * stats.ended(registration, 'result', 3.2);
  * ```
  */
 export class CallStats {
@@ -89,17 +95,22 @@ export class CallStats {
   /** Latency by the slot of the procedure in {@link CallStats.procedures}. */
   readonly latency: LatencyHistogram[] = [newHistogram()];
 
-  /** A call of `procedure` ended with `uri` (`'result'` for a result) after `durationMs`. */
-  ended(procedure: string, uri: string, durationMs: number): void {
+  /** A call of `called` ended with `uri` (`'result'` for a result) after `durationMs`. */
+  ended(called: CalledProcedure, uri: string, durationMs: number): void {
     const outcome = outcomeOf(uri);
     this.outcomes[outcome]++;
     if (outcome === 'error') {
       const slot = this.errorUris.slotOf(uri);
       this.errors[slot] = (this.errors[slot] ?? 0) + 1;
     }
-    const slot = this.procedures.slotOf(procedure);
-    this.latency[slot] ??= newHistogram();
-    const histogram = this.latency[slot];
+    // A registration that has a series of its own remembers it: no lookup per call from then on.
+    let slot = called.latencySlot;
+    if (slot === 0) slot = called.latencySlot = this.procedures.slotOf(called.procedure);
+    let histogram = this.latency[slot];
+    if (histogram === undefined) {
+      histogram = newHistogram();
+      this.latency[slot] = histogram;
+    }
     let bucket = 0;
     while (bucket < LATENCY_BUCKETS_MS.length && durationMs > LATENCY_BUCKETS_MS[bucket]!) bucket++;
     histogram.buckets[bucket] = histogram.buckets[bucket]! + 1;

@@ -326,7 +326,7 @@ export class Dealer {
   /** Forgets a call that ended with `uri` (`'result'` for a result), and counts it while metrics are on. */
   private finish(pending: Invocation, uri: string): void {
     untrack(pending);
-    this.callStats?.ended(pending.registration.procedure, uri, performance.now() - pending.startedAt);
+    this.callStats?.ended(pending.registration, uri, performance.now() - pending.startedAt);
   }
 
   /**

@@ -12,6 +12,8 @@ export class Registration {
   private turn = 0;
   /** When the first callee created it (for the meta API). */
   readonly created = new Date();
+  /** Its series in the call latency metrics once it has one of its own (see `CallStats`); 0 until then. */
+  latencySlot = 0;
 
   constructor(
     readonly id: number,
