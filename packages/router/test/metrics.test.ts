@@ -81,6 +81,11 @@ describe('metrics', () => {
     expect(samples.get('wamp_router_received_bytes_total')).toBeGreaterThan(0);
     expect(samples.has('process_cpu_user_seconds_total')).toBe(true);
     expect(samples.get('wamp_router_calls_total{outcome="result"}')).toBe(3);
+    // The one publication went to one subscriber (the publisher is excluded).
+    expect(samples.get('wamp_router_publication_receivers_count')).toBe(1);
+    expect(samples.get('wamp_router_publication_receivers_bucket{le="0"}')).toBe(0);
+    expect(samples.get('wamp_router_publication_receivers_bucket{le="1"}')).toBe(1);
+    expect(samples.get('wamp_router_publication_receivers_sum')).toBe(1);
     // Three calls are too few for a series of its own: they count under `other`.
     expect(samples.get('wamp_router_call_duration_seconds_count{procedure="other"}')).toBe(3);
     expect(samples.get('wamp_router_call_duration_seconds_bucket{procedure="other",le="+Inf"}')).toBe(3);

@@ -39,8 +39,8 @@ describe('CallStats', () => {
     const called = { procedure: 'com.busy', latencySlot: 0 };
     for (let i = 0; i < PROMOTE_AFTER + 5; i++) stats.ended(called, 'result', 1);
     expect(called.latencySlot).toBe(1);
-    expect(stats.latency[1]!.buckets[0]).toBe(6);
-    expect(stats.latency[0]!.buckets[0]).toBe(PROMOTE_AFTER - 1);
+    expect(stats.latency[1]!.counts[0]).toBe(6);
+    expect(stats.latency[0]!.counts[0]).toBe(PROMOTE_AFTER - 1);
   });
 
   it('counts outcomes, error URIs and latency buckets', () => {
@@ -53,9 +53,9 @@ describe('CallStats', () => {
     stats.ended(called, 'com.app.error.nope', 7);
     expect(stats.outcomes).toEqual({ result: 2, error: 1, canceled: 1, timeout: 1 });
     expect(stats.errors).toEqual([1]);
-    const { buckets, sumMs } = stats.latency[0]!;
+    const { counts, sum } = stats.latency[0]!;
     // 0.5 → ≤1; 2 → ≤2.5; 7 → ≤10; 30 → ≤50; 20,000 → +Inf.
-    expect([...buckets]).toEqual([1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
-    expect(sumMs).toBeCloseTo(20_039.5);
+    expect([...counts]).toEqual([1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(sum).toBeCloseTo(20_039.5);
   });
 });

@@ -1,6 +1,7 @@
 // Calls by outcome and their latency per procedure, kept only while metrics are on, with labels bounded however
 // many URIs clients use.
 import { ErrorUri } from '@wamp/protocol';
+import { Histogram } from './histogram.js';
 
 /** Upper bounds (ms) of the call latency buckets, the last one `+Inf`. */
 export const LATENCY_BUCKETS_MS: readonly number[] = [
@@ -61,12 +62,6 @@ export class BoundedLabels {
   }
 }
 
-/** One procedure's latency histogram: a count per bucket (the last is `+Inf`), and the sum in ms. */
-export interface LatencyHistogram {
-  buckets: Float64Array;
-  sumMs: number;
-}
-
 /** What a call is counted under: the registered procedure, which remembers its series once it has one. */
 export interface CalledProcedure {
   readonly procedure: string;
@@ -92,8 +87,8 @@ export class CallStats {
   readonly errorUris = new BoundedLabels();
   /** Failed calls by the slot of their error URI in {@link CallStats.errorUris}. */
   readonly errors: number[] = [0];
-  /** Latency by the slot of the procedure in {@link CallStats.procedures}. */
-  readonly latency: LatencyHistogram[] = [newHistogram()];
+  /** Latency in ms by the slot of the procedure in {@link CallStats.procedures}. */
+  readonly latency: Histogram[] = [new Histogram(LATENCY_BUCKETS_MS)];
 
   /** A call of `called` ended with `uri` (`'result'` for a result) after `durationMs`. */
   ended(called: CalledProcedure, uri: string, durationMs: number): void {
@@ -108,18 +103,11 @@ export class CallStats {
     if (slot === 0) slot = called.latencySlot = this.procedures.slotOf(called.procedure);
     let histogram = this.latency[slot];
     if (histogram === undefined) {
-      histogram = newHistogram();
+      histogram = new Histogram(LATENCY_BUCKETS_MS);
       this.latency[slot] = histogram;
     }
-    let bucket = 0;
-    while (bucket < LATENCY_BUCKETS_MS.length && durationMs > LATENCY_BUCKETS_MS[bucket]!) bucket++;
-    histogram.buckets[bucket] = histogram.buckets[bucket]! + 1;
-    histogram.sumMs += durationMs;
+    histogram.observe(durationMs);
   }
-}
-
-function newHistogram(): LatencyHistogram {
-  return { buckets: new Float64Array(LATENCY_BUCKETS_MS.length + 1), sumMs: 0 };
 }
 
 function outcomeOf(uri: string): CallOutcome {

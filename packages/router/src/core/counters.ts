@@ -2,6 +2,10 @@
 // are scraped: nothing per message beyond an increment.
 import { MessageCode } from '@wamp/protocol';
 import { CallStats } from './call-stats.js';
+import { Histogram } from './histogram.js';
+
+/** Upper bounds of the fan-out size buckets: sessions one publication was sent to on this node. */
+export const FANOUT_BUCKETS: readonly number[] = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 5_000, 10_000];
 
 /** The WAMP message codes go up to YIELD (70): one slot per code. */
 const CODES = MessageCode.YIELD + 1;
@@ -36,9 +40,12 @@ export class RouterCounters {
   readonly authFailures = new Map<string, number>();
   /** Calls by outcome and latency per procedure: kept only while metrics are on (they cost a clock read a call). */
   readonly calls: CallStats | null;
+  /** Sessions each publication was sent to on this node, while metrics are on. */
+  readonly fanoutSizes: Histogram | null;
 
-  constructor(withCallStats: boolean) {
-    this.calls = withCallStats ? new CallStats() : null;
+  constructor(metricsOn: boolean) {
+    this.calls = metricsOn ? new CallStats() : null;
+    this.fanoutSizes = metricsOn ? new Histogram(FANOUT_BUCKETS) : null;
   }
 
   /** A message of `code` in a frame of `bytes` came from a client. */

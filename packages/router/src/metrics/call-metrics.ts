@@ -1,17 +1,10 @@
 // The call metrics in the registry: calls by outcome, failures by error URI, and the latency histogram per
 // procedure, read from CallStats at each scrape.
-import { Counter, type Metric, type Registry } from 'prom-client';
-import { type CallOutcome, type CallStats, LATENCY_BUCKETS_MS } from '../core/call-stats.js';
+import { Counter, type Registry } from 'prom-client';
+import type { CallOutcome, CallStats } from '../core/call-stats.js';
+import { registerHistogram } from './histogram-metric.js';
 
 const OUTCOMES: readonly CallOutcome[] = ['result', 'error', 'canceled', 'timeout'];
-const LE = [...LATENCY_BUCKETS_MS.map((ms) => String(ms / 1000)), '+Inf'];
-
-interface Sample {
-  value: number;
-  labels: Record<string, string | number>;
-  metricName: string;
-}
-
 /**
  * Adds `wamp_router_calls_total{outcome}`, `wamp_router_call_errors_total{error}` and the histogram
  * `wamp_router_call_duration_seconds{procedure}` (CALL to the caller's RESULT or ERROR at the router, per
@@ -46,28 +39,15 @@ export function registerCallMetrics(registry: Registry, stats: CallStats): void 
       });
     },
   });
-  // A histogram whose buckets CallStats keeps: prom-client's own would hash its labels on every call.
-  const name = 'wamp_router_call_duration_seconds';
-  const histogram = {
-    name,
-    help: 'Time from CALL to the RESULT or ERROR the caller got, at the router, per registered procedure.',
-    type: 'histogram',
-    aggregator: 'sum',
-    get() {
-      const values: Sample[] = [];
-      stats.latency.forEach((latency, slot) => {
-        const procedure = stats.procedures.names[slot]!;
-        let cumulative = 0;
-        latency.buckets.forEach((count, bucket) => {
-          cumulative += count;
-          values.push({ value: cumulative, labels: { procedure, le: LE[bucket]! }, metricName: `${name}_bucket` });
-        });
-        values.push({ value: latency.sumMs / 1000, labels: { procedure }, metricName: `${name}_sum` });
-        values.push({ value: cumulative, labels: { procedure }, metricName: `${name}_count` });
-      });
-      return { name, help: histogram.help, type: 'histogram', values, aggregator: 'sum' };
+  registerHistogram(
+    registry,
+    'wamp_router_call_duration_seconds',
+    'Time from CALL to the RESULT or ERROR the caller got, at the router, per registered procedure.',
+    0.001,
+    function* () {
+      for (const [slot, histogram] of stats.latency.entries()) {
+        yield { labels: { procedure: stats.procedures.names[slot]! }, histogram };
+      }
     },
-  };
-  // The registry reads any object with a name, a type and `get()`; its type lists only prom-client's classes.
-  registry.registerMetric(histogram as unknown as Metric);
+  );
 }

@@ -6,6 +6,7 @@ import type { FabricStats } from '../cluster/nats-fabric.js';
 import type { RouterCore } from '../core/router-core.js';
 import { SessionState } from '../core/session-state.js';
 import { registerCallMetrics } from './call-metrics.js';
+import { registerHistogram } from './histogram-metric.js';
 
 /** What the metrics read besides the core: the cluster link, when the router is a node of one. */
 export interface ClusterView {
@@ -134,6 +135,16 @@ export function routerMetrics(core: RouterCore, cluster: ClusterView | null): Re
     for (const [method, count] of counters.authFailures) set({ method }, count);
   });
   if (counters.calls !== null) registerCallMetrics(registry, counters.calls);
+  const fanoutSizes = counters.fanoutSizes;
+  if (fanoutSizes !== null) {
+    registerHistogram(
+      registry,
+      'wamp_router_publication_receivers',
+      'Sessions one publication was sent to on this node.',
+      1,
+      () => [{ labels: {}, histogram: fanoutSizes }],
+    );
+  }
   if (cluster !== null) {
     gauge(registry, 'wamp_router_cluster_linked', '1 while linked to the cluster on NATS, else 0.', [], (set) =>
       set({}, cluster.readiness() === undefined ? 1 : 0),

@@ -316,8 +316,9 @@ export class Broker {
     filter: ReceiverFilter | null,
   ): void {
     const exact = this.subscriptions.get(topic, 'exact');
+    let sent = 0;
     if (exact !== undefined) {
-      this.fanout.send(event(exact.id, publication, details, args, kwargs), exact.subscribers, excluded, filter);
+      sent = this.fanout.send(event(exact.id, publication, details, args, kwargs), exact.subscribers, excluded, filter);
     }
     if (this.subscriptions.hasPatterns) {
       const matched = this.matched;
@@ -326,7 +327,7 @@ export class Broker {
       // event once per subscription, as the spec says.
       const patternDetails = matched.length === 0 ? details : withTopic(details, topic);
       for (const subscription of matched) {
-        this.fanout.send(
+        sent += this.fanout.send(
           event(subscription.id, publication, patternDetails, args, kwargs),
           subscription.subscribers,
           excluded,
@@ -335,6 +336,7 @@ export class Broker {
       }
       matched.length = 0;
     }
+    this.fanout.counters.fanoutSizes?.observe(sent);
   }
 
   /** Drops every subscription of a leaving session; O(its own subscriptions). */
