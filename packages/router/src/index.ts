@@ -13,6 +13,7 @@ export type { DynamicAuthorization } from './core/dynamic-authorizer.js';
 export type { Action, Permission, RoleAuthorization } from './core/permissions.js';
 export { RouterError, RouterErrorCode } from './errors.js';
 export { type LogFn, type Logger, silentLogger } from './logger.js';
+export type { MetricsOption, ResolvedMetrics } from './metrics/options.js';
 export type {
   ClusterOptions,
   EventHistoryOptions,
