@@ -4,20 +4,19 @@ import { createServer, type Server as HttpServer, type IncomingMessage, type Ser
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { TLSSocket } from 'node:tls';
 import type { Serializer } from '@wamp/protocol';
 import type WebSocket from 'ws';
 import { type ServerOptions, WebSocketServer as WsServer } from 'ws';
 import { CloseCode } from '../close-codes.js';
 import { negotiate, parseProtocolHeader } from '../negotiate.js';
 import { createOriginCheck } from '../origin.js';
-import type { PeerInfo, Transport } from '../transport.js';
+import type { Transport } from '../transport.js';
 import { answerPings, Keepalive } from './keepalive.js';
 import type { TransportLogger } from './logger.js';
 import { logServerErrors } from './server-errors.js';
 import { validateServerOptions } from './server-options.js';
 import { type ServerConnectionSettings, ServerSocketTransport } from './server-transport.js';
-import { checkHandshake, offersPerMessageDeflate, writeSwitchingProtocols } from './upgrade.js';
+import { checkHandshake, offersPerMessageDeflate, pathOf, peerOf, refuse, writeSwitchingProtocols } from './upgrade.js';
 import { WsTransport } from './ws-transport.js';
 
 // Declared here rather than beside Keepalive: the public declarations then never reach a file that names ws's
@@ -149,31 +148,10 @@ export interface WebSocketServer {
   readonly connectionCount: number;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  426: 'Upgrade Required',
-  503: 'Service Unavailable',
-};
-
 // Module-level on purpose: several endpoints (one per path) may share an HTTP server, and each must know
 // whether another one already took a request, or whether anyone other than a WAMP endpoint listens.
 const endpointListeners = new WeakSet<(...args: never[]) => unknown>();
 const claimed = new WeakSet<IncomingMessage>();
-
-/** Answers an upgrade request with a plain HTTP error (and `header`, a header line) and closes the socket. */
-function refuse(socket: Duplex, status: number, reason: string, header?: string): void {
-  if (socket.writable) {
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-        (header === undefined ? '' : `${header}\r\n`) +
-        `Content-Length: ${Buffer.byteLength(reason) + 1}\r\n\r\n${reason}\n`,
-    );
-  }
-  socket.destroy();
-}
 
 function destroyOnError(this: Duplex): void {
   this.destroy();
@@ -190,24 +168,6 @@ function isLastEndpoint(server: HttpServer | HttpsServer, listener: (...args: ne
   if (listeners[listeners.length - 1] !== listener) return false;
   for (const other of listeners) if (!endpointListeners.has(other as (...args: never[]) => unknown)) return false;
   return true;
-}
-
-function peerOf(request: IncomingMessage): PeerInfo {
-  const peer: PeerInfo = { remoteAddress: `${request.socket.remoteAddress}:${request.socket.remotePort}` };
-  const origin = request.headers.origin;
-  const userAgent = request.headers['user-agent'];
-  if (origin !== undefined) peer.origin = origin;
-  if (userAgent !== undefined) peer.userAgent = userAgent;
-  // The client's Finished is the one this end received.
-  const finished = request.socket instanceof TLSSocket ? request.socket.getPeerFinished() : undefined;
-  if (finished !== undefined) peer.tlsUnique = finished;
-  return peer;
-}
-
-function pathOf(url: string | undefined): string {
-  if (url === undefined) return '/';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }
 
 /**

@@ -1,8 +1,10 @@
-// The server's side of the WebSocket opening handshake (RFC 6455 §4.2): the checks of the upgrade request that
-// ws made before, and the 101 response.
+// The server's side of the WebSocket opening handshake (RFC 6455 §4.2): the checks of the upgrade request, the
+// 101 response, the HTTP answer to a refused request, and what a request says of its peer.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
+import type { PeerInfo } from '../transport.js';
 
 /** 16 bytes in base64. */
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
@@ -82,4 +84,67 @@ export function writeSwitchingProtocols(socket: Duplex, request: IncomingMessage
     'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
       `Sec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: ${subprotocol}\r\n\r\n`,
   );
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  426: 'Upgrade Required',
+  503: 'Service Unavailable',
+};
+
+/**
+ * Answers an upgrade request with a plain HTTP error (and `header`, a header line) and closes the socket.
+ *
+ * @example
+ * ```ts
+ * refuse(socket, 403, 'origin https://evil.example.com is not allowed');
+ * ```
+ */
+export function refuse(socket: Duplex, status: number, reason: string, header?: string): void {
+  if (socket.writable) {
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        (header === undefined ? '' : `${header}\r\n`) +
+        `Content-Length: ${Buffer.byteLength(reason) + 1}\r\n\r\n${reason}\n`,
+    );
+  }
+  socket.destroy();
+}
+
+/**
+ * Who is on the other end of an upgrade request: address and port, `Origin`, `User-Agent`, and for TLS the
+ * client's Finished message (the `tls-unique` channel binding).
+ *
+ * @example
+ * ```ts
+ * peerOf(request); // { remoteAddress: '10.0.0.7:51234', origin: 'https://app.example.com' }
+ * ```
+ */
+export function peerOf(request: IncomingMessage): PeerInfo {
+  const peer: PeerInfo = { remoteAddress: `${request.socket.remoteAddress}:${request.socket.remotePort}` };
+  const origin = request.headers.origin;
+  const userAgent = request.headers['user-agent'];
+  if (origin !== undefined) peer.origin = origin;
+  if (userAgent !== undefined) peer.userAgent = userAgent;
+  // The client's Finished is the one this end received.
+  const finished = request.socket instanceof TLSSocket ? request.socket.getPeerFinished() : undefined;
+  if (finished !== undefined) peer.tlsUnique = finished;
+  return peer;
+}
+
+/**
+ * The path of a request URL, without its query.
+ *
+ * @example
+ * ```ts
+ * pathOf('/ws?token=1'); // '/ws'
+ * ```
+ */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
