@@ -1,5 +1,6 @@
 // The router's health endpoints on the HTTP servers it listens on: liveness (/healthz) and readiness (/readyz).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type PathHandler, requestPath } from './http-paths.js';
 
 /**
  * Why the router is not ready to take sessions (shutting down, not linked to the cluster), or undefined when it is.
@@ -28,14 +29,11 @@ function answer(request: IncomingMessage, response: ServerResponse, status: numb
  * createServer((request, response) => health(request, response) || serveTheRest(request, response));
  * ```
  */
-export function createHealthHandler(
-  readiness: Readiness,
-): (request: IncomingMessage, response: ServerResponse) => boolean {
+export function createHealthHandler(readiness: Readiness): PathHandler {
   const started = Date.now();
   return (request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-    const url = request.url ?? '';
-    const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
+    const path = requestPath(request);
     if (path === '/healthz') {
       answer(request, response, 200, { status: 'ok', uptimeSeconds: Math.floor((Date.now() - started) / 1000) });
       return true;

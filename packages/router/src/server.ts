@@ -12,7 +12,7 @@ import { ConnectionGuard } from './connection-guard.js';
 import type { RouterCore } from './core/router-core.js';
 import { DescriptorCeiling } from './descriptor-limit.js';
 import { RouterError, RouterErrorCode } from './errors.js';
-import type { PathHandler } from './metrics/endpoint.js';
+import type { PathHandler } from './http-paths.js';
 import { createStaticHandler } from './static-files.js';
 
 /** Where and how {@link Router.listen} serves. */

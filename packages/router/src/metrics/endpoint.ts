@@ -1,11 +1,9 @@
 // Serving the metrics: the `GET /metrics` handler (prom-client loaded on the first scrape) and, for metrics on an
 // address of their own, the server that answers it with the health endpoints.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-
-/** A request handler that answers some paths and returns false for the others. */
-export type PathHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
+import { type PathHandler, requestPath } from '../http-paths.js';
 
 /**
  * Answers `GET /metrics` with `registry()`'s metrics in the Prometheus text format; the registry is made on the
@@ -22,7 +20,7 @@ export function createMetricsHandler(
 ): PathHandler {
   let made: Promise<Registry> | null = null;
   return (request, response) => {
-    if (request.method !== 'GET' || (request.url ?? '').split('?')[0] !== '/metrics') return false;
+    if (request.method !== 'GET' || requestPath(request) !== '/metrics') return false;
     made ??= registry();
     made
       .then(async (ready) => {
