@@ -17,6 +17,14 @@ export { isDict, parseMessage } from './parse.js';
 export { saslprep } from './saslprep.js';
 export type { Serializer, Subprotocol } from './serializer.js';
 export {
+  type CarriedTraceContext,
+  MAX_TRACESTATE_LENGTH,
+  readTraceContext,
+  TRACE_CONTEXT_KEY,
+  type TraceContextCarrier,
+  traceContextCarrier,
+} from './trace-context.js';
+export {
   isReservedUri,
   isValidPattern,
   isValidUri,
