@@ -76,7 +76,7 @@ describe('resolveOptions refuses unknown keys at every depth, naming the full pa
     ['eventHistory[0].limt', history({ limt: 5 }), 'topic, match, limit, maxBytes'],
     ['cluster.natz', { cluster: { natz: {} } }, 'nats'],
     ['cluster.nats.user', nats({ user: 'x' }), 'servers, name'],
-    ['metrics.path', { metrics: { port: 9464, path: '/m' } }, 'port, host'],
+    ['metrics.path', { metrics: { port: 9464, path: '/m' } }, 'port, host, procedures, topProcedures'],
   ])('%s', (path, options, known) => {
     expect(problem(options)).toBe(`Unknown option "${path}" (known: ${known})`);
   });
@@ -138,7 +138,15 @@ describe('resolveOptions refuses a bad value at every key with an exact message'
       'a positive number of messages per second',
       '"5"',
     ],
-    ['metrics', { metrics: 9464 }, 'true, false or { port, host }', '9464'],
+    ['metrics', { metrics: 9464 }, 'true, false or { port?, host?, procedures?, topProcedures? }', '9464'],
+    [
+      'metrics.host',
+      { metrics: { host: '0.0.0.0' } },
+      'nothing without metrics.port (the router’s own ports)',
+      '"0.0.0.0"',
+    ],
+    ['metrics.procedures', { metrics: { procedures: 'com.a' } }, 'a list of non-empty strings', '"com.a"'],
+    ['metrics.topProcedures', { metrics: { topProcedures: -1 } }, 'a whole number from 0 to 10000', '-1'],
     ['metrics.port', { metrics: { port: 70_000 } }, 'a port from 0 (any free one) to 65535', '70000'],
     ['metrics.host', { metrics: { port: 9464, host: '' } }, 'an address to listen on', '""'],
     ['keepalive', { keepalive: true }, 'false or { intervalMs, timeoutMs }', 'a boolean'],

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PROMOTE_AFTER } from '../src/core/call-stats.js';
 import { createRouter } from '../src/index.js';
 import { startRouter } from './support/fixture.js';
+import { startNatsServer } from './support/nats-server.js';
 
 /** The samples of a scrape: `name{labels}` → value. */
 async function scrape(url: string): Promise<Map<string, number>> {
@@ -79,6 +80,7 @@ describe('metrics', () => {
     expect(samples.get('wamp_router_auth_failures_total{method="ticket"}')).toBe(1);
     expect(samples.get('wamp_router_pending_calls')).toBe(0);
     expect(samples.get('wamp_router_received_bytes_total')).toBeGreaterThan(0);
+    expect(samples.get('wamp_router_events_delivered_total')).toBe(1);
     expect(samples.has('process_cpu_user_seconds_total')).toBe(true);
     expect(samples.get('wamp_router_calls_total{outcome="result"}')).toBe(3);
     // The one publication went to one subscriber (the publisher is excluded).
@@ -90,13 +92,56 @@ describe('metrics', () => {
     expect(samples.get('wamp_router_call_duration_seconds_count{procedure="other"}')).toBe(3);
     expect(samples.get('wamp_router_call_duration_seconds_bucket{procedure="other",le="+Inf"}')).toBe(3);
 
+    // Bytes on the wire: a 100 kB result goes out, a 50 kB argument comes in, and both stay counted after the
+    // connection closed.
+    const before = await scrape(metricsUrl!);
+    callee.transport.onmessage = (raw) => {
+      const message = raw as unknown[];
+      if (message[0] === MessageCode.INVOCATION)
+        callee.send(yieldResult(message[1] as number, {}, ['r'.repeat(100_000)]));
+    };
+    caller.send(call(5, {}, 'com.echo', ['a'.repeat(50_000)]));
+    expect((await caller.next())[0]).toBe(MessageCode.RESULT);
     caller.transport.terminate();
     await expect
       .poll(async () => (await scrape(metricsUrl!)).get('wamp_router_session_leaves_total'), { timeout: 3_000 })
       .toBe(1);
+    const after = await scrape(metricsUrl!);
+    const grew = (name: string) => after.get(name)! - before.get(name)!;
+    // The 50 kB went in (from the caller) and out (to the callee); the 100 kB came in and went out.
+    expect(grew('wamp_router_sent_bytes_total')).toBeGreaterThanOrEqual(150_000);
+    expect(grew('wamp_router_sent_bytes_total')).toBeLessThan(152_000);
+    expect(grew('wamp_router_received_bytes_total')).toBeGreaterThanOrEqual(150_000);
+    expect(grew('wamp_router_received_bytes_total')).toBeLessThan(152_000);
   });
 
-  it('give busy procedures series of their own and keep the series bounded under distinct URIs', async () => {
+  it('give the allow-listed procedures series of their own from the first call, and only them with topProcedures 0', async () => {
+    await using fixture = await startRouter({ metrics: { procedures: ['com.rare'], topProcedures: 0 } });
+    const callee = fixture.local();
+    await callee.join();
+    callee.send(register(1, {}, 'com.rare'));
+    expect((await callee.next())[0]).toBe(MessageCode.REGISTERED);
+    callee.send(register(2, {}, 'com.busy'));
+    expect((await callee.next())[0]).toBe(MessageCode.REGISTERED);
+    callee.transport.onmessage = (raw) => {
+      const message = raw as unknown[];
+      if (message[0] === MessageCode.INVOCATION) callee.send(yieldResult(message[1] as number, {}, []));
+    };
+    const caller = fixture.local();
+    await caller.join();
+    caller.send(call(1, {}, 'com.rare'));
+    expect((await caller.next())[0]).toBe(MessageCode.RESULT);
+    for (let request = 2; request < 2 + 2 * PROMOTE_AFTER; request++) {
+      caller.send(call(request, {}, 'com.busy'));
+      expect((await caller.next())[0]).toBe(MessageCode.RESULT);
+    }
+    const samples = await scrape(`${httpOf(fixture.url)}/metrics`);
+    expect(samples.get('wamp_router_call_duration_seconds_count{procedure="com.rare"}')).toBe(1);
+    expect(samples.get('wamp_router_call_duration_seconds_count{procedure="other"}')).toBe(2 * PROMOTE_AFTER);
+    expect([...samples.keys()].some((key) => key.includes('com.busy'))).toBe(false);
+  });
+
+  it('give busy procedures series of their own and keep the series bounded under 100,000 distinct URIs', async () => {
     await using fixture = await startRouter({ metrics: true });
     const { metricsUrl } = await fixture.router.listen({ host: '127.0.0.1', port: 0 });
     const callee = fixture.local();
@@ -130,10 +175,10 @@ describe('metrics', () => {
         });
       });
     await batch(Array<string>(150).fill('com.busy'), 1);
-    const flood = 3_000;
-    for (let start = 0; start < flood; start += 500) {
+    const flood = 100_000;
+    for (let start = 0; start < flood; start += 1_000) {
       await batch(
-        Array.from({ length: 500 }, (_, i) => `com.flood.${start + i}`),
+        Array.from({ length: 1_000 }, (_, i) => `com.flood.${start + i}`),
         1_000 + start,
       );
     }
@@ -165,4 +210,49 @@ describe('metrics', () => {
       await router.close();
     }
   });
+});
+
+describe('metrics in a cluster', () => {
+  it('show the link to NATS and count the calls and publications that crossed to another node', async () => {
+    await using nats = await startNatsServer();
+    const node = (name: string) =>
+      startRouter({ metrics: true, realms: ['realm1'], cluster: { nats: { servers: nats.url, name } } });
+    await using a = await node('metrics-a');
+    await using b = await node('metrics-b');
+    const callee = await a.connect(jsonSerializer);
+    await callee.join();
+    callee.send(register(1, {}, 'com.far'));
+    expect((await callee.next(5_000))[0]).toBe(MessageCode.REGISTERED);
+    callee.transport.onmessage = (raw) => {
+      const message = raw as unknown[];
+      if (message[0] === MessageCode.INVOCATION) callee.send(yieldResult(message[1] as number, {}, ['near']));
+    };
+    const subscriber = await a.connect(jsonSerializer);
+    await subscriber.join();
+    subscriber.send(subscribe(1, {}, 'com.far.news'));
+    expect((await subscriber.next(5_000))[0]).toBe(MessageCode.SUBSCRIBED);
+    const caller = await b.connect(jsonSerializer);
+    await caller.join();
+    caller.send(call(1, {}, 'com.far'));
+    expect(await caller.next(5_000)).toEqual([MessageCode.RESULT, 1, {}, ['near']]);
+    // Meta events cross too (B tells the cluster of its sessions): the publication is counted by difference.
+    const before = [await scrape(`${httpOf(a.url)}/metrics`), await scrape(`${httpOf(b.url)}/metrics`)];
+    // A's SUBSCRIBED came once NATS confirmed A's interest: B's publication reaches it.
+    caller.send(publish(2, { acknowledge: true }, 'com.far.news', ['hi']));
+    expect((await caller.next(5_000))[0]).toBe(MessageCode.PUBLISHED);
+    expect((await subscriber.next(5_000))[0]).toBe(MessageCode.EVENT);
+
+    const onA = await scrape(`${httpOf(a.url)}/metrics`);
+    const onB = await scrape(`${httpOf(b.url)}/metrics`);
+    const grew = (node: 0 | 1, name: string) => [onA, onB][node]!.get(name)! - (before[node]!.get(name) ?? 0);
+    for (const samples of [onA, onB]) expect(samples.get('wamp_router_cluster_linked')).toBe(1);
+    // The call went from B to A, its result from A to B.
+    expect(onB.get('wamp_router_cluster_messages_total{kind="call",direction="out"}')).toBe(1);
+    expect(onA.get('wamp_router_cluster_messages_total{kind="call",direction="in"}')).toBe(1);
+    expect(onA.get('wamp_router_cluster_messages_total{kind="call",direction="out"}')).toBe(1);
+    expect(onB.get('wamp_router_cluster_messages_total{kind="call",direction="in"}')).toBe(1);
+    expect(grew(1, 'wamp_router_cluster_messages_total{kind="publication",direction="out"}')).toBe(1);
+    expect(grew(0, 'wamp_router_cluster_messages_total{kind="publication",direction="in"}')).toBe(1);
+    expect(grew(0, 'wamp_router_events_delivered_total')).toBe(1);
+  }, 30_000);
 });

@@ -98,6 +98,14 @@ export interface Transport {
   readonly lowWaterMark: number;
   /** The peer, for logs. */
   readonly peer: PeerInfo;
+  /**
+   * Bytes read from the network on this connection so far, its handshake and frame headers included (read from
+   * the socket's own count, so nothing is added per message). Absent where there is no network to count (the
+   * in-memory pair) or it cannot be read (the browser).
+   */
+  readonly bytesRead?: number;
+  /** Bytes written to the network on this connection so far, like {@link Transport.bytesRead}. */
+  readonly bytesWritten?: number;
 
   /** True while the transport is open and `bufferedAmount` is at or below `highWaterMark`. */
   isWritable(): boolean;

@@ -36,7 +36,7 @@ const KEYS: Record<keyof Omit<ConfigFile, 'logger'>, (value: unknown) => string 
   cluster: (v) => (isDict(v) && isDict(v.nats) ? undefined : '{ nats: { servers: URL or list, name? } }'),
   eventHistory: (v) => (Array.isArray(v) ? undefined : 'a list of { topic, match?, limit? }'),
   keepalive: (v) => (v === false || isDict(v) ? undefined : 'false or { intervalMs, timeoutMs }'),
-  metrics: (v) => (typeof v === 'boolean' || isDict(v) ? undefined : 'true, false or { port, host }'),
+  metrics: (v) => (typeof v === 'boolean' || isDict(v) ? undefined : 'true, false or { port?, host?, procedures?, topProcedures? }'),
   tls: (v) =>
     isDict(v) && typeof v.cert === 'string' && typeof v.key === 'string'
       ? undefined

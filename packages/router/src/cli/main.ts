@@ -55,9 +55,11 @@ function merge(args: CliArgs, config: ConfigFile) {
       `${args.nodeName !== undefined ? '--node-name' : '--workers'} needs --cluster nats://HOST:PORT (the workers meet on NATS)`,
     );
   }
+  // The flags say where; the file's procedures and topProcedures stay.
+  const metricsFromFile = typeof options.metrics === 'object' ? options.metrics : {};
   if (args.metricsPort !== undefined) {
-    options.metrics = { port: args.metricsPort, host: args.metricsHost ?? '127.0.0.1' };
-  } else if (args.metrics === true) {
+    options.metrics = { ...metricsFromFile, port: args.metricsPort, host: args.metricsHost ?? '127.0.0.1' };
+  } else if (args.metrics === true && typeof options.metrics !== 'object') {
     options.metrics = true;
   }
   const staticDir = args.staticDir ?? staticFromFile;

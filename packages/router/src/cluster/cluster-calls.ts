@@ -56,6 +56,9 @@ export class ClusterCalls {
   private readonly adoption: RegistryAdoption;
   private readonly subscriptions: Subscription[] = [];
   private rejected = 0;
+  /** Call messages (calls, results, errors, interrupts) published to other nodes, and received from them. */
+  messagesOut = 0;
+  messagesIn = 0;
   /** False while the link to NATS is down. */
   private linked = true;
   /** Answers to callers on other nodes made while the link was down, sent once it is back (bounded). */
@@ -240,6 +243,7 @@ export class ClusterCalls {
       this.sendWhileUnlinked(node, call, data);
       return;
     }
+    this.messagesOut++;
     // Call input carries a reply subject only so that NATS says so when no node listens (the callee's node is gone
     // or not back yet); the call then fails at once instead of waiting for an answer that cannot come.
     if (call.kind === 'invoke') {
@@ -326,6 +330,7 @@ export class ClusterCalls {
       if ((rejected & (rejected - 1)) === 0) this.log.warn({ rejected, why: failure.message }, 'call message dropped');
       return;
     }
+    this.messagesIn++;
     const receiver = this.receiver();
     if (receiver === null) return;
     try {

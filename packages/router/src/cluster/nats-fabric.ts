@@ -59,6 +59,9 @@ export interface FabricStats {
   publicationsOut: number;
   /** Publications from other nodes delivered here (copies from overlapping subjects not counted). */
   publicationsIn: number;
+  /** Call messages (calls, results, errors, interrupts) sent to other nodes, and received from them. */
+  callMessagesOut: number;
+  callMessagesIn: number;
   /** Malformed or oversize fabric messages dropped. */
   rejected: number;
 }
@@ -299,6 +302,8 @@ export class NatsFabric implements Fabric {
       subjects: this.interests.size,
       publicationsOut: this.publicationsOut,
       publicationsIn: this.publicationsIn,
+      callMessagesOut: this.calls?.messagesOut ?? 0,
+      callMessagesIn: this.calls?.messagesIn ?? 0,
       rejected: this.rejected,
     };
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedLabels, CallStats, MAX_LABELS, PROMOTE_AFTER } from './call-stats.js';
 
+const DEFAULT_LABELS = { procedures: [], topProcedures: MAX_LABELS };
+
 describe('BoundedLabels', () => {
   it('gives a name its own label once it was seen often enough, and keeps it', () => {
     const labels = new BoundedLabels();
@@ -31,11 +33,27 @@ describe('BoundedLabels', () => {
     expect(labels.names.length).toBe(MAX_LABELS + 1);
     expect(labels.slotOf(`com.p${MAX_LABELS + 5}`)).toBe(0);
   });
+
+  it('gives the allow-list its labels from the first sighting, beside the busiest', () => {
+    const labels = new BoundedLabels(['com.rare', 'com.also'], 1);
+    expect(labels.slotOf('com.rare')).toBe(1);
+    expect(labels.slotOf('com.also')).toBe(2);
+    for (let i = 0; i < PROMOTE_AFTER; i++) labels.slotOf('com.busy');
+    for (let i = 0; i < PROMOTE_AFTER; i++) labels.slotOf('com.busier');
+    expect(labels.names).toEqual(['other', 'com.rare', 'com.also', 'com.busy']);
+    expect(labels.slotOf('com.busier')).toBe(0);
+  });
+
+  it('labels only the allow-list when no busiest are wanted', () => {
+    const labels = new BoundedLabels(['com.rare'], 0);
+    for (let i = 0; i < 2 * PROMOTE_AFTER; i++) expect(labels.slotOf('com.busy')).toBe(0);
+    expect(labels.names).toEqual(['other', 'com.rare']);
+  });
 });
 
 describe('CallStats', () => {
   it('remembers the series of a registration once it has one', () => {
-    const stats = new CallStats();
+    const stats = new CallStats(DEFAULT_LABELS);
     const called = { procedure: 'com.busy', latencySlot: 0 };
     for (let i = 0; i < PROMOTE_AFTER + 5; i++) stats.ended(called, 'result', 1);
     expect(called.latencySlot).toBe(1);
@@ -44,7 +62,7 @@ describe('CallStats', () => {
   });
 
   it('counts outcomes, error URIs and latency buckets', () => {
-    const stats = new CallStats();
+    const stats = new CallStats(DEFAULT_LABELS);
     const called = { procedure: 'com.a', latencySlot: 0 };
     stats.ended(called, 'result', 0.5);
     stats.ended(called, 'result', 30);

@@ -1,6 +1,8 @@
 // The router's running totals, kept as plain numbers on the paths that count them and read only when metrics
 // are scraped: nothing per message beyond an increment.
 import { MessageCode } from '@wamp/protocol';
+import type { Transport } from '@wamp/transport';
+import type { ResolvedMetrics } from '../metrics/options.js';
 import { CallStats } from './call-stats.js';
 import { Histogram } from './histogram.js';
 
@@ -19,7 +21,7 @@ const KNOWN_AUTHMETHODS = new Set(['anonymous', 'ticket', 'wampcra', 'cryptosign
  *
  * @example
  * ```ts
- * counters.countReceived(MessageCode.CALL, 64);
+ * counters.countReceived(MessageCode.CALL);
  * counters.authFailed('ticket');
  * ```
  */
@@ -28,7 +30,9 @@ export class RouterCounters {
   readonly received = new Float64Array(CODES);
   /** Messages sent to clients, by message code (EVENTs of a fan-out included). */
   readonly sent = new Float64Array(CODES);
-  bytesReceived = 0;
+  /** Bytes on the wire of the connections that closed; the open ones' are read from their transports. */
+  bytesReadByClosed = 0;
+  bytesWrittenByClosed = 0;
   joins = 0;
   leaves = 0;
   eventsPublished = 0;
@@ -43,15 +47,20 @@ export class RouterCounters {
   /** Sessions each publication was sent to on this node, while metrics are on. */
   readonly fanoutSizes: Histogram | null;
 
-  constructor(metricsOn: boolean) {
-    this.calls = metricsOn ? new CallStats() : null;
-    this.fanoutSizes = metricsOn ? new Histogram(FANOUT_BUCKETS) : null;
+  constructor(metrics: ResolvedMetrics) {
+    this.calls = metrics === null ? null : new CallStats(metrics);
+    this.fanoutSizes = metrics === null ? null : new Histogram(FANOUT_BUCKETS);
   }
 
-  /** A message of `code` in a frame of `bytes` came from a client. */
-  countReceived(code: number, bytes: number): void {
+  /** A message of `code` came from a client. */
+  countReceived(code: number): void {
     this.received[code] = this.received[code]! + 1;
-    this.bytesReceived += bytes;
+  }
+
+  /** A client's connection closed: its bytes on the wire move to the totals. */
+  countClosed(transport: Transport): void {
+    this.bytesReadByClosed += transport.bytesRead ?? 0;
+    this.bytesWrittenByClosed += transport.bytesWritten ?? 0;
   }
 
   /** `count` messages of `code` went to clients. */

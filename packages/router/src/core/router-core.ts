@@ -67,7 +67,7 @@ export class RouterCore implements FabricReceiver {
   ) {
     this.log = options.logger;
     this.sessionLog = new SessionLog(this.log);
-    this.counters = new RouterCounters(options.metrics !== null);
+    this.counters = new RouterCounters(options.metrics);
     this.agent = agent;
     for (const name of options.realms) this.addRealm(name);
   }
@@ -131,6 +131,7 @@ export class RouterCore implements FabricReceiver {
   /** Forgets a connection once its transport closed. */
   detach(session: RouterSession): void {
     this.connections.delete(session);
+    if (!session.trusted) this.counters.countClosed(session.transport);
     if (this.connections.size === 0) this.onIdle?.();
   }
 

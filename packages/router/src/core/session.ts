@@ -259,7 +259,7 @@ export class RouterSession {
       this.fail(error);
       return;
     }
-    if (flow !== null) this.core.counters.countReceived(message[0], frameBytes);
+    if (flow !== null) this.core.counters.countReceived(message[0]);
     this.handleSafely(message);
     flow?.afterRead();
   };

@@ -16,6 +16,9 @@ export interface ClusterView {
 
 const CODES = Object.values(MessageCode);
 
+const WIRE_BYTES = (way: 'from' | 'to') =>
+  `Bytes on the wire ${way} clients' WebSocket connections (handshakes and frame headers included).`;
+
 type Reader<L extends string> = (set: (labels: Partial<Record<L, string>>, value: number) => void) => void;
 
 /** A metric whose values `read` gives at each scrape: a counter from a running total, or a gauge. */
@@ -111,11 +114,21 @@ export function routerMetrics(core: RouterCore, cluster: ClusterView | null): Re
   totalCounter(registry, 'wamp_router_messages_sent_total', 'Messages to clients.', ['type'], (set) => {
     for (const code of CODES) set({ type: messageName(code)! }, counters.sent[code]!);
   });
-  totalCounter(registry, 'wamp_router_received_bytes_total', 'Bytes of the frames from clients.', [], (set) =>
-    set({}, counters.bytesReceived),
-  );
+  totalCounter(registry, 'wamp_router_received_bytes_total', WIRE_BYTES('from'), [], (set) => {
+    let bytes = counters.bytesReadByClosed;
+    for (const session of core.connections) bytes += session.transport.bytesRead ?? 0;
+    set({}, bytes);
+  });
+  totalCounter(registry, 'wamp_router_sent_bytes_total', WIRE_BYTES('to'), [], (set) => {
+    let bytes = counters.bytesWrittenByClosed;
+    for (const session of core.connections) bytes += session.transport.bytesWritten ?? 0;
+    set({}, bytes);
+  });
   totalCounter(registry, 'wamp_router_events_published_total', 'Publications accepted.', [], (set) =>
     set({}, counters.eventsPublished),
+  );
+  totalCounter(registry, 'wamp_router_events_delivered_total', 'EVENTs sent to subscribers.', [], (set) =>
+    set({}, counters.sent[MessageCode.EVENT]!),
   );
   totalCounter(
     registry,
@@ -151,13 +164,15 @@ export function routerMetrics(core: RouterCore, cluster: ClusterView | null): Re
     );
     totalCounter(
       registry,
-      'wamp_router_cluster_publications_total',
-      'Publications exchanged with other nodes.',
-      ['direction'],
+      'wamp_router_cluster_messages_total',
+      'Messages exchanged with other nodes on NATS: publications, and the calls, results and errors of calls across nodes.',
+      ['kind', 'direction'],
       (set) => {
         const stats = cluster.stats();
-        set({ direction: 'out' }, stats.publicationsOut);
-        set({ direction: 'in' }, stats.publicationsIn);
+        set({ kind: 'publication', direction: 'out' }, stats.publicationsOut);
+        set({ kind: 'publication', direction: 'in' }, stats.publicationsIn);
+        set({ kind: 'call', direction: 'out' }, stats.callMessagesOut);
+        set({ kind: 'call', direction: 'in' }, stats.callMessagesIn);
       },
     );
   }

@@ -1,6 +1,7 @@
 // A server-side WebSocket connection on its TCP socket, as a Transport: frames read by FrameReader and written
 // one buffer per turn, backpressure both ways, the closing handshake, pings. Every server connection without
 // permessage-deflate runs on it; ws serves the compressed ones and the client side.
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Message, Serializer, Subprotocol } from '@wamp/protocol';
 import { CloseCode, clampCloseReason, describeCloseCode, isValidCloseCode } from '../close-codes.js';
@@ -142,6 +143,15 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
 
   get bufferedAmount(): number {
     return this.socket.writableLength + this.unsentBytes;
+  }
+
+  // The upgrade's socket is a net.Socket (a tls.TLSSocket over HTTPS): its counts cost nothing to keep.
+  get bytesRead(): number {
+    return (this.socket as Socket).bytesRead;
+  }
+
+  get bytesWritten(): number {
+    return (this.socket as Socket).bytesWritten;
   }
 
   isWritable(): boolean {

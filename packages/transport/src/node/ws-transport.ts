@@ -106,6 +106,14 @@ export class WsTransport implements Transport {
     return this.socket.bufferedAmount;
   }
 
+  get bytesRead(): number {
+    return this.tcpSocket?.bytesRead ?? 0;
+  }
+
+  get bytesWritten(): number {
+    return this.tcpSocket?.bytesWritten ?? 0;
+  }
+
   isWritable(): boolean {
     return this.socket.readyState === ReadyState.OPEN && this.drain.isWritable();
   }
