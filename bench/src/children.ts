@@ -42,10 +42,13 @@ export class Child {
     });
   }
 
-  /** Forks `script`; a server (`gc`) is pinned to the first core and peers to the others. */
-  static start(script: string, args: string[], gc = false): Child {
+  /**
+   * Forks `script` (with `env` added to this process's environment); a server (`gc`) is pinned to the first core and
+   * peers to the others.
+   */
+  static start(script: string, args: string[], gc = false, env: Record<string, string> = {}): Child {
     const execArgv = gc ? ['--expose-gc', ...PROFILE] : PROFILE;
-    const child = fork(here(script), args, { execArgv, stdio: 'inherit' });
+    const child = fork(here(script), args, { execArgv, stdio: 'inherit', env: { ...process.env, ...env } });
     pin(child.pid!, gc ? SERVER_CORES : PEER_CORES);
     return new Child(child);
   }

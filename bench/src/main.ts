@@ -29,14 +29,16 @@ export interface Measurement {
  */
 const SATURATED_LOAD = 0.9;
 
-async function startServer(target: Target): Promise<{ server: Child; url: string }> {
-  const server = Child.start(target === 'router' ? 'router-server.js' : 'forwarder.js', [], true);
+/** Starts the router (with metrics on and scraped once a second when `metrics`) or the forwarder. */
+async function startServer(target: Target, metrics = false): Promise<{ server: Child; url: string }> {
+  const script = target === 'router' ? 'router-server.js' : 'forwarder.js';
+  const server = Child.start(script, [], true, metrics ? { BENCH_METRICS: '1' } : {});
   const { port } = await server.expect('ready');
   return { server, url: `ws://127.0.0.1:${port}/ws` };
 }
 
-async function rpcThroughput(target: Target, serializer: SerializerName): Promise<Measurement> {
-  const { server, url } = await startServer(target);
+async function rpcThroughput(target: Target, serializer: SerializerName, metrics = false): Promise<Measurement> {
+  const { server, url } = await startServer(target, metrics);
   const callee = Child.start('peer.js', ['callee', url, serializer, target]);
   await callee.expect('ready');
   const callers = Child.start('peer.js', ['callers', url, serializer, target, '4']);
@@ -69,8 +71,13 @@ async function rpcLatency(target: Target, serializer: SerializerName): Promise<M
   };
 }
 
-async function fanout(target: Target, serializer: SerializerName, subscriberCount = 10): Promise<Measurement> {
-  const { server, url } = await startServer(target);
+async function fanout(
+  target: Target,
+  serializer: SerializerName,
+  metrics = false,
+  subscriberCount = 10,
+): Promise<Measurement> {
+  const { server, url } = await startServer(target, metrics);
   const subscribers = Child.start('peer.js', ['subscribers', url, serializer, target, String(subscriberCount)]);
   await subscribers.expect('ready');
   const publisher = Child.start('peer.js', ['publisher', url, serializer, target]);
@@ -141,7 +148,7 @@ const SCENARIOS = [
   {
     name: 'fan-out 1 → 100',
     unit: 'events/s',
-    run: (target: Target, serializer: SerializerName) => fanout(target, serializer, 100),
+    run: (target: Target, serializer: SerializerName) => fanout(target, serializer, false, 100),
     higherIsBetter: true,
     throughput: true,
   },
@@ -186,6 +193,50 @@ for (const scenario of SCENARIOS) {
     );
   }
 }
+
+/**
+ * What metrics cost: RPC throughput and fan-out with the router's metrics off and on (scraped once a second), in
+ * turn and in alternating order each round, so that a slow spell of the machine touches both; medians.
+ */
+async function metricsCost(): Promise<Record<string, unknown>[]> {
+  console.log(
+    `\nmetrics cost (router with metrics off · on, scraped once a second; medians of ${METRICS_ROUNDS} rounds)`,
+  );
+  console.log('scenario           ser      off           on            on/off  CPU µs/op off · on    CPU on/off');
+  const costRows: Record<string, unknown>[] = [];
+  const measured = [
+    { name: 'rpc throughput', run: rpcThroughput },
+    { name: 'pub/sub fan-out', run: fanout },
+  ];
+  for (const { name, run } of measured) {
+    for (const serializer of SERIALIZER_NAMES) {
+      const off: Measurement[] = [];
+      const on: Measurement[] = [];
+      for (let round = 0; round < METRICS_ROUNDS; round++) {
+        const order = round % 2 === 0 ? [false, true] : [true, false];
+        for (const metrics of order) (metrics ? on : off).push(await run('router', serializer, metrics));
+      }
+      const [a, b] = [medianOf(off), medianOf(on)];
+      const row = {
+        scenario: name,
+        serializer,
+        off: a,
+        on: b,
+        ratio: b.value / a.value,
+        cpuRatio: b.cpuMicrosPerOp / a.cpuMicrosPerOp,
+      };
+      costRows.push(row);
+      console.log(
+        `${name.padEnd(18)} ${serializer.padEnd(8)} ${format(a.value).padStart(10)}  ${format(b.value).padStart(12)}  ${row.ratio.toFixed(2).padStart(8)}  ${`${a.cpuMicrosPerOp.toFixed(1)} · ${b.cpuMicrosPerOp.toFixed(1)}`.padStart(18)}  ${row.cpuRatio.toFixed(2).padStart(10)}`,
+      );
+    }
+  }
+  return costRows;
+}
+
+const METRICS_ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_METRICS_ROUNDS ?? 3)));
+// `BENCH_ONLY=metrics` runs the metrics cost alone.
+const metricsCostRows = !ONLY || ONLY.includes('metrics') ? await metricsCost() : [];
 
 // A partial run is for looking at one scenario: no floors, no cluster, no results file.
 if (ONLY) process.exit(0);
@@ -232,7 +283,19 @@ const results = fileURLToPath(new URL('../results/', import.meta.url));
 mkdirSync(results, { recursive: true });
 writeFileSync(
   `${results}latest.json`,
-  `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), rounds: ROUNDS, rows, floors, cluster: clusterRows }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: machine(),
+      rounds: ROUNDS,
+      rows,
+      floors,
+      metricsCost: metricsCostRows,
+      cluster: clusterRows,
+    },
+    null,
+    2,
+  )}\n`,
 );
 console.log(`results written to ${results}latest.json`);
 if (!floors.every((floor) => floor.met)) process.exitCode = 1;

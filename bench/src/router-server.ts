@@ -3,8 +3,8 @@
 import { createRouter } from '@wamp/router';
 
 const [flag, nats, name] = process.argv.slice(2);
-// `BENCH_METRICS=1`: metrics on, scraped once a second by the router process itself, so the scrape's cost is
-// counted as the router's.
+// `BENCH_METRICS=1` (the metrics cost rows set it): metrics on, scraped once a second by the router process
+// itself, so the scrape's cost is counted as the router's.
 const scraped = process.env.BENCH_METRICS === '1';
 const router = createRouter({
   ...(scraped && { metrics: true }),
