@@ -11,6 +11,7 @@ export type {
 export { type ScramCredentials, scramCredentials } from './auth/scram.js';
 export type { DynamicAuthorization } from './core/dynamic-authorizer.js';
 export type { Action, Permission, RoleAuthorization } from './core/permissions.js';
+export type { DashboardOption, DashboardOptions, ResolvedDashboard } from './dashboard/options.js';
 export { RouterError, RouterErrorCode } from './errors.js';
 export { type LogFn, type Logger, silentLogger } from './logger.js';
 export type { MetricsOption, ResolvedMetrics } from './metrics/options.js';

@@ -7,6 +7,7 @@ import type { RealmAuth } from './auth/options.js';
 import { type ClusterOptions, type ResolvedCluster, resolveCluster } from './cluster/options.js';
 import { type EventHistoryOptions, resolveEventHistory } from './core/broker/history-options.js';
 import { type RouterLimits, resolveLimits } from './core/limits-options.js';
+import { type DashboardOption, type ResolvedDashboard, resolveDashboard } from './dashboard/options.js';
 import { resolveKeepalive } from './keepalive-options.js';
 import { type Logger, silentLogger } from './logger.js';
 import { type MetricsOption, type ResolvedMetrics, resolveMetrics } from './metrics/options.js';
@@ -19,6 +20,7 @@ export type { ClusterOptions } from './cluster/options.js';
 export type { EventHistoryOptions } from './core/broker/history-options.js';
 export type { RouterLimits, SlowConsumerPolicy } from './core/limits-options.js';
 export type { RateLimitOptions } from './core/rate-limit.js';
+export type { DashboardOption, DashboardOptions, ResolvedDashboard } from './dashboard/options.js';
 export type { SerializerName } from './serializers.js';
 
 /**
@@ -60,6 +62,11 @@ export interface RouterOptions {
   cluster?: ClusterOptions;
   /** Serve Prometheus metrics at `/metrics`; see {@link MetricsOption}. Default off. */
   metrics?: MetricsOption;
+  /**
+   * The operator dashboard at `/dashboard`, guarded by a token or admin roles; see `DashboardOptions`. It
+   * turns `metrics` on (on the router's port) when they are off. Default off.
+   */
+  dashboard?: DashboardOption;
 }
 
 /** {@link RouterOptions} with every default filled in and every value checked. */
@@ -77,6 +84,8 @@ export interface ResolvedOptions {
   auth: Record<string, RealmAuth>;
   cluster: ResolvedCluster | null;
   metrics: ResolvedMetrics;
+  /** The dashboard; null when off. */
+  dashboard: ResolvedDashboard | null;
 }
 
 /**
@@ -97,6 +106,7 @@ const OPTION_KEYS = Object.keys({
   auth: true,
   cluster: true,
   metrics: true,
+  dashboard: true,
 } satisfies Record<keyof RouterOptions, true>);
 
 /**
@@ -110,6 +120,9 @@ const OPTION_KEYS = Object.keys({
 export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
   knownKeys('', options, OPTION_KEYS);
   const auth = checkAuth(options.auth);
+  const allowedOrigins = stringList('allowedOrigins', options.allowedOrigins);
+  const dashboard = resolveDashboard(options.dashboard);
+  if (dashboard !== null) dashboard.allowedOrigins ??= allowedOrigins;
   return {
     ...resolveRealms(options.realms, options.autoCreateRealms, Object.keys(auth)),
     serializers: resolveSerializers(options.serializers),
@@ -118,10 +131,12 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
     uriCheck: oneOf('uriCheck', options.uriCheck, ['loose', 'strict'], 'loose'),
     limits: resolveLimits(options.limits),
     logger: options.logger ?? silentLogger,
-    allowedOrigins: stringList('allowedOrigins', options.allowedOrigins),
+    allowedOrigins,
     perMessageDeflate: booleanOption('perMessageDeflate', options.perMessageDeflate, false),
     auth,
     cluster: resolveCluster(options.cluster),
-    metrics: resolveMetrics(options.metrics),
+    // The dashboard charts the metrics: it turns them on when they are off.
+    metrics: resolveMetrics(dashboard !== null && !options.metrics ? true : options.metrics),
+    dashboard,
   };
 }

@@ -43,6 +43,8 @@ const KEYS: Record<keyof Omit<ConfigFile, 'logger'>, (value: unknown) => string 
       : '{ cert: FILE, key: FILE } (PEM files)',
   static: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a directory path'),
   logLevel: (v) => (typeof v === 'string' ? undefined : 'a log level name'),
+  dashboard: (v) =>
+    typeof v === 'boolean' || isDict(v) ? undefined : 'true, false or { token?, adminRoles?, allowedOrigins?, … }',
 };
 
 function isStringList(value: unknown): value is string[] {
@@ -103,8 +105,8 @@ export function loadConfigFile(file: string): ConfigFile {
       throw configError(file, `unknown key "${key}" (known keys: ${Object.keys(KEYS).join(', ')})`);
     }
     const expected = check(value);
-    // An `auth` value in the wrong place may be a secret: it is not shown.
-    const got = key === 'auth' ? '' : `, got ${JSON.stringify(value)}`;
+    // An `auth` or `dashboard` value in the wrong place may be a secret: it is not shown.
+    const got = key === 'auth' || key === 'dashboard' ? '' : `, got ${JSON.stringify(value)}`;
     if (expected !== undefined) throw configError(file, `"${key}" must be ${expected}${got}`);
   }
   checkRouterOptions(file, data as ConfigFile);

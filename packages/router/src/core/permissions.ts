@@ -1,5 +1,6 @@
 // Authorization: the roles of a realm and what each may do, by permissions or a dynamic authorizer.
 import type { MatchPolicy } from '@wamp/protocol';
+import { ADMIN_PERMISSIONS, withAdminPermissions } from './admin.js';
 import { type AuthorizerCall, type DynamicAuthorization, DynamicAuthorizer } from './dynamic-authorizer.js';
 import { UriMatcher } from './matching/uri-matcher.js';
 import type { RouterSession } from './session.js';
@@ -64,6 +65,12 @@ class RolePermissions {
   }
 }
 
+function permissionsOf(permissions: readonly Permission[]): RolePermissions {
+  const matcher = new UriMatcher<Permission>();
+  for (const permission of permissions) matcher.set(permission.uri, permission.match ?? 'exact', permission);
+  return new RolePermissions(matcher);
+}
+
 /**
  * The roles of one realm and what each may do. For a role with permissions, the most specific permission for a URI
  * decides (exact, then the longest prefix, then wildcard, as for calls); for a role with a dynamic authorizer, its
@@ -79,18 +86,25 @@ class RolePermissions {
 export class Permissions {
   private readonly roles = new Map<string, RolePermissions | DynamicAuthorizer>();
 
-  constructor(roles: Readonly<Record<string, RoleAuthorization>>, callProcedure: AuthorizerCall) {
+  /**
+   * @param adminRoles - the dashboard's admin roles: each gets {@link ADMIN_PERMISSIONS} on top of its own
+   * permissions (a role decided by a dynamic authorizer must allow them itself), and one the realm does not
+   * configure gets only those.
+   */
+  constructor(
+    roles: Readonly<Record<string, RoleAuthorization>>,
+    callProcedure: AuthorizerCall,
+    adminRoles: ReadonlySet<string> = new Set(),
+  ) {
     for (const [role, authorization] of Object.entries(roles)) {
       if (!Array.isArray(authorization)) {
         this.roles.set(role, new DynamicAuthorizer(authorization as DynamicAuthorization, callProcedure));
         continue;
       }
-      const matcher = new UriMatcher<Permission>();
-      for (const permission of authorization as readonly Permission[]) {
-        matcher.set(permission.uri, permission.match ?? 'exact', permission);
-      }
-      this.roles.set(role, new RolePermissions(matcher));
+      const permissions = authorization as readonly Permission[];
+      this.roles.set(role, permissionsOf(adminRoles.has(role) ? withAdminPermissions(permissions) : permissions));
     }
+    for (const role of adminRoles) if (!this.roles.has(role)) this.roles.set(role, permissionsOf(ADMIN_PERMISSIONS));
   }
 
   check(session: RouterSession, action: Action, uri: string): Verdict | Promise<Verdict> {

@@ -1,6 +1,7 @@
 // One realm: its sessions, broker and dealer, and the meta events it forwards to its meta session.
 import type { ScopedIdGenerator, Serializer } from '@wamp/protocol';
 import type { ResolvedOptions } from '../options.js';
+import type { RouterAdmin } from './admin.js';
 import { Broker } from './broker/broker.js';
 import { Fanout } from './broker/fanout.js';
 import type { Subscription } from './broker/subscriptions.js';
@@ -40,16 +41,21 @@ export class Realm implements MetaEvents {
     ids: RouterScopeIds,
     fabric: Fabric | null,
     counters: RouterCounters,
+    /** The dashboard's admins and taps; null while the dashboard is off. */
+    readonly admin: RouterAdmin | null = null,
   ) {
     const roles = options.auth[name]?.roles;
     // Dynamic authorizers are procedures of this realm, called through its meta session.
     this.authorizer =
       roles === undefined
         ? null
-        : new Permissions(roles, (procedure, args, timeoutMs) =>
-            this.meta === null
-              ? Promise.reject(new Error(`realm ${name} has no meta session`))
-              : this.meta.call(procedure, args, timeoutMs),
+        : new Permissions(
+            roles,
+            (procedure, args, timeoutMs) =>
+              this.meta === null
+                ? Promise.reject(new Error(`realm ${name} has no meta session`))
+                : this.meta.call(procedure, args, timeoutMs),
+            admin?.roles,
           );
     const fanout = new Fanout(serializers, options.limits.slowConsumer, counters);
     this.broker = new Broker(ids.subscriptions, fanout, options, this, name, fabric);
@@ -80,6 +86,7 @@ export class Realm implements MetaEvents {
     if (!this.sessions.delete(session.id)) return;
     this.broker.removeSession(session);
     this.dealer.removeSession(session);
+    this.admin?.sessionLeft(session);
     if (session.trusted) this.trustedCount--;
     else if (this.meta !== null) {
       this.meta.publishTestaments(session);

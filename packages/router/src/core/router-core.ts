@@ -11,6 +11,7 @@ import {
 import type { Transport } from '@wamp/transport';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
+import { RouterAdmin } from './admin.js';
 import type { Authenticator } from './auth.js';
 import { AuthFailures } from './auth-failures.js';
 import { RouterCounters } from './counters.js';
@@ -43,6 +44,8 @@ export class RouterCore implements FabricReceiver {
   readonly sessionLog: SessionLog;
   /** Running totals for the metrics endpoint. */
   readonly counters: RouterCounters;
+  /** The dashboard's admins and message taps; null while the dashboard is off. */
+  readonly admin: RouterAdmin | null;
 
   private readonly realms = new Map<string, Realm>();
   private readonly ids: RouterScopeIds = {
@@ -69,6 +72,7 @@ export class RouterCore implements FabricReceiver {
     this.sessionLog = new SessionLog(this.log);
     this.counters = new RouterCounters(options.metrics);
     this.agent = agent;
+    this.admin = options.dashboard === null ? null : new RouterAdmin(options.dashboard, () => this.realms.values());
     for (const name of options.realms) this.addRealm(name);
   }
 
@@ -186,7 +190,7 @@ export class RouterCore implements FabricReceiver {
   }
 
   private addRealm(name: string): Realm {
-    const realm = new Realm(name, this.options, this.serializers, this.ids, this.fabric, this.counters);
+    const realm = new Realm(name, this.options, this.serializers, this.ids, this.fabric, this.counters, this.admin);
     this.realms.set(name, realm);
     const [client, server] = this.internalPair();
     this.accept(server, true);

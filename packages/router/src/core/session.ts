@@ -34,6 +34,7 @@ import {
   CLOSE_PROTOCOL_ERROR,
   SessionState,
 } from './session-state.js';
+import type { SessionTap } from './tap.js';
 
 export { SessionState } from './session-state.js';
 
@@ -63,6 +64,11 @@ export class RouterSession {
   authextra: Dict | undefined = undefined;
   /** Events not sent because the session's outbound queue was past the high-water mark. */
   droppedEvents = 0;
+  /** Messages read from the client and sent to it (EVENTs of a fan-out included), for the dashboard. */
+  messagesIn = 0;
+  messagesOut = 0;
+  /** The dashboard's message tap while an admin watches this session; null otherwise (see `tap.ts`). */
+  tap: SessionTap | null = null;
   /** Testaments to publish when the session ends (`wamp.session.add_testament`); null until one is added. */
   testaments: Testaments | null = null;
   /** The client ended the session with GOODBYE: testaments are then published only if asked to. */
@@ -139,6 +145,8 @@ export class RouterSession {
   send(message: Message): void {
     // The router's own session (no flow) talks to the router itself: not counted.
     if (this.flow !== null) this.core.counters.countSent(message[0]);
+    this.messagesOut++;
+    if (this.tap !== null) this.tap.record('out', message);
     this.transport.send(message);
     this.flow?.afterWrite();
   }
@@ -260,6 +268,8 @@ export class RouterSession {
       return;
     }
     if (flow !== null) this.core.counters.countReceived(message[0]);
+    this.messagesIn++;
+    if (this.tap !== null) this.tap.record('in', message);
     this.handleSafely(message);
     flow?.afterRead();
   };

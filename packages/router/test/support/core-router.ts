@@ -5,6 +5,7 @@ import { call, type KwArgs, type Message, type MessageCode } from '@wamp/protoco
 import { jsonSerializer } from '@wamp/protocol/json';
 import { createMemoryPair } from '@wamp/transport';
 import type { RealmAuth } from '../../src/auth/options.js';
+import type { AdminSettings } from '../../src/core/admin.js';
 import type { Authenticator } from '../../src/core/auth.js';
 import { type EventHistoryOptions, resolveEventHistory } from '../../src/core/broker/history-options.js';
 import { resolveLimits } from '../../src/core/limits-options.js';
@@ -18,6 +19,8 @@ export interface CoreOptions {
   realms?: string[];
   auth?: Record<string, RealmAuth>;
   eventHistory?: EventHistoryOptions[];
+  /** The dashboard's admin roles and tap bounds: its `router.*` procedures and taps; default off. */
+  admin?: AdminSettings;
 }
 
 /** A router core and its peers; disposing of it closes the peers. */
@@ -31,14 +34,18 @@ export interface CoreFixture extends Disposable {
 
 /**
  * Lets every session in anonymously, with the realm's anonymous role (`anonymous` when the realm configures none),
- * as the router's own authenticator does for anonymous access.
+ * as the router's own authenticator does for anonymous access; or with the authrole its HELLO asks for, a test's
+ * way to have sessions of different roles in one realm.
  */
 function anonymousAuthenticator(auth: Record<string, RealmAuth>): Authenticator {
   return {
     start: (request) => ({
       kind: 'welcome',
       authid: request.session.toString(36),
-      authrole: auth[request.realm]?.anonymous?.role ?? 'anonymous',
+      authrole:
+        typeof request.details.authrole === 'string'
+          ? request.details.authrole
+          : (auth[request.realm]?.anonymous?.role ?? 'anonymous'),
       authmethod: 'anonymous',
       authprovider: 'static',
     }),
@@ -71,6 +78,10 @@ export function startCore(options: CoreOptions = {}): CoreFixture {
     auth,
     cluster: null,
     metrics: null,
+    dashboard:
+      options.admin === undefined
+        ? null
+        : { token: null, tokenGenerated: false, allowedOrigins: undefined, ...options.admin },
   };
   const pair = () => createMemoryPair(jsonSerializer);
   const core = new RouterCore(resolved, [jsonSerializer], 'core-test', pair, anonymousAuthenticator(auth));

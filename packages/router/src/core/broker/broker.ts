@@ -18,6 +18,7 @@ import {
   unsubscribed,
 } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
+import { isRouterUri } from '../admin.js';
 import type { Publication, PubSubFabric, TopicRef } from '../fabric.js';
 import { acceptableUri, LIMIT_REACHED } from '../limits.js';
 import { UriMatcher } from '../matching/uri-matcher.js';
@@ -78,7 +79,11 @@ export class Broker {
   subscribe(session: RouterSession, message: SubscribeMessage, verdict: Verdict): Promise<void> | undefined {
     const [, request, options, topic] = message;
     const match = options.match ?? 'exact';
-    if (topic.length > this.limits.maxUriLength || !isValidPattern(topic, match, this.uriCheck)) {
+    if (
+      topic.length > this.limits.maxUriLength ||
+      !isValidPattern(topic, match, this.uriCheck) ||
+      (isRouterUri(topic) && !session.trusted)
+    ) {
       session.send(error(MessageCode.SUBSCRIBE, request, {}, ErrorUri.INVALID_URI, [`invalid topic URI "${topic}"`]));
       return undefined;
     }

@@ -55,6 +55,8 @@ export class Fanout {
         frames[index] = frame;
       }
       transport.sendEncoded(frame);
+      subscriber.messagesOut++;
+      if (subscriber.tap !== null) subscriber.tap.record('out', event);
       // Sent only below the high-water mark, so only an event bigger than the gap to the hard limit trips it.
       subscriber.flow?.afterWrite();
       sent++;

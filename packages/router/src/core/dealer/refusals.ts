@@ -3,6 +3,7 @@
 // can hold, progressive input to a callee that does not take it): the error URI and, mostly, a message.
 import { type CallMessage, ErrorUri, isReservedUri, isValidPattern, type MatchPolicy } from '@wamp/protocol';
 import type { ResolvedOptions } from '../../options.js';
+import { isRouterUri } from '../admin.js';
 import { LIMIT_REACHED } from '../limits.js';
 import { describeDefect, payloadDefect } from '../payload-check.js';
 import type { Verdict } from '../permissions.js';
@@ -28,7 +29,7 @@ export function refuseRegistration(
   if (
     procedure.length > limits.maxUriLength ||
     !isValidPattern(procedure, match, uriCheck) ||
-    (isReservedUri(procedure) && !session.trusted)
+    ((isReservedUri(procedure) || isRouterUri(procedure)) && !session.trusted)
   ) {
     return [ErrorUri.INVALID_URI, `invalid procedure URI "${procedure}"`];
   }

@@ -5,6 +5,7 @@ import type { MetaAnswer } from '../fabric.js';
 import { historyProcedures, historyQueries } from './history-procedures.js';
 import type { MetaContext, MetaProcedure } from './meta-procedure.js';
 import { registrationProcedures } from './registration-procedures.js';
+import { routerProcedures } from './router-procedures.js';
 import { sessionProcedures } from './session-procedures.js';
 import { subscriptionProcedures } from './subscription-procedures.js';
 import { testamentProcedures } from './testament-procedures.js';
@@ -31,6 +32,8 @@ export class MetaProcedures {
       ...registrationProcedures(context),
       ...subscriptionProcedures(context),
       ...historyProcedures(context),
+      // The router's own, for the dashboard: only while it is on.
+      ...(context.realm.admin === null ? {} : routerProcedures(context.realm.admin, context.realm)),
     };
     this.names = Object.keys(registered);
     this.table = new Map(Object.entries({ ...registered, ...historyQueries(context) }));

@@ -72,6 +72,11 @@ export class MetaSession {
     transport.send(hello(realm.name, { roles: { callee: {}, publisher: {} }, agent: 'wamp-router meta API' }));
   }
 
+  /** How many procedures this session registered: the realm's registrations that are the router's own. */
+  get registeredCount(): number {
+    return this.registered.size;
+  }
+
   /**
    * Calls a procedure of the realm as the router (e.g. a dynamic authenticator); rejects with a `WampError` on an
    * ERROR, and with `wamp.error.timeout` after `timeoutMs`.
