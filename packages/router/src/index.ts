@@ -11,6 +11,7 @@ export type {
 export { type ScramCredentials, scramCredentials } from './auth/scram.js';
 export type { DynamicAuthorization } from './core/dynamic-authorizer.js';
 export type { Action, Permission, RoleAuthorization } from './core/permissions.js';
+export type { CallSpan, PublicationSpan, RouterTracer, TracedCall, TracedPublication } from './core/tracing.js';
 export type { DashboardOption, DashboardOptions, ResolvedDashboard } from './dashboard/options.js';
 export { RouterError, RouterErrorCode } from './errors.js';
 export { type LogFn, type Logger, silentLogger } from './logger.js';
@@ -25,6 +26,7 @@ export type {
   RouterOptions,
   SerializerName,
   SlowConsumerPolicy,
+  TracingOption,
 } from './options.js';
 export { createRouter, type Router, type RouterStats } from './router.js';
 export type { AttachOptions, ListenOptions, ListenResult } from './server.js';

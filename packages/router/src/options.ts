@@ -7,6 +7,7 @@ import type { RealmAuth } from './auth/options.js';
 import { type ClusterOptions, type ResolvedCluster, resolveCluster } from './cluster/options.js';
 import { type EventHistoryOptions, resolveEventHistory } from './core/broker/history-options.js';
 import { type RouterLimits, resolveLimits } from './core/limits-options.js';
+import type { RouterTracer } from './core/tracing.js';
 import { type DashboardOption, type ResolvedDashboard, resolveDashboard } from './dashboard/options.js';
 import { resolveKeepalive } from './keepalive-options.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -14,6 +15,7 @@ import { type MetricsOption, type ResolvedMetrics, resolveMetrics } from './metr
 import { booleanOption, knownKeys, oneOf, stringList } from './option-checks.js';
 import { resolveRealms } from './realms-options.js';
 import { resolveSerializers, type SerializerName } from './serializers.js';
+import { resolveTracing, type TracingOption } from './tracing/options.js';
 
 export type { KeepaliveOptions } from '@wamp/transport/node';
 export type { ClusterOptions } from './cluster/options.js';
@@ -22,6 +24,7 @@ export type { RouterLimits, SlowConsumerPolicy } from './core/limits-options.js'
 export type { RateLimitOptions } from './core/rate-limit.js';
 export type { DashboardOption, DashboardOptions, ResolvedDashboard } from './dashboard/options.js';
 export type { SerializerName } from './serializers.js';
+export type { TracingOption } from './tracing/options.js';
 
 /**
  * Options of {@link createRouter}. Every field is optional; the defaults make a router for `realm1`
@@ -62,6 +65,8 @@ export interface RouterOptions {
   cluster?: ClusterOptions;
   /** Serve Prometheus metrics at `/metrics`; see {@link MetricsOption}. Default off. */
   metrics?: MetricsOption;
+  /** OpenTelemetry spans for calls and publications; see {@link TracingOption}. Default off. */
+  tracing?: TracingOption;
   /**
    * The operator dashboard at `/dashboard`, guarded by a token or admin roles; see `DashboardOptions`. It
    * turns `metrics` on (on the router's port) when they are off. Default off.
@@ -84,6 +89,8 @@ export interface ResolvedOptions {
   auth: Record<string, RealmAuth>;
   cluster: ResolvedCluster | null;
   metrics: ResolvedMetrics;
+  /** The tracer the dealer and broker report to; null when tracing is off. */
+  tracing: RouterTracer | null;
   /** The dashboard; null when off. */
   dashboard: ResolvedDashboard | null;
 }
@@ -106,6 +113,7 @@ const OPTION_KEYS = Object.keys({
   auth: true,
   cluster: true,
   metrics: true,
+  tracing: true,
   dashboard: true,
 } satisfies Record<keyof RouterOptions, true>);
 
@@ -137,6 +145,7 @@ export function resolveOptions(options: RouterOptions = {}): ResolvedOptions {
     cluster: resolveCluster(options.cluster),
     // The dashboard charts the metrics: it turns them on when they are off.
     metrics: resolveMetrics(dashboard !== null && !options.metrics ? true : options.metrics),
+    tracing: resolveTracing(options.tracing),
     dashboard,
   };
 }

@@ -10,6 +10,7 @@ import type { Authenticator } from '../../src/core/auth.js';
 import { type EventHistoryOptions, resolveEventHistory } from '../../src/core/broker/history-options.js';
 import { resolveLimits } from '../../src/core/limits-options.js';
 import { RouterCore } from '../../src/core/router-core.js';
+import type { RouterTracer } from '../../src/core/tracing.js';
 import { silentLogger } from '../../src/logger.js';
 import type { ResolvedOptions } from '../../src/options.js';
 import { RawPeer } from './raw-peer.js';
@@ -19,6 +20,8 @@ export interface CoreOptions {
   realms?: string[];
   auth?: Record<string, RealmAuth>;
   eventHistory?: EventHistoryOptions[];
+  /** Spans for calls and publications; default none. */
+  tracing?: RouterTracer;
   /** The dashboard's admin roles and tap bounds: its `router.*` procedures and taps; default off. */
   admin?: AdminSettings;
 }
@@ -78,6 +81,7 @@ export function startCore(options: CoreOptions = {}): CoreFixture {
     auth,
     cluster: null,
     metrics: null,
+    tracing: options.tracing ?? null,
     dashboard:
       options.admin === undefined
         ? null

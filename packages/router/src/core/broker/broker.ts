@@ -27,6 +27,7 @@ import { describeDefect, payloadDefect } from '../payload-check.js';
 import type { Verdict } from '../permissions.js';
 import { tellRevoked } from '../revocation.js';
 import type { RouterSession } from '../session.js';
+import type { RouterTracer } from '../tracing.js';
 import { eventDetails, receiverLists, retainedFromRecord, withTopic } from './event-details.js';
 import type { Fanout } from './fanout.js';
 import { EventHistory } from './history.js';
@@ -51,6 +52,8 @@ export class Broker {
   readonly history: EventHistory;
   private readonly limits: ResolvedOptions['limits'];
   private readonly uriCheck: ResolvedOptions['uriCheck'];
+  /** Spans for publications, while tracing is on. */
+  private readonly tracer: RouterTracer | null;
 
   constructor(
     private readonly subscriptionIds: ScopedIdGenerator,
@@ -63,6 +66,7 @@ export class Broker {
   ) {
     this.limits = options.limits;
     this.uriCheck = options.uriCheck;
+    this.tracer = options.tracing;
     this.history = new EventHistory(options.eventHistory, options.limits.maxHistoryBytesPerRealm);
     this.retained = new RetainedEvents(options.limits);
   }
@@ -198,27 +202,26 @@ export class Broker {
     const topic = message[3];
     const acknowledge = options.acknowledge === true;
     if (!acceptableUri(topic, this.uriCheck, this.limits.maxUriLength) || (isReservedUri(topic) && !session.trusted)) {
-      // Without `acknowledge` the publisher asked for no answer, errors included (spec: PUBLISH).
-      if (acknowledge) {
-        session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_URI, [`invalid topic URI "${topic}"`]));
-      }
+      this.refuse(session, message, ErrorUri.INVALID_URI, `invalid topic URI "${topic}"`);
       return;
     }
     const defect = payloadDefect(message[4], message[5], this.limits);
     if (defect !== undefined) {
-      if (acknowledge) {
-        session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_ARGUMENT, [describeDefect(defect)]));
-      }
+      this.refuse(session, message, ErrorUri.INVALID_ARGUMENT, describeDefect(defect));
       return;
     }
     if (verdict === 'deny') {
-      if (acknowledge) session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.NOT_AUTHORIZED));
+      this.refuse(session, message, ErrorUri.NOT_AUTHORIZED, undefined);
       return;
     }
     const publication = globalId();
+    const span =
+      this.tracer === null
+        ? null
+        : this.tracer.startPublication({ realm: this.realmName, publisher: session, publication, message });
     const excluded = options.exclude_me === false ? 0 : session.id;
     const filter = ReceiverFilter.from(options);
-    const details = eventDetails(session, options, verdict === 'allow-disclosed');
+    const details = eventDetails(session, options, verdict === 'allow-disclosed', span?.carrier);
     const receivers = this.fabric === null ? null : receiverLists(options);
     // In a cluster the other nodes come first: a publication too big for NATS is refused before anyone gets it.
     const notSent = this.fabric?.publish({
@@ -232,6 +235,7 @@ export class Broker {
       receivers,
     });
     if (notSent !== undefined) {
+      span?.end(0, ErrorUri.INVALID_ARGUMENT);
       if (acknowledge) session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_ARGUMENT, [notSent]));
       return undefined;
     }
@@ -239,7 +243,8 @@ export class Broker {
     if (this.history.enabled) this.history.record(topic, publication, message[4], message[5]);
     const notRetained =
       options.retain === true ? this.retain(publication, message, details, filter, receivers) : undefined;
-    this.route(publication, topic, details, message[4], message[5], excluded, filter);
+    const sent = this.route(publication, topic, details, message[4], message[5], excluded, filter);
+    span?.end(sent);
     if (notRetained instanceof Promise) {
       // PUBLISHED (and the session's next messages) once the cluster keeps the event for late subscribers.
       return notRetained.then((why) => {
@@ -248,6 +253,17 @@ export class Broker {
     }
     if (acknowledge) this.acknowledge(session, request, publication, notRetained);
     return undefined;
+  }
+
+  /**
+   * Refuses a PUBLISH with ERROR `uri` (and `why`), sent only when it asked for `acknowledge`: without it the
+   * publisher asked for no answer, errors included (spec: PUBLISH).
+   */
+  private refuse(session: RouterSession, message: PublishMessage, uri: string, why: string | undefined): void {
+    if (message[2].acknowledge === true) {
+      session.send(error(MessageCode.PUBLISH, message[1], {}, uri, why === undefined ? undefined : [why]));
+    }
+    this.tracer?.refusePublication({ realm: this.realmName, publisher: session, publication: 0, message }, uri);
   }
 
   /**
@@ -310,7 +326,7 @@ export class Broker {
     );
   }
 
-  /** Sends a publication's EVENT to every local subscriber of every matching subscription. */
+  /** Sends a publication's EVENT to every local subscriber of every matching subscription; returns how many got it. */
   private route(
     publication: number,
     topic: string,
@@ -319,7 +335,7 @@ export class Broker {
     kwargs: Record<string, unknown> | undefined,
     excluded: number,
     filter: ReceiverFilter | null,
-  ): void {
+  ): number {
     const exact = this.subscriptions.get(topic, 'exact');
     let sent = 0;
     if (exact !== undefined) {
@@ -342,6 +358,7 @@ export class Broker {
       matched.length = 0;
     }
     this.fanout.counters.fanoutSizes?.observe(sent);
+    return sent;
   }
 
   /** Drops every subscription of a leaving session; O(its own subscriptions). */

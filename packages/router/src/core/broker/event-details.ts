@@ -1,6 +1,6 @@
 // What a publication's EVENTs carry besides the payload, made once per publication: the details (publisher
 // disclosure, passthru keys, the topic for pattern subscribers), and the subscriber lists it names, for other nodes.
-import type { EventDetails, PublishMessage } from '@wamp/protocol';
+import { type EventDetails, type PublishMessage, TRACE_CONTEXT_KEY, type TraceContextCarrier } from '@wamp/protocol';
 import type { RetainedRecord } from '../fabric.js';
 import { copyPassthru } from '../passthru.js';
 import type { RouterSession } from '../session.js';
@@ -11,16 +11,22 @@ import type { RetainedEvent } from './retained.js';
 const NO_DETAILS: EventDetails = Object.freeze({});
 
 /**
- * EVENT details of a publication: the publisher when it disclosed itself, and payload passthru keys.
+ * EVENT details of a publication: the publisher when it disclosed itself, payload passthru keys, and while tracing
+ * is on the router's span under `_tracecontext`.
  *
  * @example
  * ```ts
- * eventDetails(session, { disclose_me: true }, false); // { publisher, publisher_authid, publisher_authrole }
+ * eventDetails(session, { disclose_me: true }, false, undefined); // { publisher, publisher_authid, publisher_authrole }
  * ```
  */
-export function eventDetails(session: RouterSession, options: PublishMessage[2], forceDisclose: boolean): EventDetails {
+export function eventDetails(
+  session: RouterSession,
+  options: PublishMessage[2],
+  forceDisclose: boolean,
+  traceContext: TraceContextCarrier | undefined,
+): EventDetails {
   const disclose = forceDisclose || options.disclose_me === true;
-  if (!disclose && options.ppt_scheme === undefined) return NO_DETAILS;
+  if (!disclose && options.ppt_scheme === undefined && traceContext === undefined) return NO_DETAILS;
   const details: EventDetails = {};
   if (disclose) {
     details.publisher = session.id;
@@ -28,6 +34,7 @@ export function eventDetails(session: RouterSession, options: PublishMessage[2],
     details.publisher_authrole = session.authrole;
   }
   copyPassthru(options, details);
+  if (traceContext !== undefined) details[TRACE_CONTEXT_KEY] = traceContext;
   return details;
 }
 

@@ -27,6 +27,7 @@ import { describeDefect, META_ANSWER_LEVELS, type PayloadLimits, payloadDefect }
 import type { Verdict } from '../permissions.js';
 import { tellRevoked } from '../revocation.js';
 import type { RouterSession } from '../session.js';
+import type { RouterTracer } from '../tracing.js';
 import { invocationDetails, resultDetails } from './details.js';
 import type { CalleeEnd, CallerEnd } from './ends.js';
 import { type Invocation, startInvocation, untrack } from './invocations.js';
@@ -51,6 +52,8 @@ export class Dealer {
   /** The payload rule for the router's own meta API, whose answers wrap payloads that were routed before. */
   private readonly metaLimits: PayloadLimits;
   private readonly uriCheck: ResolvedOptions['uriCheck'];
+  /** Spans for calls, while tracing is on. */
+  private readonly tracer: RouterTracer | null;
 
   constructor(
     private readonly registrationIds: ScopedIdGenerator,
@@ -67,6 +70,7 @@ export class Dealer {
     this.limits = options.limits;
     this.metaLimits = { ...options.limits, maxPayloadDepth: options.limits.maxPayloadDepth + META_ANSWER_LEVELS };
     this.uriCheck = options.uriCheck;
+    this.tracer = options.tracing;
   }
 
   /** Number of registrations in the realm. */
@@ -191,7 +195,7 @@ export class Dealer {
       return;
     }
     if (verdict === 'deny') {
-      caller.send(error(MessageCode.CALL, request, {}, ErrorUri.NOT_AUTHORIZED));
+      this.refuse(caller, message, undefined, ErrorUri.NOT_AUTHORIZED);
       return;
     }
     const registration = this.registrations.best(procedure);
@@ -204,21 +208,38 @@ export class Dealer {
     const callee = registration?.pickCallee();
     if (registration === undefined || callee === undefined) {
       const valid = acceptableUri(procedure, this.uriCheck, this.limits.maxUriLength);
-      caller.send(error(MessageCode.CALL, request, {}, valid ? ErrorUri.NO_SUCH_PROCEDURE : ErrorUri.INVALID_URI));
+      this.refuse(caller, message, undefined, valid ? ErrorUri.NO_SUCH_PROCEDURE : ErrorUri.INVALID_URI);
       return;
     }
     const refusal = refuseCall(this.limits, caller, callee, message);
     if (refusal !== undefined) {
-      caller.send(error(MessageCode.CALL, request, {}, refusal[0], [refusal[1]]));
+      this.refuse(caller, message, registration.procedure, refusal[0], refusal[1]);
       return;
     }
     const options = message[2];
     const pending = startInvocation(callee, caller, request, registration, options);
     if (this.callStats !== null) pending.startedAt = performance.now();
+    if (this.tracer !== null) {
+      const realm = this.realmName;
+      pending.span = this.tracer.startCall({ realm, procedure: registration.procedure, caller, callee, message });
+    }
     const timeout = options.timeout;
     if (typeof timeout === 'number' && timeout > 0) pending.timer = setTimeout(this.expire, timeout, pending);
-    const details = invocationDetails(registration, caller, callee, message, verdict === 'allow-disclosed');
+    const disclose = verdict === 'allow-disclosed';
+    const details = invocationDetails(registration, caller, callee, message, disclose, pending.span?.carrier);
     callee.send(invocation(pending.id, registration.id, details, message[4], message[5]));
+  }
+
+  /** Answers a CALL with ERROR `uri` (and `why`) at once; `procedure` is the registration it found, if any. */
+  private refuse(
+    caller: RouterSession,
+    message: CallMessage,
+    procedure: string | undefined,
+    uri: string,
+    why?: string,
+  ): void {
+    caller.send(error(MessageCode.CALL, message[1], {}, uri, why === undefined ? undefined : [why]));
+    this.tracer?.refuseCall({ realm: this.realmName, procedure, caller, callee: undefined, message }, uri);
   }
 
   /** A further CALL of a progressive call invocation: more input for the same INVOCATION request. */
@@ -323,10 +344,11 @@ export class Dealer {
     }
   }
 
-  /** Forgets a call that ended with `uri` (`'result'` for a result), and counts it while metrics are on. */
+  /** Forgets a call that ended with `uri` (`'result'` for a result); counts it and ends its span while those are on. */
   private finish(pending: Invocation, uri: string): void {
     untrack(pending);
     this.callStats?.ended(pending.registration, uri, performance.now() - pending.startedAt);
+    pending.span?.end(uri);
   }
 
   /**

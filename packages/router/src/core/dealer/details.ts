@@ -1,5 +1,12 @@
 // The details of the INVOCATIONs and RESULTs the dealer sends, made from the CALL or YIELD they come from.
-import type { CallMessage, InvocationDetails, ResultDetails, YieldMessage } from '@wamp/protocol';
+import {
+  type CallMessage,
+  type InvocationDetails,
+  type ResultDetails,
+  TRACE_CONTEXT_KEY,
+  type TraceContextCarrier,
+  type YieldMessage,
+} from '@wamp/protocol';
 import { copyPassthru } from '../passthru.js';
 import type { CalleeEnd, CallerEnd } from './ends.js';
 import type { Registration } from './registrations.js';
@@ -10,8 +17,9 @@ const PROGRESS: ResultDetails = Object.freeze({ progress: true });
 
 /**
  * INVOCATION details for a CALL: the concrete procedure for pattern registrations, the caller when it disclosed
- * itself, `receive_progress` and progressive input, the timeout for callees that handle it, and passthru keys.
- * Most calls need none of these and share one empty object.
+ * itself, `receive_progress` and progressive input, the timeout for callees that handle it, passthru keys, and
+ * while tracing is on the router's span under `_tracecontext`. Most calls need none of these and share one empty
+ * object.
  */
 export function invocationDetails(
   registration: Registration,
@@ -19,6 +27,7 @@ export function invocationDetails(
   callee: CalleeEnd,
   message: CallMessage,
   forceDisclose: boolean,
+  traceContext: TraceContextCarrier | undefined,
 ): InvocationDetails {
   const options = message[2];
   const pattern = registration.match !== 'exact';
@@ -29,7 +38,8 @@ export function invocationDetails(
   const timeout =
     typeof options.timeout === 'number' && options.timeout > 0 && callee.supports('callee', 'call_timeout');
   const passthru = options.ppt_scheme !== undefined;
-  if (!pattern && !disclose && !receiveProgress && !progress && !timeout && !passthru) return NO_DETAILS;
+  const traced = traceContext !== undefined;
+  if (!pattern && !disclose && !receiveProgress && !progress && !timeout && !passthru && !traced) return NO_DETAILS;
   const details: InvocationDetails = {};
   if (pattern) details.procedure = message[3];
   if (disclose) {
@@ -41,6 +51,7 @@ export function invocationDetails(
   if (progress) details.progress = true;
   if (timeout) details.timeout = options.timeout as number;
   if (passthru) copyPassthru(options, details);
+  if (traced) details[TRACE_CONTEXT_KEY] = traceContext;
   return details;
 }
 

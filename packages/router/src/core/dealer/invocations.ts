@@ -1,4 +1,5 @@
 // A call in flight (Invocation), indexed from both its ends.
+import type { CallSpan } from '../tracing.js';
 import type { CalleeEnd, CallerEnd } from './ends.js';
 import type { Registration } from './registrations.js';
 
@@ -25,6 +26,8 @@ export interface Invocation {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** When the CALL arrived (`performance.now()`), while metrics keep call latency; else 0. */
   startedAt: number;
+  /** The call's span at the router, while tracing is on; else null. */
+  span: CallSpan | null;
 }
 
 /**
@@ -56,6 +59,7 @@ export function startInvocation(
     interrupted: false,
     timer: undefined,
     startedAt: 0,
+    span: null,
   };
   callee.invocations.set(invocation.id, invocation);
   caller.calls.set(callRequest, invocation);
