@@ -25,6 +25,8 @@ export interface CliArgs {
   metrics?: boolean;
   metricsPort?: number;
   metricsHost?: string;
+  /** `--otlp-endpoint`: the OTLP/HTTP base URL to export traces to. */
+  otlpEndpoint?: string;
 }
 
 export const USAGE = `Usage: wamp-router [options]
@@ -48,6 +50,7 @@ Options:
   --metrics               serve Prometheus metrics at /metrics on the router's port
   --metrics-port PORT     serve them on a port of their own instead (with /healthz and /readyz)
   --metrics-host HOST     address for --metrics-port (default 127.0.0.1)
+  --otlp-endpoint URL     export traces over OTLP/HTTP to URL/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT)
   --config FILE           JSON or YAML config file; command-line options win over it
   --log-level LEVEL       trace, debug, info, warn, error, fatal or silent (default info)
   -h, --help              show this help
@@ -88,6 +91,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (args.metricsPort === undefined) throw usageError('--metrics-host goes with --metrics-port');
     args.metricsHost = values['metrics-host'];
   }
+  if (values['otlp-endpoint'] !== undefined) args.otlpEndpoint = values['otlp-endpoint'];
   if (values.path !== undefined) {
     if (!values.path.startsWith('/')) throw usageError(`--path must start with "/", got "${values.path}"`);
     args.path = values.path;
@@ -152,6 +156,7 @@ function parse(argv: string[]) {
       metrics: { type: 'boolean' },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
+      'otlp-endpoint': { type: 'string' },
     },
   });
 }

@@ -4,15 +4,21 @@ import { isDict } from '@wamp/protocol';
 import { parse as parseYaml } from 'yaml';
 import { RouterError, RouterErrorCode } from '../errors.js';
 import { type RouterOptions, resolveOptions } from '../options.js';
+import { isHttpUrl } from './trace-export.js';
 
-/** The config file's shape: router options plus where to listen, TLS and the log level. */
-export interface ConfigFile extends RouterOptions {
+/**
+ * The config file's shape: router options (but `tracing`, an object a file cannot hold) plus where to listen, TLS,
+ * the log level and where to export traces.
+ */
+export interface ConfigFile extends Omit<RouterOptions, 'tracing'> {
   host?: string;
   port?: number;
   path?: string;
   tls?: { cert: string; key: string };
   static?: string;
   logLevel?: string;
+  /** The OTLP/HTTP base URL to export traces to, as `--otlp-endpoint`. */
+  otlpEndpoint?: string;
 }
 
 /**
@@ -36,7 +42,8 @@ const KEYS: Record<keyof Omit<ConfigFile, 'logger'>, (value: unknown) => string 
   cluster: (v) => (isDict(v) && isDict(v.nats) ? undefined : '{ nats: { servers: URL or list, name? } }'),
   eventHistory: (v) => (Array.isArray(v) ? undefined : 'a list of { topic, match?, limit? }'),
   keepalive: (v) => (v === false || isDict(v) ? undefined : 'false or { intervalMs, timeoutMs }'),
-  metrics: (v) => (typeof v === 'boolean' || isDict(v) ? undefined : 'true, false or { port?, host?, procedures?, topProcedures? }'),
+  metrics: (v) =>
+    typeof v === 'boolean' || isDict(v) ? undefined : 'true, false or { port?, host?, procedures?, topProcedures? }',
   tls: (v) =>
     isDict(v) && typeof v.cert === 'string' && typeof v.key === 'string'
       ? undefined
@@ -45,6 +52,7 @@ const KEYS: Record<keyof Omit<ConfigFile, 'logger'>, (value: unknown) => string 
   logLevel: (v) => (typeof v === 'string' ? undefined : 'a log level name'),
   dashboard: (v) =>
     typeof v === 'boolean' || isDict(v) ? undefined : 'true, false or { token?, adminRoles?, allowedOrigins?, … }',
+  otlpEndpoint: (v) => (isHttpUrl(v) ? undefined : 'an http:// or https:// URL (the OTLP/HTTP base URL)'),
 };
 
 function isStringList(value: unknown): value is string[] {
@@ -60,7 +68,7 @@ function configError(file: string, message: string, cause?: unknown): RouterErro
  * the key path (`router.yaml: Unknown option "auth.realm1.roles.user[0].mtch" …`).
  */
 function checkRouterOptions(file: string, config: ConfigFile): void {
-  const { host, port, path, tls, static: staticDir, logLevel, ...options } = config;
+  const { host, port, path, tls, static: staticDir, logLevel, otlpEndpoint, ...options } = config;
   // A file may list no realm of its own when --realm adds them: that rule is checked on the merged options.
   if (options.realms?.length === 0) delete options.realms;
   try {

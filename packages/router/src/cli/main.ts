@@ -7,6 +7,7 @@ import { createRouter } from '../router.js';
 import type { ListenOptions } from '../server.js';
 import { type CliArgs, parseCliArgs, USAGE } from './args.js';
 import { type ConfigFile, loadConfigFile } from './config-file.js';
+import { otlpEndpoint, startTraceExport } from './trace-export.js';
 import { reportListening, runWorkers, workerNumber } from './workers.js';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -38,7 +39,16 @@ function pageUrl(webSocketUrl: string): string {
 
 /** Command line over config file over defaults. */
 function merge(args: CliArgs, config: ConfigFile) {
-  const { host, port, path, tls, static: staticFromFile, logLevel, ...routerOptions } = config;
+  const {
+    host,
+    port,
+    path,
+    tls,
+    static: staticFromFile,
+    logLevel,
+    otlpEndpoint: otlpFromFile,
+    ...routerOptions
+  } = config;
   const options: RouterOptions = { ...routerOptions };
   // --realm adds to the file's realms, so that the file's auth sections keep their realms.
   if (args.realms !== undefined) options.realms = [...new Set([...(options.realms ?? []), ...args.realms])];
@@ -73,6 +83,7 @@ function merge(args: CliArgs, config: ConfigFile) {
   }
   return {
     options,
+    traces: otlpEndpoint(args.otlpEndpoint, otlpFromFile, process.env),
     listen: {
       host: args.host ?? host ?? '127.0.0.1',
       port: args.port ?? port ?? 8080,
@@ -103,7 +114,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = args.config !== undefined ? loadConfigFile(args.config) : {};
-  const { options, listen, tlsFiles, level } = merge(args, config);
+  const { options, traces, listen, tlsFiles, level } = merge(args, config);
   const worker = workerNumber();
   // Logs go to stderr as JSON lines; stdout carries only the startup line.
   const logger = pino(
@@ -117,6 +128,9 @@ export async function main(argv: string[]): Promise<void> {
   if (worker !== undefined && options.cluster?.nats.name !== undefined) {
     options.cluster.nats.name = `${options.cluster.nats.name}-w${worker}`;
   }
+  // The OpenTelemetry SDK is loaded only when traces are exported.
+  const traceExport = traces === undefined ? null : await startTraceExport(traces, packageVersion(), logger);
+  if (traceExport !== null) options.tracing = traceExport.provider;
   const router = createRouter({ ...options, logger });
   const { url, metricsUrl } = await router.listen(listen);
   const realms = router.realms.join(', ') || 'created on demand';
@@ -125,7 +139,8 @@ export async function main(argv: string[]): Promise<void> {
   } else {
     const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(url)}` : '';
     const scrape = metricsUrl === undefined ? '' : `, metrics at ${metricsUrl}`;
-    process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}${scrape}\n`);
+    const exported = traceExport === null ? '' : `, traces to ${traceExport.url}`;
+    process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}${scrape}${exported}\n`);
   }
 
   let stopping = false;
@@ -137,19 +152,23 @@ export async function main(argv: string[]): Promise<void> {
       logger.warn({ deadlineMs: EXIT_DEADLINE_MS }, 'shutdown took too long, exiting anyway');
       process.exit(1);
     }, EXIT_DEADLINE_MS).unref();
-    router.close().then(
-      () => {
-        logger.info({}, 'stopped');
-        logger.flush();
-        process.exitCode = 0;
-        // A worker's IPC channel to the primary would keep it alive.
-        if (worker !== undefined) process.disconnect?.();
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while shutting down');
-        process.exitCode = 1;
-      },
-    );
+    router
+      .close()
+      // The spans of the calls that shutdown ended go out before the process does.
+      .then(() => traceExport?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'traces not flushed')))
+      .then(
+        () => {
+          logger.info({}, 'stopped');
+          logger.flush();
+          process.exitCode = 0;
+          // A worker's IPC channel to the primary would keep it alive.
+          if (worker !== undefined) process.disconnect?.();
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while shutting down');
+          process.exitCode = 1;
+        },
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
