@@ -4,6 +4,8 @@ import { createMemoryPair } from '@wamp/transport/node';
 import { RealmAuthenticator } from './auth/realm-authenticator.js';
 import type { FabricStats, NatsFabric } from './cluster/nats-fabric.js';
 import { RouterCore } from './core/router-core.js';
+import { DashboardAuthenticator } from './dashboard/authenticator.js';
+import { createDashboardHandler } from './dashboard/http.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import { createHealthHandler } from './health.js';
 import type { PathHandler } from './http-paths.js';
@@ -123,17 +125,17 @@ export function createRouter(options: RouterOptions = {}): Router {
   // The authenticator reaches dynamic authenticators through each realm's internal session, once the core exists.
   let callRealm: (realm: string, procedure: string, args: unknown[], timeoutMs: number) => Promise<unknown[]> = () =>
     Promise.reject(new Error('router not ready'));
+  const realmAuthenticator = new RealmAuthenticator(resolved.auth, (realm, procedure, args, timeoutMs) =>
+    callRealm(realm, procedure, args, timeoutMs),
+  );
+  // The dashboard's token logs its page in on any realm, ahead of the realm's own authentication.
+  const dashboardToken = resolved.dashboard?.token ?? null;
+  const authenticator =
+    dashboardToken === null
+      ? realmAuthenticator
+      : new DashboardAuthenticator(realmAuthenticator, dashboardToken, resolved.dashboard!.allowedOrigins);
   const makeCore = (fabric: NatsFabric | null) =>
-    new RouterCore(
-      resolved,
-      serializers,
-      AGENT,
-      localPair,
-      new RealmAuthenticator(resolved.auth, (realm, procedure, args, timeoutMs) =>
-        callRealm(realm, procedure, args, timeoutMs),
-      ),
-      fabric,
-    );
+    new RouterCore(resolved, serializers, AGENT, localPair, authenticator, fabric);
   let fabric: NatsFabric | null = null;
   let core: RouterCore | null = null;
   let servers: RouterServers | null = null;
@@ -152,6 +154,13 @@ export function createRouter(options: RouterOptions = {}): Router {
     }
     return resolved.metrics?.where === 'router' && metrics !== null ? [health, metrics] : [health];
   }
+  /** The dashboard's paths on the servers `listen` starts, for the WebSocket path each serves; none while it is off. */
+  function dashboardPaths(madeCore: RouterCore): (webSocketPath: string) => PathHandler[] {
+    const settings = resolved.dashboard;
+    if (settings === null) return () => [];
+    const dashboard = createDashboardHandler({ settings, metrics, firstRealm: () => madeCore.realmNames()[0] });
+    return (webSocketPath) => [dashboard(webSocketPath)];
+  }
   /** Starts the metrics server of their own address on the first `listen`, and adds its URL to what it returns. */
   async function withMetrics(listening: Promise<ListenResult>): Promise<ListenResult> {
     const result = await listening;
@@ -163,7 +172,9 @@ export function createRouter(options: RouterOptions = {}): Router {
 
   const made = (madeCore: RouterCore): RouterCore => {
     core = madeCore;
-    servers = new RouterServers(madeCore, pathHandlers(madeCore));
+    // pathHandlers first: the dashboard serves the metrics handler it makes.
+    const ownPaths = pathHandlers(madeCore);
+    servers = new RouterServers(madeCore, ownPaths, dashboardPaths(madeCore));
     callRealm = (realm, procedure, args, timeoutMs) => {
       const meta = madeCore.realm(realm)?.meta;
       return meta === null || meta === undefined

@@ -37,6 +37,8 @@ export interface ListenResult {
   port: number;
   /** Where Prometheus scrapes the router's metrics, when they are on. */
   metricsUrl?: string;
+  /** The operator dashboard's page, when it is on (without its token). */
+  dashboardUrl?: string;
 }
 
 /** Options of {@link Router.attach}. */
@@ -83,10 +85,14 @@ export class RouterServers {
   private readonly owned: (HttpServer | HttpsServer)[] = [];
   private readonly guard: ConnectionGuard;
 
-  /** @param pathHandlers - the router's own HTTP paths (health, metrics) on the servers `listen` starts. */
+  /**
+   * @param pathHandlers - the router's own HTTP paths (health, metrics) on the servers `listen` starts.
+   * @param perPath - more of them that need the WebSocket path of the server (the dashboard's).
+   */
   constructor(
     private readonly core: RouterCore,
     private readonly pathHandlers: readonly PathHandler[],
+    private readonly perPath: (webSocketPath: string) => readonly PathHandler[] = () => [],
   ) {
     this.guard = new ConnectionGuard(core.options.limits, core.log, new DescriptorCeiling(core.log));
   }
@@ -115,7 +121,7 @@ export class RouterServers {
   async listen(options: ListenOptions = {}): Promise<ListenResult> {
     const host = options.host ?? '127.0.0.1';
     const path = options.path ?? '/ws';
-    const serve = httpHandler(options.staticDir, this.pathHandlers);
+    const serve = httpHandler(options.staticDir, [...this.pathHandlers, ...this.perPath(path)]);
     const handler = (request: IncomingMessage, response: ServerResponse) => {
       this.guard.requested(request.socket);
       serve(request, response);
@@ -152,9 +158,9 @@ export class RouterServers {
       host: address.address,
       port: address.port,
     };
-    if (this.core.options.metrics?.where === 'router') {
-      result.metricsUrl = `${options.tls !== undefined ? 'https' : 'http'}://${urlHost}:${address.port}/metrics`;
-    }
+    const httpRoot = `${options.tls !== undefined ? 'https' : 'http'}://${urlHost}:${address.port}`;
+    if (this.core.options.metrics?.where === 'router') result.metricsUrl = `${httpRoot}/metrics`;
+    if (this.core.options.dashboard !== null) result.dashboardUrl = `${httpRoot}/dashboard/`;
     return result;
   }
 

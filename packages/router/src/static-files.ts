@@ -32,7 +32,8 @@ function fileAt(path: string): Stats | undefined {
 /**
  * An HTTP handler serving the files under `root` (GET and HEAD), with `index.html` for directories. Paths
  * that leave `root` are refused. Files under `assets/` (content-hashed by bundlers) are cached for a year;
- * everything else is revalidated on each load.
+ * everything else is revalidated on each load. With `prefix` (e.g. `/dashboard`), `root` is served under that
+ * path only.
  *
  * @example
  * ```ts
@@ -40,7 +41,10 @@ function fileAt(path: string): Stats | undefined {
  * http.createServer((req, res) => serve(req, res) || notFound(res));
  * ```
  */
-export function createStaticHandler(root: string): (request: IncomingMessage, response: ServerResponse) => boolean {
+export function createStaticHandler(
+  root: string,
+  prefix = '',
+): (request: IncomingMessage, response: ServerResponse) => boolean {
   const base = resolve(root);
   const stats = (() => {
     try {
@@ -59,6 +63,10 @@ export function createStaticHandler(root: string): (request: IncomingMessage, re
       pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     } catch {
       return false;
+    }
+    if (prefix !== '') {
+      if (!pathname.startsWith(`${prefix}/`)) return false;
+      pathname = pathname.slice(prefix.length);
     }
     const candidate = normalize(join(base, pathname));
     if (candidate !== base && !candidate.startsWith(base + sep)) return false;

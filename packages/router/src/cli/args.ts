@@ -27,6 +27,9 @@ export interface CliArgs {
   metricsHost?: string;
   /** `--otlp-endpoint`: the OTLP/HTTP base URL to export traces to. */
   otlpEndpoint?: string;
+  /** `--dashboard`: the operator dashboard at /dashboard. */
+  dashboard?: boolean;
+  dashboardToken?: string;
 }
 
 export const USAGE = `Usage: wamp-router [options]
@@ -51,6 +54,9 @@ Options:
   --metrics-port PORT     serve them on a port of their own instead (with /healthz and /readyz)
   --metrics-host HOST     address for --metrics-port (default 127.0.0.1)
   --otlp-endpoint URL     export traces over OTLP/HTTP to URL/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT)
+  --dashboard             serve the operator dashboard at /dashboard (turns --metrics on); prints its URL
+  --dashboard-token TOKEN its admin token, 16 characters or more (default: WAMP_ROUTER_DASHBOARD_TOKEN, else
+                          one made at startup and printed once)
   --config FILE           JSON or YAML config file; command-line options win over it
   --log-level LEVEL       trace, debug, info, warn, error, fatal or silent (default info)
   -h, --help              show this help
@@ -92,6 +98,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     args.metricsHost = values['metrics-host'];
   }
   if (values['otlp-endpoint'] !== undefined) args.otlpEndpoint = values['otlp-endpoint'];
+  if (values.dashboard === true) args.dashboard = true;
+  if (values['dashboard-token'] !== undefined) args.dashboardToken = values['dashboard-token'];
   if (values.path !== undefined) {
     if (!values.path.startsWith('/')) throw usageError(`--path must start with "/", got "${values.path}"`);
     args.path = values.path;
@@ -157,6 +165,8 @@ function parse(argv: string[]) {
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
       'otlp-endpoint': { type: 'string' },
+      dashboard: { type: 'boolean' },
+      'dashboard-token': { type: 'string' },
     },
   });
 }

@@ -7,6 +7,7 @@ import { createRouter } from '../router.js';
 import type { ListenOptions } from '../server.js';
 import { type CliArgs, parseCliArgs, USAGE } from './args.js';
 import { type ConfigFile, loadConfigFile } from './config-file.js';
+import { dashboardLine, dashboardOption, shareWorkersToken } from './dashboard.js';
 import { otlpEndpoint, startTraceExport } from './trace-export.js';
 import { reportListening, runWorkers, workerNumber } from './workers.js';
 
@@ -72,6 +73,8 @@ function merge(args: CliArgs, config: ConfigFile) {
   } else if (args.metrics === true && typeof options.metrics !== 'object') {
     options.metrics = true;
   }
+  const dashboard = dashboardOption(args, options.dashboard, process.env);
+  if (dashboard !== undefined) options.dashboard = dashboard;
   const staticDir = args.staticDir ?? staticFromFile;
   const tlsFiles = args.tlsCert !== undefined ? { cert: args.tlsCert, key: args.tlsKey! } : tls;
   const level = args.logLevel ?? logLevel ?? 'info';
@@ -122,6 +125,8 @@ export async function main(argv: string[]): Promise<void> {
     pino.destination(2),
   );
   if (args.workers !== undefined && worker === undefined) {
+    const shared = shareWorkersToken(options.dashboard, process.env);
+    if (shared !== undefined) process.stdout.write(`wamp-router dashboard token for every worker: ${shared}\n`);
     process.exitCode = await runWorkers(args.workers, logger);
     return;
   }
@@ -132,7 +137,7 @@ export async function main(argv: string[]): Promise<void> {
   const traceExport = traces === undefined ? null : await startTraceExport(traces, packageVersion(), logger);
   if (traceExport !== null) options.tracing = traceExport.provider;
   const router = createRouter({ ...options, logger });
-  const { url, metricsUrl } = await router.listen(listen);
+  const { url, metricsUrl, dashboardUrl } = await router.listen(listen);
   const realms = router.realms.join(', ') || 'created on demand';
   if (worker !== undefined) {
     reportListening({ type: 'listening', url, realms });
@@ -141,6 +146,7 @@ export async function main(argv: string[]): Promise<void> {
     const scrape = metricsUrl === undefined ? '' : `, metrics at ${metricsUrl}`;
     const exported = traceExport === null ? '' : `, traces to ${traceExport.url}`;
     process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}${scrape}${exported}\n`);
+    if (dashboardUrl !== undefined) process.stdout.write(dashboardLine(dashboardUrl, router.options.dashboard!));
   }
 
   let stopping = false;
