@@ -30,7 +30,7 @@ export interface CommandSpec {
 
 /** The end of stderr that is kept for the error: enough for a stack trace, bounded. */
 export const STDERR_KEPT = 64 * 1024;
-/** How long a stopped command has between SIGTERM and SIGKILL. */
+/** How long a stopped command (its process group) has between SIGTERM and SIGKILL. */
 const KILL_GRACE_MS = 2_000;
 
 /**
@@ -58,7 +58,8 @@ export function findExecutable(command: string, path: string | undefined, cwd = 
 
 /**
  * Runs the command once with `input` on its stdin, and resolves when it has exited and closed its output. The
- * signal (a canceled call) stops it as a timeout does.
+ * signal (a canceled call) stops it as a timeout does: SIGTERM to its process group, then SIGKILL 2 s later if it
+ * is still running.
  *
  * @example
  * ```ts
@@ -68,17 +69,26 @@ export function findExecutable(command: string, path: string | undefined, cwd = 
  */
 export function runCommand(spec: CommandSpec, input: string, signal?: AbortSignal): Promise<CommandOutcome> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(spec.file, spec.args, { env: spec.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A process group of its own, so that stopping it stops what it started too (`sh -c` does not exec its command).
+    const child = spawn(spec.file, spec.args, { env: spec.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const signalGroup = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, name);
+      } catch {
+        // The group has ended already.
+      }
+    };
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = Buffer.alloc(0);
     let stopped: CommandOutcome['stopped'];
     let killTimer: NodeJS.Timeout | undefined;
+    let closed = false;
     const stop = (why: NonNullable<CommandOutcome['stopped']>) => {
-      if (stopped !== undefined || child.exitCode !== null) return;
+      if (stopped !== undefined || closed || child.pid === undefined) return;
       stopped = why;
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      signalGroup('SIGTERM');
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
     };
     const timer = spec.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), spec.timeoutMs);
     const onAbort = () => stop('canceled');
@@ -103,6 +113,7 @@ export function runCommand(spec: CommandSpec, input: string, signal?: AbortSigna
       reject(error);
     });
     child.once('close', (exitCode, exitSignal) => {
+      closed = true;
       clearTimeout(timer);
       clearTimeout(killTimer);
       signal?.removeEventListener('abort', onAbort);

@@ -33,8 +33,11 @@ function parseLabels(line: string, start: number): { labels: Record<string, stri
     if (name === undefined) throw new Error(`bad label name at column ${i + 1}`);
     i += name.length;
     while (line[i] === ' ') i++;
-    if (line[i] !== '=' || line[i + 1] !== '"') throw new Error(`expected ="…" after label ${name}`);
-    i += 2;
+    if (line[i] !== '=') throw new Error(`expected ="…" after label ${name}`);
+    i++;
+    while (line[i] === ' ') i++;
+    if (line[i] !== '"') throw new Error(`expected ="…" after label ${name}`);
+    i++;
     let value = '';
     while (line[i] !== '"') {
       if (i >= line.length) throw new Error(`unterminated value of label ${name}`);
