@@ -1,5 +1,6 @@
 // The callee role of a session: its registrations, kept across reconnects, and each INVOCATION run to its YIELD
 // or ERROR.
+
 import {
   type Dict,
   ErrorUri,
@@ -17,6 +18,7 @@ import {
 import type { Connection } from './connection.js';
 import { EventQueue } from './event-queue.js';
 import { Deferred, IdRequest, type PendingRequests } from './requests.js';
+import type { HandlerSpan, SessionTracer } from './tracing.js';
 import type { Invocation, RawInput, RawReturn, RegisterOptions } from './types.js';
 import { isThenable } from './validation.js';
 
@@ -82,6 +84,8 @@ class RunningInvocation implements Invocation {
   readonly receiveProgress: boolean;
   /** Further input of a progressive call invocation; null for an ordinary call. */
   readonly input: EventQueue<RawInput> | null;
+  /** The handler's span, while the session's tracing is on; ends with the YIELD or ERROR. */
+  span: HandlerSpan | null = null;
 
   constructor(
     readonly request: number,
@@ -128,6 +132,8 @@ export class Callee {
   constructor(
     private readonly connection: Connection,
     private readonly requests: PendingRequests,
+    /** Handler spans, while the session's tracing is on. */
+    private readonly tracer: SessionTracer | null = null,
   ) {}
 
   async register(procedure: string, handler: RawHandler, options: RegisterOptions): Promise<Registration> {
@@ -177,7 +183,12 @@ export class Callee {
     this.running.set(request, invocation);
     let outcome: RawReturn | undefined | Promise<RawReturn | undefined>;
     try {
-      outcome = record.handler(invocation);
+      if (this.tracer === null) outcome = record.handler(invocation);
+      else {
+        // The handler, and what it calls and publishes, runs in its span: the caller's trace goes on there.
+        invocation.span = this.tracer.invocation(record.procedure, procedure, details);
+        outcome = invocation.span.run(record.handler, invocation);
+      }
     } catch (error) {
       this.fail(invocation, error);
       return;
@@ -202,6 +213,7 @@ export class Callee {
     const invocation = this.running.get(message[1]);
     if (invocation === undefined) return;
     this.running.delete(message[1]);
+    invocation.span?.fail(ErrorUri.CANCELED);
     invocation.abort(message[2].reason ?? 'the call was canceled');
     invocation.input?.end(new DOMException('the call was canceled', 'AbortError'));
     this.connection.send(errorMessage(MessageCode.INVOCATION, message[1], {}, ErrorUri.CANCELED));
@@ -218,7 +230,10 @@ export class Callee {
 
   /** The connection is gone: running invocations are aborted, registrations wait for the next join. */
   lost(): void {
-    for (const invocation of this.running.values()) invocation.abort('the connection closed');
+    for (const invocation of this.running.values()) {
+      invocation.span?.fail(ErrorUri.CANCELED);
+      invocation.abort('the connection closed');
+    }
     this.running.clear();
     for (const record of this.registered) record.id = 0;
     this.byId.clear();
@@ -250,6 +265,7 @@ export class Callee {
   private yield(invocation: RunningInvocation, result: RawReturn | undefined): void {
     if (!this.finish(invocation)) return;
     this.connection.send(yieldResult(invocation.request, {}, result?.args, result?.kwargs));
+    invocation.span?.end();
   }
 
   /** A `WampError` keeps its URI and payload; anything else is reported here and sends its message only. */
@@ -259,10 +275,12 @@ export class Callee {
       this.connection.send(
         errorMessage(MessageCode.INVOCATION, invocation.request, {}, error.uri, error.args, error.kwargs),
       );
+      invocation.span?.fail(error.uri);
       return;
     }
     this.connection.reportError(error);
     const text = error instanceof Error ? error.message : String(error);
     this.connection.send(errorMessage(MessageCode.INVOCATION, invocation.request, {}, RUNTIME_ERROR_URI, [text]));
+    invocation.span?.fail(RUNTIME_ERROR_URI, error);
   }
 }

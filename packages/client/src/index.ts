@@ -44,6 +44,7 @@ export type { ProgressiveCall } from './progressive.js';
 export type { ProgressiveInput } from './session.js';
 export { RawSession } from './session.js';
 export type { EventSink, Subscription } from './subscriber.js';
+export type { HandlerSpan, SessionTracer } from './tracing.js';
 export { Session, type SessionOptions } from './typed.js';
 export type {
   CallOptions,

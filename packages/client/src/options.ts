@@ -3,6 +3,7 @@ import type { Dict, Serializer, WelcomeDetails } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { exponentialBackoff, type RetryDelay } from './backoff.js';
 import type { Transport } from './neutral-transport.js';
+import type { SessionTracer } from './tracing.js';
 
 /**
  * Reconnect settings; `reconnect: false` turns reconnecting off.
@@ -117,6 +118,11 @@ export interface ConnectOptions {
   reconnect?: ReconnectOptions | false;
   /** Opens the transport instead of a WebSocket to `url`, e.g. `() => router.createLocalTransport()`. */
   transport?: () => Transport | Promise<Transport>;
+  /**
+   * Traces (see the README, "Tracing"), e.g. `openTelemetry()` from `@wamp/client/opentelemetry`: calls and
+   * publications then carry the active trace context, and handlers run in spans that continue it. Default off.
+   */
+  tracing?: SessionTracer;
 }
 
 /**
@@ -134,6 +140,8 @@ export interface ResolvedOptions {
   readonly auth: AuthOptions | undefined;
   readonly reconnect: { readonly retryDelay: RetryDelay; readonly maxAttempts: number } | false;
   readonly transport: (() => Transport | Promise<Transport>) | undefined;
+  /** The session's tracer; null when tracing is off. */
+  readonly tracing: SessionTracer | null;
 }
 
 function invalid(option: string, expected: string): TypeError {
@@ -150,7 +158,7 @@ function invalid(option: string, expected: string): TypeError {
  */
 export function resolveOptions(options: ConnectOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('', 'an object');
-  const { url, realm, serializers = [jsonSerializer], auth, reconnect = {}, transport } = options;
+  const { url, realm, serializers = [jsonSerializer], auth, reconnect = {}, transport, tracing } = options;
   if (typeof realm !== 'string' || realm === '') throw invalid('realm', 'a non-empty string');
   if (transport === undefined && (typeof url !== 'string' || url === '')) {
     throw invalid('url', 'a ws:// or wss:// URL (or pass options.transport)');
@@ -163,6 +171,9 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
   if (auth !== undefined && auth.onWelcome !== undefined && typeof auth.onWelcome !== 'function') {
     throw invalid('auth.onWelcome', 'a function');
   }
+  if (tracing !== undefined && typeof (tracing as Partial<SessionTracer> | null)?.invocation !== 'function') {
+    throw invalid('tracing', 'a SessionTracer (openTelemetry() of @wamp/client/opentelemetry)');
+  }
   let resolvedReconnect: ResolvedOptions['reconnect'] = false;
   if (reconnect !== false) {
     const { retryDelay = exponentialBackoff(), maxAttempts = Number.POSITIVE_INFINITY } = reconnect;
@@ -170,5 +181,13 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
     if (!(maxAttempts >= 1)) throw invalid('reconnect.maxAttempts', 'a number of at least 1');
     resolvedReconnect = { retryDelay, maxAttempts };
   }
-  return { url: url ?? '', realm, serializers, auth, reconnect: resolvedReconnect, transport };
+  return {
+    url: url ?? '',
+    realm,
+    serializers,
+    auth,
+    reconnect: resolvedReconnect,
+    transport,
+    tracing: tracing ?? null,
+  };
 }

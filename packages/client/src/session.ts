@@ -17,6 +17,7 @@ import { type EventStream, type EventStreamOptions, openEventStream } from './ev
 import { type ConnectOptions, resolveOptions } from './options.js';
 import { type CallOwner, Deferred, PendingCall, PendingRequests } from './requests.js';
 import { type EventSink, Subscriber, type Subscription } from './subscriber.js';
+import type { SessionTracer } from './tracing.js';
 import type { CallOptions, PublishOptions, RawResult, RegisterOptions, SubscribeOptions, WampEvent } from './types.js';
 
 /** A callback subscriber: a throw is reported, and the other handlers still get the event. */
@@ -64,9 +65,13 @@ export class RawSession {
   private readonly callee: Callee;
   private readonly subscriber: Subscriber;
   private readonly callOwner: CallOwner;
+  /** Trace context for CALL and PUBLISH options, while the `tracing` option is on. */
+  private readonly tracer: SessionTracer | null;
 
   private constructor(options: ConnectOptions) {
-    this.connection = new Connection(resolveOptions(options), {
+    const resolved = resolveOptions(options);
+    this.tracer = resolved.tracing;
+    this.connection = new Connection(resolved, {
       dispatch: (message) => this.dispatch(message),
       restore: async () => {
         await Promise.all([...this.callee.restore(), ...this.subscriber.restore()]);
@@ -77,8 +82,8 @@ export class RawSession {
         this.subscriber.ended();
       },
     });
-    this.callee = new Callee(this.connection, this.requests);
-    this.subscriber = new Subscriber(this.connection, this.requests);
+    this.callee = new Callee(this.connection, this.requests, this.tracer);
+    this.subscriber = new Subscriber(this.connection, this.requests, this.tracer);
     this.callOwner = { abandon: (id) => this.abandon(id) };
   }
 
@@ -244,6 +249,7 @@ export class RawSession {
       }
     }
     if (progressiveInput) wampOptions.progress = true;
+    this.tracer?.inject(wampOptions);
     const pending = new PendingCall(this.callOwner, procedure, signal, timeout, onProgress);
     pending.id = this.requests.add(pending);
     this.connection.send(call(pending.id, wampOptions, procedure, args, kwargs));
@@ -306,10 +312,13 @@ export class RawSession {
   publish(topic: string, args?: unknown[], options?: PublishOptions): Promise<void> {
     if (this.connection.state !== 'open') return Promise.reject(this.connection.notOpen(`publish to ${topic}`));
     if (options === undefined) {
-      this.connection.send(publish(this.requests.nextId(), {}, topic, args));
+      const traced = {};
+      this.tracer?.inject(traced);
+      this.connection.send(publish(this.requests.nextId(), traced, topic, args));
       return Promise.resolve();
     }
     const { kwargs, ...wampOptions } = options;
+    this.tracer?.inject(wampOptions);
     if (wampOptions.acknowledge !== true) {
       this.connection.send(publish(this.requests.nextId(), wampOptions, topic, args, kwargs));
       return Promise.resolve();

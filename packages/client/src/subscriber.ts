@@ -10,6 +10,7 @@ import {
 } from '@wamp/protocol';
 import type { Connection } from './connection.js';
 import { Deferred, IdRequest, type PendingRequests } from './requests.js';
+import type { SessionTracer } from './tracing.js';
 import type { SubscribeOptions, WampEvent } from './types.js';
 
 /**
@@ -77,6 +78,11 @@ class SubscriptionHandle implements Subscription {
   }
 }
 
+/** Hands one event to every sink of a subscription. */
+function deliver(sinks: Set<EventSink>, event: WampEvent): void {
+  for (const sink of sinks) sink.push(event);
+}
+
 /**
  * The subscriber role: subscriptions (restored after reconnects) and EVENT delivery to their sinks. Handlers of
  * one topic share the router's subscription, and the last to leave sends UNSUBSCRIBE.
@@ -94,6 +100,8 @@ export class Subscriber {
   constructor(
     private readonly connection: Connection,
     private readonly requests: PendingRequests,
+    /** Delivery spans, while the session's tracing is on. */
+    private readonly tracer: SessionTracer | null = null,
   ) {}
 
   async subscribe(topic: string, sink: EventSink, options: SubscribeOptions): Promise<Subscription> {
@@ -129,7 +137,14 @@ export class Subscriber {
     const record = this.byId.get(message[1]);
     if (record === undefined) return;
     const event: WampEvent = { args: message[4] ?? [], kwargs: message[5] ?? {}, details: message[3] };
-    for (const sink of record.sinks) sink.push(event);
+    if (this.tracer === null) {
+      deliver(record.sinks, event);
+      return;
+    }
+    // The handlers, and what they call and publish, run in the delivery's span: the publisher's trace goes on there.
+    const span = this.tracer.event(record.topic, record.options.match, message);
+    span.run((delivered) => deliver(record.sinks, delivered), event);
+    span.end();
   }
 
   /** UNSUBSCRIBED with request 0: the broker revoked a subscription; its handlers and streams end. */
