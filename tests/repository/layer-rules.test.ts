@@ -90,6 +90,17 @@ const CASES: Case[] = [
     refused: core('never depends on the router'),
   },
   { file: 'packages/client/src/planted-transport.ts', specifier: '@wamp/transport', refused: null },
+  {
+    file: 'packages/router/dashboard/src/planted-node.ts',
+    specifier: 'node:fs',
+    refused: core('dashboard page runs in browsers'),
+  },
+  {
+    file: 'packages/router/dashboard/src/planted-router.ts',
+    specifier: '../../src/core/tap.js',
+    refused: core('never the router'),
+  },
+  { file: 'packages/router/dashboard/src/planted-client.ts', specifier: '@wamp/client', refused: null },
 ];
 
 /** Biome's diagnostics per planted file, as its `github` reporter writes them. */
