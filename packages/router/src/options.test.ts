@@ -2,6 +2,7 @@
 // an exact message, values have the form the router can use, and every default is filled in. Each table row is one
 // key path, a bad value there, and what the error says. The keys inside `auth` have their table in
 // auth/check-auth.test.ts.
+import { trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from './logger.js';
 import { type RouterOptions, resolveOptions } from './options.js';
@@ -66,7 +67,7 @@ describe('resolveOptions refuses unknown keys at every depth, naming the full pa
     [
       'relams',
       { relams: ['a'] },
-      'realms, autoCreateRealms, serializers, uriCheck, limits, logger, keepalive, allowedOrigins, perMessageDeflate, eventHistory, auth, cluster, metrics',
+      'realms, autoCreateRealms, serializers, uriCheck, limits, logger, keepalive, allowedOrigins, perMessageDeflate, eventHistory, auth, cluster, metrics, tracing, dashboard',
     ],
     ['limits.maxMessageByte', limits({ maxMessageByte: 5 }), Object.keys(DEFAULT_LIMITS).join(', ')],
     ['limits.rateLimit.messagesPerSec', rate({ messagesPerSec: 5 }), `${RATE_KEYS}, realms, roles`],
@@ -149,6 +150,7 @@ describe('resolveOptions refuses a bad value at every key with an exact message'
     ['metrics.topProcedures', { metrics: { topProcedures: -1 } }, 'a whole number from 0 to 10000', '-1'],
     ['metrics.port', { metrics: { port: 70_000 } }, 'a port from 0 (any free one) to 65535', '70000'],
     ['metrics.host', { metrics: { port: 9464, host: '' } }, 'an address to listen on', '""'],
+    ['tracing', { tracing: 'otlp' }, 'true, false, an OpenTelemetry TracerProvider or a Tracer', '"otlp"'],
     ['keepalive', { keepalive: true }, 'false or { intervalMs, timeoutMs }', 'a boolean'],
     ['keepalive.intervalMs', { keepalive: { timeoutMs: 5000 } }, KEEPALIVE_MS, 'nothing'],
     ['keepalive.timeoutMs', { keepalive: { intervalMs: 5000 } }, KEEPALIVE_MS, 'nothing'],
@@ -240,9 +242,18 @@ describe('resolveOptions defaults', () => {
       auth: {},
       cluster: null,
       metrics: null,
+      tracing: null,
+      dashboard: null,
     });
     expect(Object.keys(resolved.limits)).toEqual(Object.keys(DEFAULT_LIMITS));
     expect(logger).toBe(silentLogger);
+  });
+
+  it('takes tracing as true (the global tracer provider), a TracerProvider or a Tracer', () => {
+    expect(resolveOptions({ tracing: false }).tracing).toBeNull();
+    for (const tracing of [true, trace.getTracerProvider(), trace.getTracer('a tracer')]) {
+      expect(typeof resolveOptions({ tracing }).tracing?.startCall).toBe('function');
+    }
   });
 
   it('fills in each eventHistory entry and names a cluster node after its host and process', () => {
