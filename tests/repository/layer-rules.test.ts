@@ -49,6 +49,17 @@ const CASES: Case[] = [
   },
   { file: 'packages/router/src/core/planted-cli.ts', specifier: '../cli/args.js', refused: core('command line') },
   {
+    file: 'packages/router/src/core/planted-otel.ts',
+    specifier: '@opentelemetry/api',
+    refused: core('reaches a tracer only through core/tracing.ts'),
+  },
+  {
+    file: 'packages/router/src/core/dealer/planted-tracing.ts',
+    specifier: '../../tracing/router-tracer.js',
+    refused: core('reaches a tracer only through core/tracing.ts'),
+  },
+  { file: 'packages/router/src/core/dealer/planted-seam.ts', specifier: '../tracing.js', refused: null },
+  {
     file: 'packages/router/src/core/meta/planted-auth.ts',
     specifier: '../../auth/scram.js',
     refused: core('only the modules that do no I/O'),

@@ -51,7 +51,7 @@ describe('the import scanner', () => {
 describe('the layers of the real sources', () => {
   const tree = new SourceTree();
 
-  it('router core/ imports no I/O, nothing of cluster/ or cli/, and only the auth/ modules that do no I/O', () => {
+  it('router core/ imports no I/O, nothing of cluster/, cli/ or tracing/, and only the auth/ modules that do no I/O', () => {
     expect(coreViolations(tree)).toEqual([]);
   });
 
@@ -100,6 +100,20 @@ describe('each rule refuses a planted import', () => {
     expect(coreViolations(tree)).toEqual([
       `${CORE_FILE}:1 '../../core/../cluster/nats-fabric.js': core/ meets the cluster only through fabric.ts`,
       `${CORE_FILE}:2 '../../cli/args.js': core/ knows nothing of the command line`,
+    ]);
+  });
+
+  it('core/: OpenTelemetry, and tracing/ even for a type, while the seam core/tracing.ts passes', () => {
+    const tree = new SourceTree({
+      [CORE_FILE]: [
+        "import { trace } from '@opentelemetry/api';",
+        "import type { OtelRouterTracer } from '../../tracing/router-tracer.js';",
+        "import type { RouterTracer } from '../tracing.js';",
+      ].join('\n'),
+    });
+    expect(coreViolations(tree)).toEqual([
+      `${CORE_FILE}:1 '@opentelemetry/api': core/ reaches a tracer only through core/tracing.ts`,
+      `${CORE_FILE}:2 '../../tracing/router-tracer.js': core/ reaches a tracer only through core/tracing.ts`,
     ]);
   });
 

@@ -31,8 +31,12 @@ export function firstIoReached(tree: SourceTree, file: string): ImportEdge | und
     );
 }
 
+/** A tracing library: core/ reaches a tracer only through the RouterTracer seam of core/tracing.ts. */
+const isTracingLibrary = (specifier: string) => specifier.startsWith('@opentelemetry/');
+
 /**
- * `router/src/core/**`: no Node built-in, ws, pino or NATS; nothing under cluster/ or cli/, not even a type;
+ * `router/src/core/**`: no Node built-in, ws, pino or NATS; nothing under cluster/ or cli/, not even a type; no
+ * tracing library and nothing under tracing/;
  * from auth/ only modules whose run-time imports do no I/O; and no module outside core/ loaded at run time
  * that reaches any of those in turn.
  */
@@ -42,6 +46,8 @@ export function coreViolations(tree: SourceTree): string[] {
     for (const edge of tree.importsOf(file)) {
       const at = describeEdge(edge);
       if (isIoPackage(edge.specifier)) found.push(`${at}: core/ does no I/O`);
+      else if (isTracingLibrary(edge.specifier) || under(edge.target, `${ROUTER}/tracing`))
+        found.push(`${at}: core/ reaches a tracer only through core/tracing.ts`);
       else if (under(edge.target, `${ROUTER}/cluster`))
         found.push(`${at}: core/ meets the cluster only through fabric.ts`);
       else if (under(edge.target, `${ROUTER}/cli`)) found.push(`${at}: core/ knows nothing of the command line`);
