@@ -58,9 +58,9 @@ Examples:
     const count = integerFlag(context.values, 'count', 'top', 1);
     const settings = context.settings();
     const metricsUrl = settings.metricsUrl ?? metricsUrlFor(settings.url);
-    // The first scrape says at once whether there are metrics to show.
-    const first = await scrapeMetrics(metricsUrl);
     return withSession(context, { reconnect: true }, async (session) => {
+      // The first scrape says at once whether there are metrics to show.
+      const first = await scrapeMetrics(metricsUrl);
       const lost = watchConnection(session, context);
       const quit = new AbortController();
       context.stop.addEventListener('abort', () => quit.abort(), { once: true });

@@ -41,9 +41,10 @@ export async function scrapeMetrics(url: string): Promise<Scrape> {
   }
   if (!response.ok) {
     await response.body?.cancel();
+    // A router without metrics answers 426 (it serves only WebSocket upgrades there), or 404 beside static files.
     const hint =
-      response.status === 404
-        ? 'start the router with --metrics, or give the address of its --metrics-port with --metrics-url'
+      response.status === 404 || response.status === 426
+        ? 'it serves no metrics there: start the router with --metrics, or give the address of its --metrics-port with --metrics-url'
         : 'check --metrics-url';
     throw new ConnectFailure(`${url} answered HTTP ${response.status}: ${hint}`);
   }
