@@ -118,7 +118,9 @@ describe('wamp top without metrics', () => {
     try {
       const result = await runWamp(['top', '--url', plain.url], { home: home.path });
       expect(result.code).toBe(3);
-      expect(result.stderr).toContain('/metrics answered HTTP 426: it serves no metrics there: start the router with --metrics');
+      expect(result.stderr).toContain(
+        '/metrics answered HTTP 426: it serves no metrics there: start the router with --metrics',
+      );
     } finally {
       await plain.stop('SIGKILL');
     }
