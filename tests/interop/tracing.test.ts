@@ -1,6 +1,6 @@
 // Traces across processes' worth of parts, over real sockets: a @wamp/client caller's trace goes through the
 // router's span into the callee's handler (and what the handler calls), a publisher's into each subscriber's
-// delivery; third-party peers that know nothing of `_tracecontext` still call and are called.
+// delivery; third-party peers (Autobahn|JS, wampy) that know nothing of `_tracecontext` still call and are called.
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -14,7 +14,7 @@ import { openTelemetry } from '@wamp/client/opentelemetry';
 import { TRACE_CONTEXT_KEY } from '@wamp/protocol';
 import { createRouter, type Router } from '@wamp/router';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectAutobahn, type Payload } from './peers.js';
+import { connectAutobahn, LIBRARIES, type Payload } from './peers.js';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -278,26 +278,31 @@ describe('third-party peers', () => {
     expect(only('@wamp/client', 'com.trace.autobahn.slow').attributes['error.type']).toBe('wamp.error.canceled');
   });
 
-  it('an Autobahn|JS callee and subscriber, sent _tracecontext in their details, still answer and receive', async () => {
-    const autobahn = await connectAutobahn(url, 'json');
-    try {
-      await autobahn.register('com.trace.autobahn.echo', ({ args }) => ({ args, kwargs: {} }));
-      let heard!: (payload: Payload) => void;
-      const event = new Promise<Payload>((resolve) => {
-        heard = resolve;
-      });
-      await autobahn.subscribe('com.traced.autobahn.news', (payload) => heard(payload));
-      const caller = await traced();
-      const { result } = await inTestSpan(async () => {
-        await caller.publish('com.traced.autobahn.news', ['hello'], { acknowledge: true });
-        return caller.call('com.trace.autobahn.echo', ['hi']);
-      });
-      expect(result).toBe('hi');
-      expect((await event).args).toEqual(['hello']);
-    } finally {
-      await autobahn.close();
-    }
-    expect(only('@wamp/router', 'com.trace.autobahn.echo').attributes['wamp.call.outcome']).toBe('result');
-    expect(only('@wamp/router', 'publish com.traced.autobahn.news').attributes['wamp.publication.receivers']).toBe(1);
-  });
+  it.each(Object.keys(LIBRARIES))(
+    'a %s callee and subscriber, sent _tracecontext in their details, still answer and receive',
+    async (library) => {
+      const peer = await LIBRARIES[library]!(url, 'json');
+      const procedure = `com.trace.${library}.echo`;
+      const topic = `com.traced.${library}.news`;
+      try {
+        await peer.register(procedure, ({ args }) => ({ args, kwargs: {} }));
+        let heard!: (payload: Payload) => void;
+        const event = new Promise<Payload>((resolve) => {
+          heard = resolve;
+        });
+        await peer.subscribe(topic, (payload) => heard(payload));
+        const caller = await traced();
+        const { result } = await inTestSpan(async () => {
+          await caller.publish(topic, ['hello'], { acknowledge: true });
+          return caller.call(procedure, ['hi']);
+        });
+        expect(result).toBe('hi');
+        expect((await event).args).toEqual(['hello']);
+      } finally {
+        await peer.close();
+      }
+      expect(only('@wamp/router', procedure).attributes['wamp.call.outcome']).toBe('result');
+      expect(only('@wamp/router', `publish ${topic}`).attributes['wamp.publication.receivers']).toBe(1);
+    },
+  );
 });
