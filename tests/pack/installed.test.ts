@@ -47,6 +47,27 @@ describe('the installed @wamp/router', () => {
     cli = undefined;
     await expect(roundTrip(url)).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('serves the dashboard page and its assets from the installed package', async () => {
+    const token = 'pack-test-dashboard-token';
+    await using dashboard = await startCli(
+      'npx',
+      ['--no-install', 'wamp-router', '--port', '0', '--dashboard-token', token],
+      {
+        cwd: app,
+      },
+    );
+    const root = dashboard.url.replace('ws:', 'http:').replace(/\/ws$/, '');
+    const page = await fetch(`${root}/dashboard/?token=${token}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<title>wamp-router dashboard</title>');
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const asset = await fetch(`${root}/dashboard/${script}`);
+    expect(asset.status).toBe(200);
+    expect(await asset.text()).toContain('router.tap.read');
+    expect((await fetch(`${root}/dashboard/`)).status).toBe(401);
+  });
 });
 
 /** The compiler options every consumer shares: a user's strict project that checks the libraries' declarations. */

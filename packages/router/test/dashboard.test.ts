@@ -123,7 +123,11 @@ describe('the dashboard', () => {
     const page = await fixture.connect(jsonSerializer);
     const welcome = await dashboardLogin(page, TOKEN, 'secure');
     expect(welcome[0]).toBe(MessageCode.WELCOME);
-    expect(welcome[2]).toMatchObject({ authid: 'router.dashboard', authrole: 'router.dashboard', authmethod: 'ticket' });
+    expect(welcome[2]).toMatchObject({
+      authid: 'router.dashboard',
+      authrole: 'router.dashboard',
+      authmethod: 'ticket',
+    });
     page.send(call(1, {}, 'router.realm.list'));
     const realms = await page.next();
     expect(realms[0]).toBe(MessageCode.RESULT);
@@ -153,7 +157,9 @@ describe('the dashboard', () => {
   });
 
   it('refuses the token’s login from a browser of an origin the dashboard does not allow', async () => {
-    await using fixture = await startRouter({ dashboard: { token: TOKEN, allowedOrigins: ['https://ops.example.com'] } });
+    await using fixture = await startRouter({
+      dashboard: { token: TOKEN, allowedOrigins: ['https://ops.example.com'] },
+    });
     const open = async (origin: string) =>
       new RawPeer(await connect(fixture.url, { serializers: [jsonSerializer], headers: { origin } }));
     expect((await dashboardLogin(await open('https://evil.example'), TOKEN))[0]).toBe(MessageCode.ABORT);

@@ -1,7 +1,8 @@
 // The dashboard on the command line: --dashboard and --dashboard-token over the environment's token over the config
 // file's `dashboard`, and the one line that tells where it is (with the token only when it was made for this run).
 import { randomBytes } from 'node:crypto';
-import type { DashboardOption } from '../dashboard/options.js';
+import { type DashboardOption, MIN_TOKEN_LENGTH } from '../dashboard/options.js';
+import { RouterError, RouterErrorCode } from '../errors.js';
 
 /** Environment variable holding the dashboard's token: kept out of the command line (`ps` shows that to everyone). */
 export const DASHBOARD_TOKEN_ENV = 'WAMP_ROUTER_DASHBOARD_TOKEN';
@@ -25,7 +26,14 @@ export function dashboardOption(
   if (!on) return fromFile;
   const settings = typeof fromFile === 'object' ? { ...fromFile } : {};
   const token = args.dashboardToken ?? env[DASHBOARD_TOKEN_ENV];
-  if (token !== undefined && token !== '') settings.token = token;
+  if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
+    const source = args.dashboardToken !== undefined ? '--dashboard-token' : DASHBOARD_TOKEN_ENV;
+    throw new RouterError(
+      RouterErrorCode.INVALID_OPTION,
+      `${source} must be at least ${MIN_TOKEN_LENGTH} characters (e.g. from \`openssl rand -hex 24\`)`,
+    );
+  }
+  if (token !== undefined) settings.token = token;
   return settings;
 }
 

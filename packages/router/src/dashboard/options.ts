@@ -19,7 +19,7 @@ export interface DashboardOptions {
    * WAMP session in (authid and authrole `router.dashboard`) on any realm. Absent: one is generated at startup,
    * unless `adminRoles` are given.
    */
-  token?: string;
+  token?: string | undefined;
   /** Authroles whose sessions may call the dashboard's `router.*` procedures, on the router's normal endpoint. */
   adminRoles?: string[];
   /**
