@@ -27,11 +27,11 @@ export interface DashboardOptions {
    * `allowedOrigins` when set, else only the origin the dashboard is served on.
    */
   allowedOrigins?: string[];
-  /** Sessions tapped at once, router-wide. Default 4. */
+  /** Sessions tapped at once, router-wide: 1 to 16, default 4. */
   maxTappedSessions?: number;
-  /** Messages one tap keeps (the last ones). Default 100. */
+  /** Messages one tap keeps (the last ones): 1 to 1000, default 100. */
   tapMessages?: number;
-  /** Characters of each message's JSON a tap keeps. Default 256. */
+  /** Characters of each message's JSON a tap keeps: 16 to 4096, default 256. */
   tapPayloadChars?: number;
 }
 
@@ -98,8 +98,9 @@ export function resolveDashboard(value: unknown): ResolvedDashboard | null {
     tokenGenerated: given === undefined && token !== null,
     adminRoles: token === null ? adminRoles : [...adminRoles, DASHBOARD_ROLE],
     allowedOrigins: stringList('dashboard.allowedOrigins', options.allowedOrigins),
-    maxTappedSessions: boundedInteger('dashboard.maxTappedSessions', options.maxTappedSessions, 4, 1, 64),
-    tapMessages: boundedInteger('dashboard.tapMessages', options.tapMessages, 100, 1, 10_000),
-    tapPayloadChars: boundedInteger('dashboard.tapPayloadChars', options.tapPayloadChars, 256, 16, 65_536),
+    // At most 16 × 1000 × 4096 characters kept, and one tap's read (4 MB) within the default maxMessageBytes.
+    maxTappedSessions: boundedInteger('dashboard.maxTappedSessions', options.maxTappedSessions, 4, 1, 16),
+    tapMessages: boundedInteger('dashboard.tapMessages', options.tapMessages, 100, 1, 1000),
+    tapPayloadChars: boundedInteger('dashboard.tapPayloadChars', options.tapPayloadChars, 256, 16, 4096),
   };
 }
