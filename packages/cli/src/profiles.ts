@@ -29,7 +29,7 @@ export type Profile = Partial<Record<ProfileField, string>>;
  *
  * @example
  * ```ts
- * defaultProfilesFile({ HOME: '/home/ada' }); // '/home/ada/.config/wamp/profiles.json' (on Linux)
+ * defaultProfilesFile({ HOME: '/u/ada' }); // '/u/ada/.config/wamp/profiles.json' (on Linux)
  * ```
  */
 export function defaultProfilesFile(env: Readonly<Record<string, string | undefined>>): string {
@@ -49,8 +49,8 @@ function pathFrom(base: string, path: string, env: Readonly<Record<string, strin
  *
  * @example
  * ```ts
- * loadProfile({ file: '/home/ada/.config/wamp/profiles.json', name: 'prod', fileNamed: false, env: process.env });
- * // { url: 'wss://wamp.example.com/ws', realm: 'app', auth: 'ticket', authid: 'ops', 'secret-file': '/home/ada/…' }
+ * loadProfile({ file: '/u/ada/.config/wamp/profiles.json', name: 'prod', fileNamed: false, env: process.env });
+ * // { url: 'wss://wamp.example.com/ws', realm: 'app', auth: 'ticket', authid: 'ops', 'secret-file': '/u/ada/…' }
  * ```
  */
 export function loadProfile(request: {
