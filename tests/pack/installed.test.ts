@@ -1,6 +1,6 @@
-// Installs the four tarballs with npm into a scratch project, as a user outside this workspace would, then runs
-// `npx wamp-router` there and calls it from the installed @wamp/client, and type-checks a Node and a browser
-// consumer (consumers/) against the installed type declarations with TypeScript 5.9.
+// Installs the tarballs with npm into a scratch project, as a user outside this workspace would, then runs
+// `npx wamp-router` there and calls it from the installed @wamp/client and with the installed `npx wamp`, and
+// type-checks a Node and a browser consumer (consumers/) against the installed type declarations with TypeScript 5.9.
 import { once } from 'node:events';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,6 +67,41 @@ describe('the installed @wamp/router', () => {
     expect(asset.status).toBe(200);
     expect(await asset.text()).toContain('router.tap.read');
     expect((await fetch(`${root}/dashboard/`)).status).toBe(401);
+  });
+});
+
+describe('the installed @wamp/cli', () => {
+  it('prints its usage through `npx wamp --help`, and calls and publishes with `npx wamp` piped', async () => {
+    const help = await mustRun('npx', ['--no-install', 'wamp', '--help'], { cwd: app });
+    expect(help).toContain('Usage: wamp COMMAND [ARGS] [options]');
+    const router = await startCli('npx', ['--no-install', 'wamp-router', '--port', '0'], { cwd: app });
+    try {
+      const count = await mustRun('npx', ['--no-install', 'wamp', 'call', 'wamp.session.count', '--url', router.url], {
+        cwd: app,
+      });
+      // The router counts the sessions of the realm: `wamp`'s own.
+      expect(JSON.parse(count)).toEqual({ args: [1], kwargs: {} });
+      // The binary serializers come with the CLI.
+      const published = await run(
+        'npx',
+        [
+          '--no-install',
+          'wamp',
+          'publish',
+          'com.example.x',
+          '1',
+          '--acknowledge',
+          '--serializer',
+          'cbor',
+          '--url',
+          router.url,
+        ],
+        { cwd: app },
+      );
+      expect(published).toEqual({ code: 0, stdout: '', stderr: '' });
+    } finally {
+      await router.stop('SIGKILL');
+    }
   });
 });
 

@@ -10,7 +10,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CONSUMERS = fileURLToPath(new URL('./consumers/', import.meta.url));
 
 /** Every published package, by its folder under packages/. */
-export const PUBLIC_PACKAGES = ['protocol', 'transport', 'router', 'client'] as const;
+export const PUBLIC_PACKAGES = ['protocol', 'transport', 'router', 'client', 'cli'] as const;
 export type PublicPackage = (typeof PUBLIC_PACKAGES)[number];
 
 /** Generous for one `npm install` on a cold cache; a warm one takes a few seconds. */
