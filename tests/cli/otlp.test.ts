@@ -112,7 +112,8 @@ describe('wamp-router --otlp-endpoint', () => {
   });
 
   it('takes the endpoint from OTEL_EXPORTER_OTLP_ENDPOINT, and refuses one that is not an http(s) URL', async () => {
-    const fromEnv = await startCli('sh', ['-c', `OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint} exec node ${BIN} --port 0`]);
+    // env(1) replaces itself with node, so the signal reaches the router itself.
+    const fromEnv = await startCli('env', [`OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}`, 'node', BIN, '--port', '0']);
     expect(fromEnv.stdout()).toContain(`traces to ${endpoint}/v1/traces`);
     expect(await fromEnv.stop('SIGTERM')).toBe(0);
     const refused = await new Promise<{ code: number | null; stderr: string }>((resolve) => {

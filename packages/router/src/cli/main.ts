@@ -138,17 +138,6 @@ export async function main(argv: string[]): Promise<void> {
   if (traceExport !== null) options.tracing = traceExport.provider;
   const router = createRouter({ ...options, logger });
   const { url, metricsUrl, dashboardUrl } = await router.listen(listen);
-  const realms = router.realms.join(', ') || 'created on demand';
-  if (worker !== undefined) {
-    reportListening({ type: 'listening', url, realms });
-  } else {
-    const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(url)}` : '';
-    const scrape = metricsUrl === undefined ? '' : `, metrics at ${metricsUrl}`;
-    const exported = traceExport === null ? '' : `, traces to ${traceExport.url}`;
-    process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}${scrape}${exported}\n`);
-    if (dashboardUrl !== undefined) process.stdout.write(dashboardLine(dashboardUrl, router.options.dashboard!));
-  }
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -178,6 +167,17 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // The startup line only once a signal stops the router cleanly: a supervisor may signal as soon as it reads it.
+  const realms = router.realms.join(', ') || 'created on demand';
+  if (worker !== undefined) {
+    reportListening({ type: 'listening', url, realms });
+  } else {
+    const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(url)}` : '';
+    const scrape = metricsUrl === undefined ? '' : `, metrics at ${metricsUrl}`;
+    const exported = traceExport === null ? '' : `, traces to ${traceExport.url}`;
+    process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}${scrape}${exported}\n`);
+    if (dashboardUrl !== undefined) process.stdout.write(dashboardLine(dashboardUrl, router.options.dashboard!));
+  }
   // SIGHUP reloads the TLS certificate and key from their files (e.g. after a renewal), without a restart.
   if (tlsFiles !== undefined) {
     process.on('SIGHUP', () => {
