@@ -112,6 +112,17 @@ const CASES: Case[] = [
     refused: core('never the router'),
   },
   { file: 'packages/router/dashboard/src/planted-client.ts', specifier: '@wamp/client', refused: null },
+  {
+    file: 'packages/cli/src/planted-router.ts',
+    specifier: '@wamp/router',
+    refused: core('a WAMP client like any other'),
+  },
+  {
+    file: 'packages/cli/src/commands/planted-router-source.ts',
+    specifier: '../../../router/src/metrics/prometheus.js',
+    refused: core('never through the router'),
+  },
+  { file: 'packages/cli/src/planted-client.ts', specifier: '@wamp/client', refused: null },
 ];
 
 /** Biome's diagnostics per planted file, as its `github` reporter writes them. */

@@ -8,6 +8,7 @@ import {
   browserLintIncludes,
   browserViolations,
   clientViolations,
+  cliViolations,
   coreViolations,
   firstIoReached,
   protocolViolations,
@@ -65,6 +66,11 @@ describe('the layers of the real sources', () => {
 
   it('the client never imports the router', () => {
     expect(clientViolations(tree)).toEqual([]);
+  });
+
+  it('the CLI never imports the router', () => {
+    expect(tree.filesUnder('packages/cli/src').length).toBeGreaterThan(0);
+    expect(cliViolations(tree)).toEqual([]);
   });
 
   it("the auth/ modules biome.json lets core/ import do no I/O (the lint's allow-list is checked here)", () => {
@@ -190,6 +196,21 @@ describe('each rule refuses a planted import', () => {
     expect(clientViolations(tree)).toEqual([
       `${file}:1 '@wamp/router': the client never depends on the router`,
       `${file}:2 '../../router/src/router.js': the client never depends on the router`,
+    ]);
+  });
+
+  it('cli: @wamp/router, and a relative path into the router package, while @wamp/client passes', () => {
+    const file = 'packages/cli/src/planted.ts';
+    const tree = new SourceTree({
+      [file]: [
+        "import { createRouter } from '@wamp/router';",
+        "import { routerMetrics } from '../../router/src/metrics/prometheus.js';",
+        "import { Session } from '@wamp/client';",
+      ].join('\n'),
+    });
+    expect(cliViolations(tree)).toEqual([
+      `${file}:1 '@wamp/router': the CLI reaches a router over WAMP, never through its code`,
+      `${file}:2 '../../router/src/metrics/prometheus.js': the CLI reaches a router over WAMP, never through its code`,
     ]);
   });
 });

@@ -111,15 +111,25 @@ export function browserViolations(tree: SourceTree, includes = browserLintInclud
   return found;
 }
 
-/** `client/src/**`: never `@wamp/router`, nor a relative path into the router package. */
-export function clientViolations(tree: SourceTree): string[] {
+/** The imports under `folder` of `@wamp/router` or of a relative path into the router package, each with `why`. */
+function routerImports(tree: SourceTree, folder: string, why: string): string[] {
   const found: string[] = [];
-  for (const file of tree.filesUnder('packages/client/src')) {
+  for (const file of tree.filesUnder(folder)) {
     for (const edge of tree.importsOf(file)) {
       if (/^@wamp\/router(?:\/|$)/.test(edge.specifier) || under(edge.target, 'packages/router')) {
-        found.push(`${describeEdge(edge)}: the client never depends on the router`);
+        found.push(`${describeEdge(edge)}: ${why}`);
       }
     }
   }
   return found;
+}
+
+/** `client/src/**`: never `@wamp/router`, nor a relative path into the router package. */
+export function clientViolations(tree: SourceTree): string[] {
+  return routerImports(tree, 'packages/client/src', 'the client never depends on the router');
+}
+
+/** `cli/src/**`: the same; `wamp` reaches routers over WAMP and HTTP only. */
+export function cliViolations(tree: SourceTree): string[] {
+  return routerImports(tree, 'packages/cli/src', 'the CLI reaches a router over WAMP, never through its code');
 }
