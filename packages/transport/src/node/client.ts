@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { CloseCode } from '../close-codes.js';
 import { ConnectionError } from '../connection-error.js';
 import type { PeerInfo, Transport } from '../transport.js';
+import { connectRawSocket, isRawSocketUrl } from './rawsocket-client.js';
 import { WsTransport } from './ws-transport.js';
 
 /** How much of a refused handshake's HTTP body goes into the error message. */
@@ -43,7 +44,9 @@ export interface NodeConnectOptions {
 }
 
 /**
- * Opens a WAMP WebSocket connection from Node (on `ws`), offering the serializers' subprotocols in order.
+ * Opens a WAMP WebSocket connection from Node (on `ws`), offering the serializers' subprotocols in order; for an
+ * `rs://`, `rss://` or `rs+unix://` URL, a RawSocket connection instead ({@link connectRawSocket}, which takes the
+ * same options but `headers` and `perMessageDeflate`).
  * Rejects with a {@link ConnectionError} when the server cannot be reached, refuses the upgrade, or picks no
  * subprotocol that was offered; with the signal's reason when it aborts; with a `TypeError` for no serializers.
  *
@@ -58,6 +61,7 @@ export function connect(url: string, options: NodeConnectOptions): Promise<Trans
   const { serializers, signal } = options;
   if (serializers.length === 0) return Promise.reject(new TypeError('connect: offer at least one serializer'));
   if (signal?.aborted) return Promise.reject(signal.reason);
+  if (isRawSocketUrl(url)) return connectRawSocket(url, options);
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(
       url,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { FrameCache, type ServerFrame, serverFrame, writeFrameInto } from './server-frames.js';
+import { FrameCache, type ServerFrame, serverFrame, webSocketFraming, writeFrameInto } from './server-frames.js';
 
 /** The frame ws itself would send for `payload` from a server (unmasked, final, uncompressed). */
 function wsFrame(payload: string | Uint8Array, binary: boolean): Buffer {
@@ -35,7 +35,7 @@ describe('serverFrame', () => {
 
 describe('FrameCache', () => {
   it('frames a payload once when it is sent again, for every later send, until another payload or a clear', () => {
-    const cache = new FrameCache(false);
+    const cache = new FrameCache(webSocketFraming(false));
     expect(cache.repeatedFrame('[36,1,2,{}]')).toBeNull();
     const first = cache.repeatedFrame('[36,1,2,{}]');
     expect(bytesOf(first!)).toEqual(wsFrame('[36,1,2,{}]', false));

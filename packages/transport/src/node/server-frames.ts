@@ -1,4 +1,5 @@
-// Unmasked WebSocket data frames built once and written straight to the TCP socket: the server's send path.
+// Unmasked WebSocket data frames built once and written straight to the TCP socket (the server's send path), and
+// the per-turn cache that frames a fan-out's payload once for every connection of a framing and serializer.
 import type { Duplex } from 'node:stream';
 import type { Serializer } from '@wamp/protocol';
 
@@ -101,16 +102,60 @@ export function writeServerFrame(socket: Duplex, frame: ServerFrame): void {
 }
 
 /**
- * The last payload sent for one serializer in this turn of the event loop, and its frame once it is sent again: a
- * fan-out hands the same encoded EVENT to every subscriber of a serializer, which is then framed once for all but
- * the first (whose transport writes it into its turn's buffer, as any payload sent once). Cleared at the end of
- * the turn, so it never holds a large frame longer than the sends that share it.
+ * How one kind of connection frames its payloads: the bytes of a frame, writing one into a turn's buffer, and a
+ * frame of its own (for a payload shared with other sockets, or too large to copy). WebSocket's text and binary
+ * frames are two framings ({@link webSocketFraming}); RawSocket's length prefix is another.
+ *
+ * @example
+ * ```ts
+ * const framing = webSocketFraming(serializer.binary);
+ * const joined = Buffer.allocUnsafe(framing.frameBytes(8));
+ * framing.writeFrameInto(joined, 0, '[2,1,{}]', 8);
+ * ```
+ */
+export interface Framing {
+  /** Bytes of the frame around a payload of `payloadBytes` bytes. */
+  frameBytes(payloadBytes: number): number;
+  /** Writes the frame of `payload` (`byteLength` bytes once written) at `at`; returns the index past it. */
+  writeFrameInto(target: Buffer, at: number, payload: string | Uint8Array, byteLength: number): number;
+  /** The whole frame of `payload`, never changed afterwards (so several sockets can be written it). */
+  frame(payload: string | Uint8Array): ServerFrame;
+}
+
+function webSocketFramingOf(binary: boolean): Framing {
+  return {
+    frameBytes: (payloadBytes) => headerLength(payloadBytes) + payloadBytes,
+    writeFrameInto: (target, at, payload, byteLength) => writeFrameInto(target, at, payload, byteLength, binary),
+    frame: (payload) => serverFrame(payload, binary),
+  };
+}
+
+const TEXT_FRAMING = webSocketFramingOf(false);
+const BINARY_FRAMING = webSocketFramingOf(true);
+
+/**
+ * The framing of a server's WebSocket messages: text frames for JSON, binary frames otherwise.
+ *
+ * @example
+ * ```ts
+ * const framing = webSocketFraming(serializer.binary);
+ * ```
+ */
+export function webSocketFraming(binary: boolean): Framing {
+  return binary ? BINARY_FRAMING : TEXT_FRAMING;
+}
+
+/**
+ * The last payload sent for one serializer and framing in this turn of the event loop, and its frame once it is
+ * sent again: a fan-out hands the same encoded EVENT to every subscriber of a serializer, which is then framed once
+ * for all but the first (whose transport writes it into its turn's buffer, as any payload sent once). Cleared at
+ * the end of the turn, so it never holds a large frame longer than the sends that share it.
  */
 export class FrameCache {
   private payload: string | Uint8Array | null = null;
   private frame: ServerFrame | null = null;
 
-  constructor(private readonly binary: boolean) {}
+  constructor(private readonly framing: Framing) {}
 
   /** The frame of `payload` when it was the payload of the previous call, else null (and `payload` is kept). */
   repeatedFrame(payload: string | Uint8Array): ServerFrame | null {
@@ -120,7 +165,7 @@ export class FrameCache {
       this.frame = null;
       return null;
     }
-    this.frame ??= serverFrame(payload, this.binary);
+    this.frame ??= this.framing.frame(payload);
     return this.frame;
   }
 
@@ -130,28 +175,33 @@ export class FrameCache {
   }
 }
 
-/** One frame cache per serializer, shared by every server connection using it. */
-const frameCaches = new Map<Serializer, FrameCache>();
+/** One frame cache per framing and serializer, shared by every connection using both. */
+const frameCaches = new Map<Framing, Map<Serializer, FrameCache>>();
 
 /**
- * The {@link FrameCache} of the connections speaking `serializer`, which {@link clearFrameCaches} empties at the
- * end of each turn.
+ * The {@link FrameCache} of the connections speaking `serializer` in `framing`, which {@link clearFrameCaches}
+ * empties at the end of each turn.
  *
  * @example
  * ```ts
- * const frames = frameCacheFor(serializer);
+ * const frames = frameCacheFor(serializer, webSocketFraming(serializer.binary));
  * ```
  */
-export function frameCacheFor(serializer: Serializer): FrameCache {
-  let cache = frameCaches.get(serializer);
+export function frameCacheFor(serializer: Serializer, framing: Framing): FrameCache {
+  let caches = frameCaches.get(framing);
+  if (caches === undefined) {
+    caches = new Map();
+    frameCaches.set(framing, caches);
+  }
+  let cache = caches.get(serializer);
   if (cache === undefined) {
-    cache = new FrameCache(serializer.binary);
-    frameCaches.set(serializer, cache);
+    cache = new FrameCache(framing);
+    caches.set(serializer, cache);
   }
   return cache;
 }
 
 /** Empties every {@link frameCacheFor} cache: called once the turn's frames were written. */
 export function clearFrameCaches(): void {
-  for (const cache of frameCaches.values()) cache.clear();
+  for (const caches of frameCaches.values()) for (const cache of caches.values()) cache.clear();
 }

@@ -10,17 +10,9 @@ import { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } f
 import { FrameReader, type FrameSink } from './frame-reader.js';
 import { type Keepalive, type KeepaliveTarget, MAX_PENDING_PONGS } from './keepalive.js';
 import type { TransportLogger } from './logger.js';
-import {
-  COPY_LIMIT,
-  type FrameCache,
-  frameCacheFor,
-  headerLength,
-  type ServerFrame,
-  serverFrame,
-  writeFrameInto,
-  writeServerFrame,
-} from './server-frames.js';
-import { DrainWatch, flushAtTurnEnd } from './socket-writes.js';
+import { webSocketFraming } from './server-frames.js';
+import { DrainWatch } from './socket-writes.js';
+import { TurnQueue } from './turn-queue.js';
 import type { WaterMarks } from './ws-transport.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -103,20 +95,8 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
   private failure: { code: number; reason: string } | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
   private pendingPongs = 0;
-  /** True once this turn's first frame was queued, until {@link ServerSocketTransport.flush}. */
-  private flushScheduled = false;
-  /**
-   * This turn's messages: payloads, each framed straight into the one buffer `flush` writes, or frames built
-   * already and shared with other sockets (a fan-out's). The first `unsentCount` slots are used: the arrays keep
-   * their length between turns, so they are not grown again each.
-   */
-  private readonly unsent: (string | Uint8Array)[] = [];
-  /** The payload bytes of each unsent entry, or -1 for a frame built already. */
-  private readonly unsentPayloadBytes: number[] = [];
-  private unsentCount = 0;
-  /** Bytes of the frames of the unsent entries. */
-  private unsentBytes = 0;
-  private readonly frames: FrameCache;
+  /** This turn's messages, written in one write at its end. */
+  private readonly unsent: TurnQueue;
 
   constructor(
     private readonly socket: Duplex,
@@ -127,7 +107,7 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
     this.protocol = serializer.subprotocol;
     this.highWaterMark = settings.marks.highWaterMark;
     this.lowWaterMark = settings.marks.lowWaterMark;
-    this.frames = frameCacheFor(serializer);
+    this.unsent = new TurnQueue(socket, webSocketFraming(serializer.binary), serializer);
     this.reader = new FrameReader(this, settings.maxMessageBytes);
     this.drain = new DrainWatch(this, socket);
     socket.on('data', this.onData);
@@ -142,7 +122,7 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
   }
 
   get bufferedAmount(): number {
-    return this.socket.writableLength + this.unsentBytes;
+    return this.socket.writableLength + this.unsent.bytes;
   }
 
   // The upgrade's socket is a net.Socket (a tls.TLSSocket over HTTPS): its counts cost nothing to keep.
@@ -161,18 +141,20 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
   send(message: Message): void {
     if (this.state !== ReadyState.OPEN) return;
     // A payload encoded for this one message goes to this socket only: no other send can share its frame.
-    this.write(this.serializer.encode(message), false);
+    this.unsent.add(this.serializer.encode(message), false);
+    this.drain.afterWrite();
   }
 
   sendEncoded(frame: string | Uint8Array): void {
     if (this.state !== ReadyState.OPEN) return;
-    this.write(frame, true);
+    this.unsent.add(frame, true);
+    this.drain.afterWrite();
   }
 
   close(code: number = CloseCode.NORMAL, reason = ''): void {
     if (this.state !== ReadyState.OPEN) return;
     // What was sent before the close goes out before the close frame.
-    this.writeUnsent();
+    this.unsent.write();
     this.sendClose(isValidCloseCode(code) ? code : CloseCode.NORMAL, clampCloseReason(reason));
     // Read again, so the peer's close frame can complete the closing handshake; its messages are dropped.
     this.resumeReading();
@@ -194,19 +176,13 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
   }
 
   terminate(): void {
-    this.dropUnsent();
+    this.unsent.drop();
     if (this.state < ReadyState.CLOSING) this.state = ReadyState.CLOSING;
     this.socket.destroy();
   }
 
   ping(): void {
     if (this.state === ReadyState.OPEN) this.socket.write(PING_FRAME);
-  }
-
-  /** Writes what was sent in this turn of the event loop. */
-  flush(): void {
-    this.flushScheduled = false;
-    this.writeUnsent();
   }
 
   onFrameMessage(message: string | Buffer, bytes: number): void {
@@ -235,7 +211,7 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
   onFrameClose(code: number, reason: string): void {
     this.peerClose = { code, reason };
     if (!this.closeSent) {
-      this.writeUnsent();
+      this.unsent.write();
       // Echo the peer's code, as RFC 6455 §5.5.1 has it; a close without a code is answered without one.
       this.sendClose(code, reason);
     }
@@ -250,7 +226,7 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
       'websocket error, closing the connection',
     );
     if (!this.closeSent) {
-      this.writeUnsent();
+      this.unsent.write();
       this.sendClose(code, '');
     }
     this.socket.end();
@@ -262,73 +238,6 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
     if (this.socket.writable)
       this.socket.write(code === CloseCode.NO_STATUS ? controlFrame(OP_CLOSE, EMPTY) : closeFrame(code, reason));
     this.closeTimer = setTimeout(this.onCloseTimeout, this.settings.closeTimeoutMs);
-  }
-
-  private write(payload: string | Uint8Array, shareable: boolean): void {
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      flushAtTurnEnd(this);
-    }
-    if (shareable) this.queueShared(payload);
-    else this.queue(payload);
-    this.drain.afterWrite();
-  }
-
-  /** Queues a payload that other sockets may be sent in this turn too: its frame is then built once for them. */
-  private queueShared(payload: string | Uint8Array): void {
-    const shared = this.frames.repeatedFrame(payload);
-    if (shared === null) this.queue(payload);
-    else if ('header' in shared) this.writeLarge(shared);
-    else this.push(shared, -1, shared.length);
-  }
-
-  private queue(payload: string | Uint8Array): void {
-    const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
-    if (bytes > COPY_LIMIT) this.writeLarge(serverFrame(payload, this.serializer.binary));
-    else this.push(payload, bytes, headerLength(bytes) + bytes);
-  }
-
-  private push(entry: string | Uint8Array, payloadBytes: number, frameBytes: number): void {
-    const slot = this.unsentCount++;
-    this.unsent[slot] = entry;
-    this.unsentPayloadBytes[slot] = payloadBytes;
-    this.unsentBytes += frameBytes;
-  }
-
-  /** A large payload is not copied into the turn's buffer: what came before it is written, then its frame. */
-  private writeLarge(frame: ServerFrame): void {
-    this.writeUnsent();
-    writeServerFrame(this.socket, frame);
-  }
-
-  private writeUnsent(): void {
-    const count = this.unsentCount;
-    if (count === 0) return;
-    const unsent = this.unsent;
-    const payloadBytes = this.unsentPayloadBytes;
-    const socket = this.socket;
-    if (socket.writable) {
-      if (count === 1 && payloadBytes[0]! < 0) socket.write(unsent[0]!);
-      else {
-        const joined = Buffer.allocUnsafe(this.unsentBytes);
-        const binary = this.serializer.binary;
-        for (let i = 0, at = 0; i < count; i++) {
-          const entry = unsent[i]!;
-          const bytes = payloadBytes[i]!;
-          if (bytes < 0) at += (entry as Buffer).copy(joined, at);
-          else at = writeFrameInto(joined, at, entry, bytes, binary);
-        }
-        socket.write(joined);
-      }
-    }
-    this.dropUnsent();
-  }
-
-  private dropUnsent(): void {
-    // The slots let go of their frames (shared with other sockets) but stay, for the next turn.
-    this.unsent.fill(EMPTY, 0, this.unsentCount);
-    this.unsentCount = 0;
-    this.unsentBytes = 0;
   }
 
   private readonly onData = (chunk: Buffer): void => {
@@ -362,7 +271,7 @@ export class ServerSocketTransport implements Transport, FrameSink, KeepaliveTar
     this.state = ReadyState.CLOSED;
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
     this.reader.stop();
-    this.dropUnsent();
+    this.unsent.drop();
     this.settings.keepalive?.untrack(this);
     this.settings.closed(this);
     const failure = this.failure;
