@@ -132,7 +132,9 @@ export function transportCases(
       const [serverEvent] = await serverClosed;
       const [clientEvent] = await clientClosed;
       expect(serverEvent).toMatchObject({ code: 1006, wasClean: false });
-      expect(clientEvent).toMatchObject(traits.noReset ? { code: 1005, wasClean: true } : { code: 1006, wasClean: false });
+      expect(clientEvent).toMatchObject(
+        traits.noReset ? { code: 1005, wasClean: true } : { code: 1006, wasClean: false },
+      );
     });
 
     it('reports a frame that cannot be decoded to ondecodeerror, not onmessage', async () => {

@@ -137,7 +137,9 @@ export function connect(url: string, options: BrowserConnectOptions): Promise<Tr
   if (serializers.length === 0) return Promise.reject(new TypeError('connect: offer at least one serializer'));
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (/^rs(s|\+unix)?:/i.test(url)) {
-    return Promise.reject(new TypeError(`connect: ${url} is RawSocket, which browsers cannot open; use ws:// or wss://`));
+    return Promise.reject(
+      new TypeError(`connect: ${url} is RawSocket, which browsers cannot open; use ws:// or wss://`),
+    );
   }
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(
