@@ -95,7 +95,14 @@ export function parseCommandLine(argv: readonly string[], options: OptionTable, 
   }
 }
 
-/** A flag's string value, when it was given. */
+/**
+ * A flag's string value, when it was given.
+ *
+ * @example
+ * ```ts
+ * stringFlag({ realm: 'app' }, 'realm'); // 'app'
+ * ```
+ */
 export function stringFlag(values: FlagValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;

@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { toJson } from '../output.js';
 import { parseArgument, parseKwargs } from '../payload.js';
 
+/** `wamp call URI [ARG...]`: one call, its result printed. */
 export const call: Command = {
   name: 'call',
   summary: 'call a procedure and print its result',

@@ -14,6 +14,7 @@ function noArguments(context: CommandContext): void {
   }
 }
 
+/** `wamp sessions`: the realm's other sessions, from `wamp.session.list` and `get`. */
 export const sessions: Command = {
   name: 'sessions',
   summary: "list the realm's sessions (meta API)",
@@ -49,6 +50,7 @@ Examples:
   },
 };
 
+/** `wamp registrations`: the realm's registrations and their callees. */
 export const registrations: Command = {
   name: 'registrations',
   summary: "list the realm's registrations and their callees (meta API)",
@@ -79,6 +81,7 @@ Examples:
   },
 };
 
+/** `wamp subscriptions`: the realm's subscriptions and their subscribers. */
 export const subscriptions: Command = {
   name: 'subscriptions',
   summary: "list the realm's subscriptions and their subscribers (meta API)",

@@ -3,6 +3,7 @@ import { type Command, withSession } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { parseArgument, parseKwargs } from '../payload.js';
 
+/** `wamp publish URI [ARG...]`: one event, acknowledged with `--acknowledge`. */
 export const publish: Command = {
   name: 'publish',
   summary: 'publish an event to a topic',

@@ -12,6 +12,7 @@ const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 /** A URI by the spec's loose rules: non-empty components without whitespace or '#'. */
 const URI = /^([^\s.#]+\.)*[^\s.#]+$/;
 
+/** `wamp register URI -- COMMAND`: the procedure served by COMMAND, run once per call. */
 export const register: Command = {
   name: 'register',
   summary: 'serve a procedure with a shell command, run once per call',

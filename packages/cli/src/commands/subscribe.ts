@@ -6,6 +6,7 @@ import { ExitCode, UsageError } from '../errors.js';
 /** Events waiting for a slow stdout; past this the oldest are dropped (and counted on stderr at the end). */
 const BUFFER = 10_000;
 
+/** `wamp subscribe URI`: the topic's events as JSON lines until stopped. */
 export const subscribe: Command = {
   name: 'subscribe',
   summary: 'print the events of a topic as JSON lines',

@@ -16,6 +16,7 @@ const DEFAULT_INTERVAL_MS = 2_000;
 /** Sessions and registrations described per refresh (all are counted): a screen shows fewer anyway. */
 const META_LIMIT = 50;
 
+/** `wamp top`: the router's figures, refreshed. */
 export const top: Command = {
   name: 'top',
   summary: "a live view of the router's figures, like top",

@@ -1,7 +1,14 @@
 // At most N tasks at once and at most M waiting: what keeps `wamp register` from starting a process per call
 // without bound.
 
-/** Thrown by {@link Limiter.run} when every slot is taken and the queue is full. */
+/**
+ * Thrown by {@link Limiter.run} when every slot is taken and the queue is full.
+ *
+ * @example
+ * ```ts
+ * try { await limiter.run(task); } catch (error) { if (error instanceof LimiterFull) refuse(); }
+ * ```
+ */
 export class LimiterFull extends Error {
   override readonly name = 'LimiterFull';
 }
