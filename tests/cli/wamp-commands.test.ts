@@ -96,7 +96,10 @@ describe('wamp call', () => {
     expect(performance.now() - started).toBeLessThan(4_000);
   });
 
-  it('exits with 130 when interrupted, the call canceled', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('exits with 128 + the signal when %s interrupts it, the call canceled', async (signal, code) => {
     let canceled!: () => void;
     const cancel = new Promise<void>((resolve) => {
       canceled = resolve;
@@ -105,14 +108,14 @@ describe('wamp call', () => {
     const invoked = new Promise<void>((resolve) => {
       started = resolve;
     });
-    await session.register('com.test.forever', (_args, { signal }) => {
+    await session.register(`com.test.forever.${signal}`, (_args, { signal: aborted }) => {
       started();
-      signal.addEventListener('abort', () => canceled());
+      aborted.addEventListener('abort', () => canceled());
       return new Promise(() => {});
     });
-    const caller = background('call', 'com.test.forever');
+    const caller = background('call', `com.test.forever.${signal}`);
     await invoked;
-    expect(await caller.stop('SIGINT')).toBe(130);
+    expect(await caller.stop(signal)).toBe(code);
     expect(caller.stderr).toBe('wamp: interrupted\n');
     await cancel;
   });

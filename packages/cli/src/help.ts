@@ -23,7 +23,7 @@ a flag wins over its variable, a variable over the profile):
 
 /** Exit codes, in the tool's help. */
 const EXIT_CODES = `Exit codes: 0 done, 1 a WAMP error (its URI and arguments on stderr), 2 a usage error, 3 could not connect
-(or lost the router), 130 interrupted.`;
+(or lost the router), 130 or 143 interrupted by Ctrl-C or SIGTERM.`;
 
 /**
  * The tool's `--help`: its commands, each with its summary.

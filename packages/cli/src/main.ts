@@ -27,8 +27,8 @@ export const COMMANDS: readonly Command[] = [
   top,
 ];
 
-/** Exit code of a one-shot command stopped by Ctrl-C or SIGTERM (128 + SIGINT), as shells report it. */
-const INTERRUPTED = 130;
+/** Exit codes of a one-shot command stopped by a signal: 128 + its number, as shells report it. */
+const INTERRUPTED: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 /** Where a run reads and writes: the process's own streams and environment, unless a test hands in others. */
 export interface Io {
@@ -36,7 +36,7 @@ export interface Io {
   stderr: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
   env: Readonly<Record<string, string | undefined>>;
-  /** Aborted to stop the command, as SIGINT and SIGTERM do. */
+  /** Aborted to stop the command, as SIGINT and SIGTERM do (the reason is the signal's name). */
   stop: AbortSignal;
 }
 
@@ -111,7 +111,7 @@ function report(error: unknown, io: Io): number {
 
 /**
  * Runs `wamp` with `argv` (without `node` and the script) and resolves with the exit code: 0 done, 1 a WAMP error,
- * 2 a usage error, 3 could not connect (or lost the router), 130 interrupted. What went wrong is one line on stderr.
+ * 2 a usage error, 3 could not connect (or lost the router), 130 (SIGINT) or 143 (SIGTERM) interrupted. What went wrong is one line on stderr.
  *
  * @example
  * ```ts
@@ -152,7 +152,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   } catch (error) {
     if (io.stop.aborted && !(error instanceof UsageError)) {
       io.stderr.write('wamp: interrupted\n');
-      return INTERRUPTED;
+      return INTERRUPTED[String(io.stop.reason)] ?? INTERRUPTED.SIGINT!;
     }
     return report(error, io);
   }
@@ -161,10 +161,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 /** The process's streams, and a stop signal that SIGINT and SIGTERM abort. */
 function processIo(): Io {
   const controller = new AbortController();
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals) => {
     // A second Ctrl-C while shutting down ends the process at once.
-    if (controller.signal.aborted) process.exit(INTERRUPTED);
-    controller.abort();
+    if (controller.signal.aborted) process.exit(INTERRUPTED[signal]);
+    controller.abort(signal);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
