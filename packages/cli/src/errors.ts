@@ -10,6 +10,8 @@ export const ExitCode = {
   USAGE: 2,
   /** No session could be opened, or the metrics endpoint could not be read. */
   CONNECT: 3,
+  /** A bug in `wamp` itself (EX_SOFTWARE): the stack trace goes to stderr. */
+  INTERNAL: 70,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

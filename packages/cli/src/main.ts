@@ -102,16 +102,17 @@ function report(error: unknown, io: Io): number {
     return ExitCode.CONNECT;
   }
   if (error instanceof Error && error.name === 'TimeoutError') {
-    say(`${error.message}: no answer within --timeout`);
+    say(`${error.message} (--timeout)`);
     return ExitCode.WAMP_ERROR;
   }
   say(`unexpected error: ${(error as Error)?.stack ?? String(error)}`);
-  return 70;
+  return ExitCode.INTERNAL;
 }
 
 /**
- * Runs `wamp` with `argv` (without `node` and the script) and resolves with the exit code: 0 done, 1 a WAMP error,
- * 2 a usage error, 3 could not connect (or lost the router), 130 (SIGINT) or 143 (SIGTERM) interrupted. What went wrong is one line on stderr.
+ * Runs `wamp` with `argv` (without `node` and the script) and resolves with the exit code: 0 done, 1 a WAMP error
+ * (or no answer within `--timeout`), 2 a usage error, 3 could not connect (or lost the router), 130 (SIGINT) or
+ * 143 (SIGTERM) interrupted. What went wrong is one line on stderr.
  *
  * @example
  * ```ts
@@ -199,7 +200,7 @@ export function run(argv: readonly string[]): void {
     },
     (error: unknown) => {
       process.stderr.write(`wamp: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 70;
+      process.exitCode = ExitCode.INTERNAL;
     },
   );
 }
