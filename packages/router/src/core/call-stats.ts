@@ -142,7 +142,15 @@ export class CallStats {
   }
 }
 
-function outcomeOf(uri: string): CallOutcome {
+/**
+ * How a call ended, from the URI the dealer ended it with (`'result'` for a result).
+ *
+ * @example
+ * ```ts
+ * outcomeOf('wamp.error.canceled'); // 'canceled'
+ * ```
+ */
+export function outcomeOf(uri: string): CallOutcome {
   if (uri === 'result') return 'result';
   if (uri === ErrorUri.CANCELED) return 'canceled';
   if (uri === ErrorUri.TIMEOUT) return 'timeout';

@@ -2,8 +2,8 @@
 // to its EVENTs), children of the trace context the client sent, their own context handed on to callee and
 // subscribers. Attribute names follow the OpenTelemetry RPC and messaging semantic conventions where they fit.
 import { type Attributes, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import { ErrorUri, type TraceContextCarrier } from '@wamp/protocol';
-import type { CallOutcome } from '../core/call-stats.js';
+import type { TraceContextCarrier } from '@wamp/protocol';
+import { outcomeOf } from '../core/call-stats.js';
 import type { CallSpan, PublicationSpan, RouterTracer, TracedCall, TracedPublication } from '../core/tracing.js';
 import { carrierOf, parentOf } from './span-context.js';
 
@@ -29,14 +29,6 @@ export const ATTR = {
   PUBLISHER_SESSION: 'wamp.publisher.session',
   RECEIVERS: 'wamp.publication.receivers',
 } as const;
-
-/** How a call ended, from the URI the dealer ended it with (`'result'` for a result). */
-function outcomeOf(uri: string): CallOutcome {
-  if (uri === 'result') return 'result';
-  if (uri === ErrorUri.CANCELED) return 'canceled';
-  if (uri === ErrorUri.TIMEOUT) return 'timeout';
-  return 'error';
-}
 
 /** Marks a span failed with the error URI its client got. */
 function failed(span: Span, uri: string): void {
