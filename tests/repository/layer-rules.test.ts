@@ -118,8 +118,8 @@ const CASES: Case[] = [
     refused: core('a WAMP client like any other'),
   },
   {
-    file: 'packages/cli/src/commands/planted-router-source.ts',
-    specifier: '../../../router/src/metrics/prometheus.js',
+    file: 'packages/cli/src/planted-router-source.ts',
+    specifier: '../../router/src/metrics/prometheus.js',
     refused: core('never through the router'),
   },
   { file: 'packages/cli/src/planted-client.ts', specifier: '@wamp/client', refused: null },
