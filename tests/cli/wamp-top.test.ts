@@ -95,7 +95,10 @@ describe('wamp top, piped', () => {
 });
 
 describe('wamp top in a terminal', () => {
-  it('draws its screen on the alternate screen and quits on q', async () => {
+  it.each([
+    ['q', 'q'],
+    ['Ctrl-C', '\u0003'],
+  ])('draws its screen on the alternate screen and quits on %s', async (_name, key) => {
     const top = startWampInTerminal(['top', '--url', router.url, '--interval', '0.2'], { home: home.path });
     running.push(top);
     // The registrations are the screen's last section.
@@ -105,7 +108,8 @@ describe('wamp top in a terminal', () => {
     expect(top.stdout).toMatch(/sessions: realm1 \d+/);
     expect(top.stdout).toMatch(/PROCEDURE +CALLS +CALLS\/S +P50 MS +P99 MS/);
     expect(top.stdout).toMatch(/com\.top\.add +single +1/);
-    top.child.stdin!.write('q');
+    // In raw mode Ctrl-C reaches the process as a byte, not as SIGINT.
+    top.child.stdin!.write(key);
     expect(await top.exited).toBe(0);
     // The terminal is handed back: the alternate screen left, the cursor shown again.
     expect(top.stdout.trimEnd().endsWith('\u001b[?25h\u001b[?1049l')).toBe(true);
