@@ -76,7 +76,7 @@ describe('wamp top, piped', () => {
     expect(Math.max(...rates)).toBeGreaterThan(0);
     expect(procedure(after)!.p99_ms).not.toBeUndefined();
     expect(await top.stop('SIGTERM')).toBe(0);
-  });
+  }, 40_000);
 
   it('ends after --count refreshes', async () => {
     const result = await runWamp(['top', '--url', router.url, '--interval', '0.1', '--count', '3'], {
