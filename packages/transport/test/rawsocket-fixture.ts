@@ -11,6 +11,7 @@ import {
   type RawSocketServer,
   type RawSocketServerOptions,
   type Transport,
+  type TransportLogger,
 } from '../src/node.js';
 import { eventually } from './fixture.js';
 
@@ -74,4 +75,20 @@ export async function rawSocketTo(url: string): Promise<{ socket: Socket; receiv
   socket.on('error', () => {});
   await eventually<void>((resolve) => socket.once('connect', () => resolve()), 'a connection');
   return { socket, received: () => Buffer.concat(chunks), ended };
+}
+
+/** A logger that keeps its warn lines, for tests that check a refusal was logged. */
+export function warnings(): TransportLogger & { lines: { fields: Record<string, unknown>; message: string }[] } {
+  const lines: { fields: Record<string, unknown>; message: string }[] = [];
+  return {
+    lines,
+    debug() {},
+    info() {},
+    warn(fields, message) {
+      lines.push({ fields, message });
+    },
+    error(fields, message) {
+      lines.push({ fields, message });
+    },
+  };
 }

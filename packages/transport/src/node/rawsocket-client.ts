@@ -104,7 +104,7 @@ function handshake(
   parsed: URL,
   serializer: Serializer,
   options: RawSocketConnectOptions,
-): Promise<{ transport: Transport } | { refused: number }> {
+): Promise<{ transport: RawSocketTransport } | { refused: number }> {
   const { signal } = options;
   const maxMessageBytes = options.maxMessageBytes ?? 16 << 20;
   const exponent = lengthExponent(maxMessageBytes);
@@ -146,7 +146,6 @@ function handshake(
         return;
       }
       finish();
-      if (received.length > 4) socket.unshift(received.subarray(4));
       const highWaterMark = options.highWaterMark ?? 1 << 20;
       const peer: PeerInfo = { remoteAddress: url };
       // The client's Finished is the one this end sent.
@@ -160,6 +159,12 @@ function handshake(
         keepalive: null,
       });
       resolve({ transport });
+      // A router speaks only after HELLO, so nothing should be behind its reply; should something be, it is read
+      // once the caller had the turn to set its handlers.
+      if (received.length > 4) {
+        const behind = received.subarray(4);
+        setImmediate(() => transport.receive(behind));
+      }
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('error', onError);

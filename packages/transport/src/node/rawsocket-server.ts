@@ -219,10 +219,18 @@ export function createRawSocketServer(options: RawSocketServerOptions): RawSocke
     if (transports.size === 0) onLastClosed?.();
   }
 
+  /** Sends an error reply and ends the socket, reading on until the peer ends its side too (or a timeout). */
+  function endWith(socket: Duplex, reply: Buffer): void {
+    socket.on('error', destroy);
+    socket.end(reply);
+    socket.resume();
+    setTimeout(() => socket.destroy(), closeTimeoutMs).unref();
+  }
+
   function refuse(socket: Duplex, peer: PeerInfo, reply: Buffer | null, reason: string): void {
     logger?.warn({ peer: peer.remoteAddress, error: reason }, 'RawSocket handshake refused');
     if (reply === null) socket.destroy();
-    else socket.end(reply);
+    else endWith(socket, reply);
   }
 
   function handshake(socket: Duplex, octets: Buffer, peer: PeerInfo): void {
@@ -245,8 +253,6 @@ export function createRawSocketServer(options: RawSocketServerOptions): RawSocke
       logger,
       closed: forget,
     };
-    // What came after the 4 octets (a client may send its HELLO before the reply) is read by the transport.
-    if (octets.length > 4) socket.unshift(octets.subarray(4));
     const transport = new RawSocketTransport(socket, request.serializer, peer, settings);
     transports.add(transport);
     try {
@@ -254,7 +260,11 @@ export function createRawSocketServer(options: RawSocketServerOptions): RawSocke
     } catch (error) {
       logger?.error({ peer: peer.remoteAddress, error }, 'onTransport threw; closing the connection');
       transport.close(CloseCode.INTERNAL_ERROR, 'internal error');
+      return;
     }
+    // What came behind the 4 octets (a client may send its HELLO before the reply), now that onTransport has set
+    // the handlers: before any later chunk, which the transport's own listener gets.
+    if (octets.length > 4) transport.receive(octets.subarray(4));
   }
 
   function accept(socket: Duplex, head: Buffer = Buffer.alloc(0), peer = peerOf(socket, undefined)): void {
@@ -315,10 +325,7 @@ export function createRawSocketServer(options: RawSocketServerOptions): RawSocke
     } else {
       server = createServer((socket) => {
         if (admit?.(socket) === undefined) accept(socket, undefined, peerOf(socket, unixPath));
-        else {
-          socket.on('error', destroy);
-          socket.end(refusal(RawSocketError.MAX_CONNECTIONS_REACHED));
-        }
+        else endWith(socket, refusal(RawSocketError.MAX_CONNECTIONS_REACHED));
       });
     }
     if (unixPath !== undefined && ('replaceStale' in where ? where.replaceStale !== false : true)) {

@@ -169,6 +169,11 @@ export class RawSocketTransport implements Transport, RawFrameSink, KeepaliveTar
     this.socket.destroy();
   }
 
+  /** Reads bytes that came from the socket before this transport listened to it (behind the handshake). */
+  receive(bytes: Buffer): void {
+    this.reader.push(bytes);
+  }
+
   /** Sends a PING (keepalive); the peer's PONG reaches {@link Keepalive.answered}. */
   ping(): void {
     if (this.state === ReadyState.OPEN) this.socket.write(controlFrame(FrameType.PING, EMPTY));
