@@ -66,8 +66,11 @@ Examples:
       const quit = new AbortController();
       context.stop.addEventListener('abort', () => quit.abort(), { once: true });
       const view = new TopLoop(context, session, metricsUrl, quit);
-      const outcome = await Promise.race([view.run(first, intervalMs, count), lost]);
+      const running = view.run(first, intervalMs, count);
+      const outcome = await Promise.race([running, lost]);
       quit.abort();
+      // The terminal is handed back before a message about the lost session is written.
+      await running.catch(() => {});
       if (outcome instanceof Error) throw outcome;
       return ExitCode.OK;
     });
