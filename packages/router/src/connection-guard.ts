@@ -19,6 +19,8 @@ interface Entry {
   joined: boolean;
   /** When the connection is cut unless it upgraded by then (`Date.now()` time); 0 when no deadline runs. */
   upgradeBy: number;
+  /** What it must do by then, for the log line: a WebSocket upgrade or a RawSocket handshake. */
+  awaiting: string;
 }
 
 interface AddressCount {
@@ -60,9 +62,9 @@ function tcpSocketOf(socket: Socket): Socket {
   return (socket as Socket & { _parent?: Socket })._parent ?? socket;
 }
 
-/** `ip:port` of a socket, for log lines. */
+/** `ip:port` of a socket, for log lines; a Unix socket's peer has no address. */
 function peerOf(socket: Socket): string {
-  return `${socket.remoteAddress}:${socket.remotePort}`;
+  return socket.remoteAddress === undefined ? 'unix socket' : `${socket.remoteAddress}:${socket.remotePort}`;
 }
 
 /**
@@ -113,15 +115,27 @@ export class ConnectionGuard {
    * deadline, or destroys it at once when a cap is reached (there is no request yet to answer).
    */
   readonly accepted = (socket: Socket): void => {
+    if (this.acceptedAwaiting(socket, 'WebSocket upgrade') !== undefined) socket.destroy();
+  };
+
+  /**
+   * A connection to a RawSocket listener (TCP, TLS or a Unix socket, whose connections all count as one address):
+   * counted, with the same deadline for its handshake as a WebSocket upgrade's. Returns the limit that refuses it,
+   * for the listener's error reply, or undefined.
+   */
+  acceptedRawSocket(socket: Socket): string | undefined {
+    return this.acceptedAwaiting(socket, 'RawSocket handshake');
+  }
+
+  private acceptedAwaiting(socket: Socket, awaiting: string): string | undefined {
     const entry = this.enter(socket);
-    if (entry === undefined) {
-      socket.destroy();
-      return;
-    }
+    if (entry === undefined) return 'a connection limit';
     entry.upgradeBy = Date.now() + this.limits.upgradeTimeoutMs;
+    entry.awaiting = awaiting;
     this.awaitingUpgrade.add(entry);
     if (this.deadlineTimer === null) this.armDeadline(this.limits.upgradeTimeoutMs);
-  };
+    return undefined;
+  }
 
   private armDeadline(delayMs: number): void {
     this.deadlineTimer = setTimeout(this.cutLate, delayMs);
@@ -140,7 +154,7 @@ export class ConnectionGuard {
       this.stopDeadline(entry);
       this.log.warn(
         { peer: peerOf(entry.socket), upgradeTimeoutMs: this.limits.upgradeTimeoutMs },
-        'connection cut: no WebSocket upgrade in time',
+        `connection cut: no ${entry.awaiting} in time`,
       );
       entry.socket.destroy();
     }
@@ -184,7 +198,7 @@ export class ConnectionGuard {
       this.refused(peerOf(socket), refusal);
       return undefined;
     }
-    const entry: Entry = { socket, address, joined: false, upgradeBy: 0 };
+    const entry: Entry = { socket, address, joined: false, upgradeBy: 0, awaiting: 'WebSocket upgrade' };
     counts.open++;
     counts.pending++;
     this.pending++;

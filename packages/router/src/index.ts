@@ -28,5 +28,6 @@ export type {
   SlowConsumerPolicy,
   TracingOption,
 } from './options.js';
+export type { RawSocketOptions } from './rawsocket-listeners.js';
 export { createRouter, type Router, type RouterStats } from './router.js';
 export type { AttachOptions, ListenOptions, ListenResult } from './server.js';

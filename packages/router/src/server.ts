@@ -13,6 +13,7 @@ import type { RouterCore } from './core/router-core.js';
 import { DescriptorCeiling } from './descriptor-limit.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import type { PathHandler } from './http-paths.js';
+import { listenRawSocket, type RawSocketEndpoint, type RawSocketOptions } from './rawsocket-listeners.js';
 import { createStaticHandler } from './static-files.js';
 
 /** Where and how {@link Router.listen} serves. */
@@ -27,6 +28,8 @@ export interface ListenOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** A directory whose files are served over plain HTTP on the same port (e.g. a web app using the router). */
   staticDir?: string;
+  /** Also serve WAMP-over-RawSocket: on a TCP port (TLS with `tls`) and/or a Unix domain socket. */
+  rawsocket?: RawSocketOptions;
 }
 
 /** Where the router ended up listening. */
@@ -39,6 +42,8 @@ export interface ListenResult {
   metricsUrl?: string;
   /** The operator dashboard's page, when it is on (without its token). */
   dashboardUrl?: string;
+  /** The RawSocket URLs, when `rawsocket` was asked for: `rs://` (or `rss://`) first, then `rs+unix://`. */
+  rawsocketUrls?: string[];
 }
 
 /** Options of {@link Router.attach}. */
@@ -83,6 +88,7 @@ const DESCRIPTOR_HINT =
 export class RouterServers {
   private readonly webSockets: WebSocketServer[] = [];
   private readonly owned: (HttpServer | HttpsServer)[] = [];
+  private readonly rawSockets: RawSocketEndpoint[] = [];
   private readonly guard: ConnectionGuard;
 
   /**
@@ -161,6 +167,18 @@ export class RouterServers {
     const httpRoot = `${options.tls !== undefined ? 'https' : 'http'}://${urlHost}:${address.port}`;
     if (this.core.options.metrics?.where === 'router') result.metricsUrl = `${httpRoot}/metrics`;
     if (this.core.options.dashboard !== null) result.dashboardUrl = `${httpRoot}/dashboard/`;
+    if (options.rawsocket !== undefined) {
+      const endpoint = await listenRawSocket(this.core, this.guard, options.rawsocket, host, options.tls).catch(
+        async (error: unknown) => {
+          // All or nothing: the WebSocket listener just started stops again.
+          this.owned.splice(this.owned.indexOf(server), 1);
+          await new Promise((resolve) => server.close(resolve));
+          throw error;
+        },
+      );
+      this.rawSockets.push(endpoint);
+      result.rawsocketUrls = endpoint.urls;
+    }
     return result;
   }
 
@@ -173,12 +191,19 @@ export class RouterServers {
         reloaded++;
       }
     }
+    for (const { tlsServer } of this.rawSockets) {
+      tlsServer?.setSecureContext({ cert: tls.cert, key: tls.key });
+      if (tlsServer !== null) reloaded++;
+    }
     return reloaded;
   }
 
   /** Stops accepting connections and closes the servers the router created itself. */
   async close(): Promise<void> {
-    await Promise.all(this.webSockets.map((webSocket) => webSocket.close()));
+    await Promise.all([
+      ...this.webSockets.map((webSocket) => webSocket.close()),
+      ...this.rawSockets.map(({ server }) => server.close()),
+    ]);
     await Promise.all(
       this.owned.map(
         (server) =>

@@ -29,6 +29,6 @@ export {
   type WebSocketServerOptions,
 } from './node/server.js';
 export { logServerErrors } from './node/server-errors.js';
-export { UnixSocketInUseError } from './node/unix-socket.js';
+export { freeSocketPath, UnixSocketInUseError } from './node/unix-socket.js';
 export { createOriginCheck } from './origin.js';
 export { type PeerInfo, ReadyState, type Transport, type TransportCloseEvent } from './transport.js';

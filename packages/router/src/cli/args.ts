@@ -10,6 +10,12 @@ export interface CliArgs {
   host?: string;
   port?: number;
   path?: string;
+  rawsocketPort?: number;
+  rawsocketHost?: string;
+  /** `--unix`: a Unix domain socket path for RawSocket. */
+  unix?: string;
+  /** `--unix-mode`: its file mode (parsed from octal). */
+  unixMode?: number;
   realms?: string[];
   autoCreateRealms?: boolean;
   allowedOrigins?: string[];
@@ -40,6 +46,10 @@ Options:
   --host HOST             address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --port PORT             TCP port (default 8080; 0 picks a free one)
   --path PATH             WebSocket path (default /ws)
+  --rawsocket-port PORT   also serve WAMP-over-RawSocket on this TCP port (rs://; rss:// with --tls-cert)
+  --rawsocket-host HOST   address for --rawsocket-port (default: --host)
+  --unix PATH             also serve RawSocket on a Unix domain socket (rs+unix://PATH)
+  --unix-mode MODE        its file mode in octal, e.g. 660 for owner and group (default: as the umask leaves it)
   --realm NAME            a realm to serve, added to the config file's; repeat for several (default realm1)
   --auto-create-realms    create a realm on the first HELLO that names it
   --allow-origin ORIGIN   accept browsers from ORIGIN only (exact, or *.example.com); repeatable
@@ -104,6 +114,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (!values.path.startsWith('/')) throw usageError(`--path must start with "/", got "${values.path}"`);
     args.path = values.path;
   }
+  if (values['rawsocket-port'] !== undefined) args.rawsocketPort = portOf('--rawsocket-port', values['rawsocket-port']);
+  if (values['rawsocket-host'] !== undefined) args.rawsocketHost = values['rawsocket-host'];
+  if (values.unix !== undefined) args.unix = values.unix;
+  if (values['unix-mode'] !== undefined) args.unixMode = unixModeOf('--unix-mode', values['unix-mode']);
   if (values.realm !== undefined) args.realms = values.realm;
   if (values['auto-create-realms'] === true) args.autoCreateRealms = true;
   if (values['allow-origin'] !== undefined) args.allowedOrigins = values['allow-origin'];
@@ -132,6 +146,19 @@ export function parseCliArgs(argv: string[]): CliArgs {
   return args;
 }
 
+/**
+ * A file mode in octal digits (`660`, `0660`), as chmod takes it.
+ *
+ * @example
+ * ```ts
+ * unixModeOf('--unix-mode', '660'); // 0o660
+ * ```
+ */
+export function unixModeOf(flag: string, value: string): number {
+  if (!/^0?[0-7]{3}$/.test(value)) throw usageError(`${flag} must be an octal file mode like 660, got "${value}"`);
+  return Number.parseInt(value, 8);
+}
+
 function portOf(flag: string, value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`${flag} must be 0-65535, got "${value}"`);
@@ -150,6 +177,10 @@ function parse(argv: string[]) {
       host: { type: 'string' },
       port: { type: 'string' },
       path: { type: 'string' },
+      'rawsocket-port': { type: 'string' },
+      'rawsocket-host': { type: 'string' },
+      unix: { type: 'string' },
+      'unix-mode': { type: 'string' },
       realm: { type: 'string', multiple: true },
       'auto-create-realms': { type: 'boolean' },
       'allow-origin': { type: 'string', multiple: true },

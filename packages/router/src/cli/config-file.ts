@@ -4,6 +4,7 @@ import { isDict } from '@wamp/protocol';
 import { parse as parseYaml } from 'yaml';
 import { RouterError, RouterErrorCode } from '../errors.js';
 import { type RouterOptions, resolveOptions } from '../options.js';
+import { type RawSocketConfig, rawsocketConfigProblem } from './rawsocket-config.js';
 import { isHttpUrl } from './trace-export.js';
 
 /**
@@ -15,6 +16,8 @@ export interface ConfigFile extends Omit<RouterOptions, 'tracing'> {
   port?: number;
   path?: string;
   tls?: { cert: string; key: string };
+  /** RawSocket listeners: a TCP port and/or a Unix socket, as `--rawsocket-port`, `--unix`, `--unix-mode`. */
+  rawsocket?: RawSocketConfig;
   static?: string;
   logLevel?: string;
   /** The OTLP/HTTP base URL to export traces to, as `--otlp-endpoint`. */
@@ -48,6 +51,7 @@ const KEYS: Record<keyof Omit<ConfigFile, 'logger'>, (value: unknown) => string 
     isDict(v) && typeof v.cert === 'string' && typeof v.key === 'string'
       ? undefined
       : '{ cert: FILE, key: FILE } (PEM files)',
+  rawsocket: rawsocketConfigProblem,
   static: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a directory path'),
   logLevel: (v) => (typeof v === 'string' ? undefined : 'a log level name'),
   dashboard: (v) =>
@@ -68,7 +72,7 @@ function configError(file: string, message: string, cause?: unknown): RouterErro
  * the key path (`router.yaml: Unknown option "auth.realm1.roles.user[0].mtch" …`).
  */
 function checkRouterOptions(file: string, config: ConfigFile): void {
-  const { host, port, path, tls, static: staticDir, logLevel, otlpEndpoint, ...options } = config;
+  const { host, port, path, tls, rawsocket, static: staticDir, logLevel, otlpEndpoint, ...options } = config;
   // A file may list no realm of its own when --realm adds them: that rule is checked on the merged options.
   if (options.realms?.length === 0) delete options.realms;
   try {

@@ -8,6 +8,7 @@ import type { ListenOptions } from '../server.js';
 import { type CliArgs, parseCliArgs, USAGE } from './args.js';
 import { type ConfigFile, loadConfigFile } from './config-file.js';
 import { dashboardLine, dashboardOption, shareWorkersToken } from './dashboard.js';
+import { freeUnixSocket, rawsocketListen } from './rawsocket-config.js';
 import { otlpEndpoint, startTraceExport } from './trace-export.js';
 import { reportListening, runWorkers, workerNumber } from './workers.js';
 
@@ -45,6 +46,7 @@ function merge(args: CliArgs, config: ConfigFile) {
     port,
     path,
     tls,
+    rawsocket: rawsocketFromFile,
     static: staticFromFile,
     logLevel,
     otlpEndpoint: otlpFromFile,
@@ -76,6 +78,7 @@ function merge(args: CliArgs, config: ConfigFile) {
   const dashboard = dashboardOption(args, options.dashboard, process.env);
   if (dashboard !== undefined) options.dashboard = dashboard;
   const staticDir = args.staticDir ?? staticFromFile;
+  const rawsocket = rawsocketListen(args, rawsocketFromFile);
   const tlsFiles = args.tlsCert !== undefined ? { cert: args.tlsCert, key: args.tlsKey! } : tls;
   const level = args.logLevel ?? logLevel ?? 'info';
   if (!LOG_LEVELS.includes(level)) {
@@ -95,6 +98,7 @@ function merge(args: CliArgs, config: ConfigFile) {
         tls: { cert: readPem(tlsFiles.cert, 'cert'), key: readPem(tlsFiles.key, 'key') },
       }),
       ...(staticDir !== undefined && { staticDir }),
+      ...(rawsocket !== undefined && { rawsocket }),
     } as ListenOptions,
     tlsFiles,
     level,
@@ -127,6 +131,8 @@ export async function main(argv: string[]): Promise<void> {
   if (args.workers !== undefined && worker === undefined) {
     const shared = shareWorkersToken(options.dashboard, process.env);
     if (shared !== undefined) process.stdout.write(`wamp-router dashboard token for every worker: ${shared}\n`);
+    // The workers' listens on a Unix socket go to this process, which makes the socket: a stale file goes first.
+    if (listen.rawsocket?.unix !== undefined) await freeUnixSocket(listen.rawsocket.unix);
     process.exitCode = await runWorkers(args.workers, logger);
     return;
   }
@@ -137,7 +143,8 @@ export async function main(argv: string[]): Promise<void> {
   const traceExport = traces === undefined ? null : await startTraceExport(traces, packageVersion(), logger);
   if (traceExport !== null) options.tracing = traceExport.provider;
   const router = createRouter({ ...options, logger });
-  const { url, metricsUrl, dashboardUrl } = await router.listen(listen);
+  const { url: webSocketUrl, metricsUrl, dashboardUrl, rawsocketUrls = [] } = await router.listen(listen);
+  const url = [webSocketUrl, ...rawsocketUrls].join(', ');
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -172,7 +179,7 @@ export async function main(argv: string[]): Promise<void> {
   if (worker !== undefined) {
     reportListening({ type: 'listening', url, realms });
   } else {
-    const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(url)}` : '';
+    const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(webSocketUrl)}` : '';
     const scrape = metricsUrl === undefined ? '' : `, metrics at ${metricsUrl}`;
     const exported = traceExport === null ? '' : `, traces to ${traceExport.url}`;
     process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}${scrape}${exported}\n`);
