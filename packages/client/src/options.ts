@@ -104,7 +104,10 @@ export function ticketAuth(authid: string, ticket: string | (() => string | Prom
  * ```
  */
 export interface ConnectOptions {
-  /** The router's WebSocket URL, e.g. `ws://127.0.0.1:8080/ws`. Required unless `transport` is given. */
+  /**
+   * The router's URL: WebSocket, e.g. `ws://127.0.0.1:8080/ws` (`wss://` for TLS), or in Node RawSocket:
+   * `rs://127.0.0.1:8081`, `rss://` for TLS, `rs+unix:///run/wamp-router.sock`. Required unless `transport` is given.
+   */
   url?: string;
   /** The realm to join. */
   realm: string;
@@ -161,7 +164,7 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
   const { url, realm, serializers = [jsonSerializer], auth, reconnect = {}, transport, tracing } = options;
   if (typeof realm !== 'string' || realm === '') throw invalid('realm', 'a non-empty string');
   if (transport === undefined && (typeof url !== 'string' || url === '')) {
-    throw invalid('url', 'a ws:// or wss:// URL (or pass options.transport)');
+    throw invalid('url', 'a ws://, wss:// or (in Node) rs://, rss://, rs+unix:// URL (or pass options.transport)');
   }
   if (transport !== undefined && typeof transport !== 'function') throw invalid('transport', 'a function');
   if (!Array.isArray(serializers) || serializers.length === 0) throw invalid('serializers', 'a non-empty array');

@@ -36,6 +36,8 @@ describe('browser bundle', () => {
     console.info(`Session + JSON: ${gzipped} bytes min+gzip`);
     expect(gzipped).toBeLessThan(BUDGET_BYTES);
     expect(inputs.filter((input) => input.includes('/node/') || input.includes('node_modules/ws/'))).toEqual([]);
+    // RawSocket (rs://) is Node's only: none of its modules reaches a browser.
+    expect(inputs.filter((input) => input.includes('rawsocket'))).toEqual([]);
     expect(inputs.some((input) => input.endsWith('browser/client.ts'))).toBe(true);
     expect(inputs.some((input) => input.includes('cbor-x') || input.includes('msgpackr'))).toBe(false);
     expect(inputs.filter((input) => input.includes('@opentelemetry'))).toEqual([]);
