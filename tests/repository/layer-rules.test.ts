@@ -111,6 +111,11 @@ const CASES: Case[] = [
     specifier: '../../src/core/tap.js',
     refused: core('never the router'),
   },
+  {
+    file: 'packages/router/dashboard/src/planted-router-top.ts',
+    specifier: '../../src/router.js',
+    refused: core('never the router'),
+  },
   { file: 'packages/router/dashboard/src/planted-client.ts', specifier: '@wamp/client', refused: null },
   {
     file: 'packages/cli/src/planted-router.ts',
