@@ -143,8 +143,9 @@ export async function main(argv: string[]): Promise<void> {
   const traceExport = traces === undefined ? null : await startTraceExport(traces, packageVersion(), logger);
   if (traceExport !== null) options.tracing = traceExport.provider;
   const router = createRouter({ ...options, logger });
-  const { url: webSocketUrl, metricsUrl, dashboardUrl, rawsocketUrls = [] } = await router.listen(listen);
-  const url = [webSocketUrl, ...rawsocketUrls].join(', ');
+  const { url, metricsUrl, dashboardUrl, rawsocketUrls = [] } = await router.listen(listen);
+  // After the WebSocket URL, so that the line's first URL stays the one to connect a browser to.
+  const rawsocket = rawsocketUrls.length === 0 ? '' : `, RawSocket on ${rawsocketUrls.join(' and ')}`;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -177,12 +178,14 @@ export async function main(argv: string[]): Promise<void> {
   // The startup line only once a signal stops the router cleanly: a supervisor may signal as soon as it reads it.
   const realms = router.realms.join(', ') || 'created on demand';
   if (worker !== undefined) {
-    reportListening({ type: 'listening', url, realms });
+    reportListening({ type: 'listening', url, realms, rawsocket });
   } else {
-    const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(webSocketUrl)}` : '';
+    const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(url)}` : '';
     const scrape = metricsUrl === undefined ? '' : `, metrics at ${metricsUrl}`;
     const exported = traceExport === null ? '' : `, traces to ${traceExport.url}`;
-    process.stdout.write(`wamp-router listening on ${url} (realms: ${realms})${page}${scrape}${exported}\n`);
+    process.stdout.write(
+      `wamp-router listening on ${url} (realms: ${realms})${rawsocket}${page}${scrape}${exported}\n`,
+    );
     if (dashboardUrl !== undefined) process.stdout.write(dashboardLine(dashboardUrl, router.options.dashboard!));
   }
   // SIGHUP reloads the TLS certificate and key from their files (e.g. after a renewal), without a restart.

@@ -7,6 +7,8 @@ export interface WorkerReport {
   type: 'listening';
   url: string;
   realms: string;
+  /** `, RawSocket on …` when RawSocket listens too, else empty. */
+  rawsocket: string;
 }
 
 /** Environment variable naming a worker's number (1…N); set by the primary for the processes it forks. */
@@ -61,7 +63,9 @@ export function runWorkers(count: number, logger: Logger): Promise<number> {
       }
       started.add(number);
       if (++listening === count) {
-        process.stdout.write(`wamp-router listening on ${report.url} (realms: ${report.realms}; ${count} workers)\n`);
+        process.stdout.write(
+          `wamp-router listening on ${report.url} (realms: ${report.realms}; ${count} workers)${report.rawsocket}\n`,
+        );
       }
     });
     cluster.on('exit', (worker, code, signal) => {
