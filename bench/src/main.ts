@@ -29,16 +29,31 @@ export interface Measurement {
  */
 const SATURATED_LOAD = 0.9;
 
-/** Starts the router (with metrics on and scraped once a second when `metrics`) or the forwarder. */
-async function startServer(target: Target, metrics = false): Promise<{ server: Child; url: string }> {
-  const script = target === 'router' ? 'router-server.js' : 'forwarder.js';
-  const server = Child.start(script, [], true, metrics ? { BENCH_METRICS: '1' } : {});
-  const { port } = await server.expect('ready');
-  return { server, url: `ws://127.0.0.1:${port}/ws` };
+/** How peers reach the server: WebSocket, or RawSocket (the router's rs:// port, or the RawSocket forwarder). */
+type Carrier = 'ws' | 'rs';
+
+/** Starts the router (with metrics on and scraped once a second when `metrics`) or the forwarder of `carrier`. */
+async function startServer(
+  target: Target,
+  metrics = false,
+  carrier: Carrier = 'ws',
+): Promise<{ server: Child; url: string }> {
+  const forwarder = carrier === 'rs' ? 'rawsocket-forwarder.js' : 'forwarder.js';
+  const server = Child.start(target === 'router' ? 'router-server.js' : forwarder, [], true, {
+    ...(metrics && { BENCH_METRICS: '1' }),
+  });
+  const { port, rawsocketPort } = await server.expect('ready');
+  if (carrier === 'ws') return { server, url: `ws://127.0.0.1:${port}/ws` };
+  return { server, url: `rs://127.0.0.1:${target === 'router' ? rawsocketPort : port}` };
 }
 
-async function rpcThroughput(target: Target, serializer: SerializerName, metrics = false): Promise<Measurement> {
-  const { server, url } = await startServer(target, metrics);
+async function rpcThroughput(
+  target: Target,
+  serializer: SerializerName,
+  metrics = false,
+  carrier: Carrier = 'ws',
+): Promise<Measurement> {
+  const { server, url } = await startServer(target, metrics, carrier);
   const callee = Child.start('peer.js', ['callee', url, serializer, target]);
   await callee.expect('ready');
   const callers = Child.start('peer.js', ['callers', url, serializer, target, '4']);
@@ -76,8 +91,9 @@ async function fanout(
   serializer: SerializerName,
   metrics = false,
   subscriberCount = 10,
+  carrier: Carrier = 'ws',
 ): Promise<Measurement> {
-  const { server, url } = await startServer(target, metrics);
+  const { server, url } = await startServer(target, metrics, carrier);
   const subscribers = Child.start('peer.js', ['subscribers', url, serializer, target, String(subscriberCount)]);
   await subscribers.expect('ready');
   const publisher = Child.start('peer.js', ['publisher', url, serializer, target]);
@@ -153,6 +169,21 @@ const SCENARIOS = [
     throughput: true,
   },
   { name: 'connections', unit: 'joins/s', run: connections, higherIsBetter: true, throughput: true },
+  // The same peers over RawSocket, against the router's rs:// port and a RawSocket forwarder as the ceiling.
+  {
+    name: 'rawsocket rpc',
+    unit: 'calls/s',
+    run: (target: Target, serializer: SerializerName) => rpcThroughput(target, serializer, false, 'rs'),
+    higherIsBetter: true,
+    throughput: true,
+  },
+  {
+    name: 'rawsocket fan-out',
+    unit: 'events/s',
+    run: (target: Target, serializer: SerializerName) => fanout(target, serializer, false, 10, 'rs'),
+    higherIsBetter: true,
+    throughput: true,
+  },
 ] as const;
 
 const rows: Record<string, unknown>[] = [];

@@ -19,13 +19,15 @@ const router = createRouter({
   },
   ...(flag === '--cluster' && nats !== undefined && { cluster: { nats: { servers: nats, name: name ?? 'bench' } } }),
 });
-const { port, metricsUrl } = await router.listen({ host: '127.0.0.1', port: 0 });
+// RawSocket on a port of its own beside the WebSocket's, for the rawsocket rows.
+const { port, metricsUrl, rawsocketUrls } = await router.listen({ host: '127.0.0.1', port: 0, rawsocket: { port: 0 } });
+const rawsocketPort = Number(new URL(rawsocketUrls![0]!).port);
 if (metricsUrl !== undefined) {
   setInterval(() => {
     void fetch(metricsUrl).then((response) => response.text());
   }, 1_000).unref();
 }
-process.connected && process.send?.({ type: 'ready', port });
+process.connected && process.send?.({ type: 'ready', port, rawsocketPort });
 process.on('message', (message: { type: string }) => {
   if (message.type === 'gc') {
     globalThis.gc?.();

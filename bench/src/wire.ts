@@ -1,5 +1,5 @@
-// The lean peer's wire: a WebSocket client written on a bare TCP socket, speaking one serializer with one encode
-// per message sent and one decode per message received, and nothing else. No client library in the loop: the
+// The lean peer's wire: a WebSocket client (or, for an rs:// URL, a RawSocket client) written on a bare TCP socket,
+// speaking one serializer with one encode per message sent and one decode per message received, and nothing else. No client library in the loop: the
 // generator must cost less than what it measures, or a run shows the generator's pace instead of the router's.
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
@@ -55,6 +55,16 @@ function clientFrame(opcode: number, payload: Buffer): Buffer {
   return frame;
 }
 
+/** A RawSocket frame of `payload`: the 4-octet prefix (type, 24-bit length) and the payload. */
+function rawSocketFrame(type: number, payload: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(4 + payload.length);
+  frame.writeUInt32BE(((type << 24) | payload.length) >>> 0, 0);
+  payload.copy(frame, 4);
+  return frame;
+}
+
+const RAWSOCKET_IDS: Record<string, number> = { 'wamp.2.json': 1, 'wamp.2.msgpack': 2, 'wamp.2.cbor': 3 };
+
 /** One peer connection. `onMessage` gets each decoded message. */
 export class Wire {
   onMessage: (message: unknown[]) => void = () => {};
@@ -65,13 +75,22 @@ export class Wire {
     readonly socket: Socket,
     readonly serializer: Serializer,
     rest: Buffer,
+    private readonly rawsocket: boolean,
+    private readonly role: string,
   ) {
-    socket.on('data', (chunk: Buffer) => this.read(chunk));
-    if (rest.length > 0) this.read(rest);
+    socket.on('data', (chunk: Buffer) => (rawsocket ? this.readRawSocket(chunk) : this.read(chunk)));
+    if (rest.length > 0) {
+      if (rawsocket) this.readRawSocket(rest);
+      else this.read(rest);
+    }
   }
 
-  /** Connects with `role` in the query (the ceiling forwarder routes by it; the router ignores it). */
+  /**
+   * Connects with `role` in the query (the ceiling forwarder routes by it; the router ignores it); over RawSocket
+   * the role goes in the ceiling's HELLO instead (see `join`).
+   */
   static open(url: string, serializer: Serializer, role: string): Promise<Wire> {
+    if (url.startsWith('rs://')) return Wire.openRawSocket(url, serializer, role);
     const { hostname, port, pathname } = new URL(url);
     const key = randomBytes(16).toString('base64');
     return new Promise((resolve, reject) => {
@@ -89,7 +108,7 @@ export class Wire {
           socket.destroy();
           return;
         }
-        resolve(new Wire(socket, serializer, head.subarray(end + 4)));
+        resolve(new Wire(socket, serializer, head.subarray(end + 4), false, role));
       };
       socket.on('data', onHead);
       socket.write(
@@ -100,13 +119,39 @@ export class Wire {
     });
   }
 
+  /** The RawSocket handshake (JSON 1, MessagePack 2, CBOR 3; 16 MiB), then RawSocket frames. */
+  private static openRawSocket(url: string, serializer: Serializer, role: string): Promise<Wire> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: hostname, port: Number(port), noDelay: true });
+      socket.once('error', reject);
+      let head = Buffer.alloc(0);
+      const onHead = (chunk: Buffer) => {
+        head = Buffer.concat([head, chunk]);
+        if (head.length < 4) return;
+        socket.off('data', onHead);
+        if (head[0] !== 0x7f || (head[1]! & 0x0f) === 0) {
+          reject(new Error(`RawSocket handshake refused: ${head.subarray(0, 4).toString('hex')}`));
+          socket.destroy();
+          return;
+        }
+        resolve(new Wire(socket, serializer, head.subarray(4), true, role));
+      };
+      socket.on('data', onHead);
+      socket.write(Buffer.from([0x7f, 0xf0 | RAWSOCKET_IDS[serializer.subprotocol]!, 0, 0]));
+    });
+  }
+
   send(message: Message): void {
     const encoded = this.serializer.encode(message);
     const payload =
       typeof encoded === 'string'
         ? Buffer.from(encoded)
         : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
-    if (this.pending.push(clientFrame(this.serializer.binary ? OPCODE_BINARY : OPCODE_TEXT, payload)) === 1) {
+    const frame = this.rawsocket
+      ? rawSocketFrame(0, payload)
+      : clientFrame(this.serializer.binary ? OPCODE_BINARY : OPCODE_TEXT, payload);
+    if (this.pending.push(frame) === 1) {
       if (unflushed.push(this) === 1) setImmediate(flushAll);
     }
   }
@@ -149,6 +194,26 @@ export class Wire {
     this.received = offset === data.length ? Buffer.alloc(0) : Buffer.from(data.subarray(offset));
   }
 
+  /** Cuts whole RawSocket frames off what has arrived and decodes each; answers a PING with its PONG. */
+  private readRawSocket(chunk: Buffer): void {
+    const data = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
+    let offset = 0;
+    while (data.length - offset >= 4) {
+      const type = data[offset]! & 0x07;
+      const start = offset + 4;
+      const end = start + (data.readUInt32BE(offset) & 0xffffff);
+      if (end > data.length) break;
+      offset = end;
+      if (type === 0) {
+        const payload = data.subarray(start, end);
+        this.onMessage(
+          this.serializer.decode(this.serializer.binary ? payload : payload.toString('utf8')) as unknown[],
+        );
+      } else if (type === 1) this.socket.write(rawSocketFrame(2, Buffer.from(data.subarray(start, end))));
+    }
+    this.received = offset === data.length ? Buffer.alloc(0) : Buffer.from(data.subarray(offset));
+  }
+
   /** Waits for the next message matching `code` (a handshake step; not used in measured loops). */
   next(code: number): Promise<unknown[]> {
     return new Promise((resolve) => {
@@ -161,10 +226,14 @@ export class Wire {
     });
   }
 
-  /** HELLO → WELCOME against the router; the ceiling forwarder echoes HELLO back instead. */
+  /**
+   * HELLO → WELCOME against the router; the ceiling forwarder echoes HELLO back instead. The RawSocket ceiling
+   * reads the peer's role from the HELLO's realm, `role.<role>`.
+   */
   async join(target: Target): Promise<void> {
     const answer = this.next(target === 'router' ? MessageCode.WELCOME : MessageCode.HELLO);
-    this.send(hello('realm1', { roles: { caller: {}, callee: {}, publisher: {}, subscriber: {} } }));
+    const realm = target === 'ceiling' && this.rawsocket ? `role.${this.role}` : 'realm1';
+    this.send(hello(realm, { roles: { caller: {}, callee: {}, publisher: {}, subscriber: {} } }));
     await answer;
   }
 }
