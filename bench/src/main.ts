@@ -32,31 +32,55 @@ const SATURATED_LOAD = 0.9;
 /** How peers reach the server: WebSocket, or RawSocket (the router's rs:// port, or the RawSocket forwarder). */
 type Carrier = 'ws' | 'rs';
 
+/**
+ * How one scenario run differs from the plain one: the router's metrics on (and scraped once a second), the peers
+ * on RawSocket, and a fixed rate instead of as fast as the server goes (calls or publications a second).
+ */
+interface RunOptions {
+  metrics?: boolean;
+  carrier?: Carrier;
+  rate?: number;
+}
+
+/**
+ * Scrapes the router's metrics as Prometheus would, from outside: once now (the first scrape loads prom-client, a
+ * one-off at startup, not a cost of the messages measured), then once a second until the router stops.
+ */
+async function scrapeEverySecond(server: Child, metricsUrl: string): Promise<void> {
+  const scrape = async () => (await fetch(metricsUrl)).text();
+  await scrape();
+  const timer = setInterval(() => void scrape().catch(() => undefined), 1_000);
+  server.process.once('exit', () => clearInterval(timer));
+}
+
 /** Starts the router (with metrics on and scraped once a second when `metrics`) or the forwarder of `carrier`. */
 async function startServer(
   target: Target,
-  metrics = false,
-  carrier: Carrier = 'ws',
+  { metrics = false, carrier = 'ws' }: RunOptions = {},
 ): Promise<{ server: Child; url: string }> {
   const forwarder = carrier === 'rs' ? 'rawsocket-forwarder.js' : 'forwarder.js';
   const server = Child.start(target === 'router' ? 'router-server.js' : forwarder, [], true, {
     ...(metrics && { BENCH_METRICS: '1' }),
   });
-  const { port, rawsocketPort } = await server.expect('ready');
+  const { port, rawsocketPort, metricsUrl } = await server.expect('ready');
+  if (typeof metricsUrl === 'string') await scrapeEverySecond(server, metricsUrl);
   if (carrier === 'ws') return { server, url: `ws://127.0.0.1:${port}/ws` };
   return { server, url: `rs://127.0.0.1:${target === 'router' ? rawsocketPort : port}` };
 }
 
+/** Calls from 4 callers with 64 in flight each, or with a `rate`, from one caller at that rate. */
 async function rpcThroughput(
   target: Target,
   serializer: SerializerName,
-  metrics = false,
-  carrier: Carrier = 'ws',
+  options: RunOptions = {},
 ): Promise<Measurement> {
-  const { server, url } = await startServer(target, metrics, carrier);
+  const { server, url } = await startServer(target, options);
   const callee = Child.start('peer.js', ['callee', url, serializer, target]);
   await callee.expect('ready');
-  const callers = Child.start('peer.js', ['callers', url, serializer, target, '4']);
+  const rate = options.rate ?? 0;
+  const load =
+    rate === 0 ? ['callers', url, serializer, target, '4'] : ['paced', url, serializer, target, String(rate)];
+  const callers = Child.start('peer.js', load);
   await callers.expect('ready');
   const { ops, seconds, cpu, peerCpu } = await window(server, [callers], [callers], [callee]);
   for (const child of [callers, callee, server]) child.stop();
@@ -86,17 +110,18 @@ async function rpcLatency(target: Target, serializer: SerializerName): Promise<M
   };
 }
 
+/** Events to `subscriberCount` subscribers, published as fast as the slowest takes them, or at a `rate`. */
 async function fanout(
   target: Target,
   serializer: SerializerName,
-  metrics = false,
   subscriberCount = 10,
-  carrier: Carrier = 'ws',
+  options: RunOptions = {},
 ): Promise<Measurement> {
-  const { server, url } = await startServer(target, metrics, carrier);
+  const { server, url } = await startServer(target, options);
   const subscribers = Child.start('peer.js', ['subscribers', url, serializer, target, String(subscriberCount)]);
   await subscribers.expect('ready');
-  const publisher = Child.start('peer.js', ['publisher', url, serializer, target]);
+  const pace = options.rate === undefined ? [] : [String(options.rate)];
+  const publisher = Child.start('peer.js', ['publisher', url, serializer, target, ...pace]);
   await publisher.expect('ready');
   subscribers.onProgress = (reply) => publisher.send({ type: 'credit', upTo: reply.slowest });
   const { ops, seconds, cpu, peerCpu, marks } = await window(server, [subscribers], [publisher]);
@@ -159,12 +184,18 @@ function medianOf(rounds: Measurement[]): Measurement {
 const SCENARIOS = [
   { name: 'rpc throughput', unit: 'calls/s', run: rpcThroughput, higherIsBetter: true, throughput: true },
   { name: 'rpc latency p50', unit: 'µs', run: rpcLatency, higherIsBetter: false, throughput: false },
-  { name: 'pub/sub fan-out', unit: 'events/s', run: fanout, higherIsBetter: true, throughput: true },
+  {
+    name: 'pub/sub fan-out',
+    unit: 'events/s',
+    run: (target: Target, serializer: SerializerName) => fanout(target, serializer),
+    higherIsBetter: true,
+    throughput: true,
+  },
   // The same per delivered event to 100 subscribers: a cost per subscriber would show here, not in the row above.
   {
     name: 'fan-out 1 → 100',
     unit: 'events/s',
-    run: (target: Target, serializer: SerializerName) => fanout(target, serializer, false, 100),
+    run: (target: Target, serializer: SerializerName) => fanout(target, serializer, 100),
     higherIsBetter: true,
     throughput: true,
   },
@@ -173,14 +204,14 @@ const SCENARIOS = [
   {
     name: 'rawsocket rpc',
     unit: 'calls/s',
-    run: (target: Target, serializer: SerializerName) => rpcThroughput(target, serializer, false, 'rs'),
+    run: (target: Target, serializer: SerializerName) => rpcThroughput(target, serializer, { carrier: 'rs' }),
     higherIsBetter: true,
     throughput: true,
   },
   {
     name: 'rawsocket fan-out',
     unit: 'events/s',
-    run: (target: Target, serializer: SerializerName) => fanout(target, serializer, false, 10, 'rs'),
+    run: (target: Target, serializer: SerializerName) => fanout(target, serializer, 10, { carrier: 'rs' }),
     higherIsBetter: true,
     throughput: true,
   },
@@ -225,19 +256,31 @@ for (const scenario of SCENARIOS) {
   }
 }
 
+const PACED_CALLS = 50_000;
+const PACED_PUBLICATIONS = 25_000;
+
 /**
- * What metrics cost: RPC throughput and fan-out with the router's metrics off and on (scraped once a second), in
- * turn and in alternating order each round, so that a slow spell of the machine touches both; medians.
+ * What metrics cost: RPC and fan-out at fixed rates (so that the router batches alike both ways and its CPU per
+ * operation compares), with the router's metrics off and on (scraped once a second from outside), in turn and in alternating
+ * order each round, so that a slow spell of the machine touches both; medians.
  */
 async function metricsCost(): Promise<Record<string, unknown>[]> {
   console.log(
-    `\nmetrics cost (router with metrics off · on, scraped once a second; medians of ${METRICS_ROUNDS} rounds)`,
+    `\nmetrics cost (router with metrics off · on, scraped once a second; fixed rates; medians of ${METRICS_ROUNDS} rounds)`,
   );
   console.log('scenario           ser      off           on            on/off  CPU µs/op off · on    CPU on/off');
   const costRows: Record<string, unknown>[] = [];
   const measured = [
-    { name: 'rpc throughput', run: rpcThroughput },
-    { name: 'pub/sub fan-out', run: fanout },
+    {
+      name: `rpc ${PACED_CALLS / 1000}k calls/s`,
+      run: (serializer: SerializerName, metrics: boolean) =>
+        rpcThroughput('router', serializer, { metrics, rate: PACED_CALLS }),
+    },
+    {
+      name: `fan-out ${PACED_PUBLICATIONS / 1000}k pub/s`,
+      run: (serializer: SerializerName, metrics: boolean) =>
+        fanout('router', serializer, 10, { metrics, rate: PACED_PUBLICATIONS }),
+    },
   ];
   for (const { name, run } of measured) {
     for (const serializer of SERIALIZER_NAMES) {
@@ -245,7 +288,7 @@ async function metricsCost(): Promise<Record<string, unknown>[]> {
       const on: Measurement[] = [];
       for (let round = 0; round < METRICS_ROUNDS; round++) {
         const order = round % 2 === 0 ? [false, true] : [true, false];
-        for (const metrics of order) (metrics ? on : off).push(await run('router', serializer, metrics));
+        for (const metrics of order) (metrics ? on : off).push(await run(serializer, metrics));
       }
       const [a, b] = [medianOf(off), medianOf(on)];
       const row = {

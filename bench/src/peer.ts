@@ -69,6 +69,27 @@ async function callers(): Promise<void> {
   report({ type: 'ready' });
 }
 
+/** One caller at a fixed rate (COUNT calls a second, sent in slices every 10 ms), whatever the answers' pace. */
+async function pacedCaller(): Promise<void> {
+  const wire = await joined('caller');
+  const perSlice = Math.max(1, Math.round(count / 100));
+  const args = [1, 'twenty-two bytes of data'];
+  let request = 0;
+  let completed = 0;
+  wire.onMessage = (message) => {
+    if (message[0] === MessageCode.RESULT || message[0] === MessageCode.YIELD) completed++;
+  };
+  const slice = () => {
+    // Never more than a second's calls unanswered: a server that falls behind is not buried.
+    for (let i = 0; i < perSlice && request - completed < count; i++) wire.send(call(++request, {}, PROCEDURE, args));
+  };
+  handlers.push((command) => {
+    if (command.type === 'go') setInterval(slice, 10);
+    if (command.type === 'mark') report({ type: 'mark', completed });
+  });
+  report({ type: 'ready' });
+}
+
 async function latency(): Promise<void> {
   const wire = await joined('caller');
   const samples: number[] = [];
@@ -141,17 +162,27 @@ async function subscribers(): Promise<void> {
   report({ type: 'ready' });
 }
 
+/** Publishes as fast as the slowest subscriber allows, or with COUNT given, at most COUNT publications a second. */
 async function publisher(): Promise<void> {
   const wire = await joined('publisher');
+  const rate = countArgument === undefined ? 0 : count;
   let published = 0;
   let allowed = AHEAD;
+  let paced = rate === 0 ? Number.POSITIVE_INFINITY : 0;
   const pump = () => {
-    while (published < allowed) {
+    while (published < allowed && published < paced) {
       published++;
       wire.send(publish(published, {}, TOPIC, [published, 'twenty-two bytes of data']));
     }
   };
+  const perSlice = Math.max(1, Math.round(rate / 100));
   handlers.push((command) => {
+    if (command.type === 'go' && rate > 0) {
+      setInterval(() => {
+        paced = Math.min(paced + perSlice, published + rate);
+        pump();
+      }, 10);
+    }
     if (command.type === 'go') pump();
     if (command.type === 'credit') {
       allowed = command.upTo + AHEAD;
@@ -179,5 +210,13 @@ async function connections(): Promise<void> {
   report({ type: 'ready', joined: wires.length, seconds });
 }
 
-const roles: Record<string, () => Promise<void>> = { callee, callers, latency, subscribers, publisher, connections };
+const roles: Record<string, () => Promise<void>> = {
+  callee,
+  callers,
+  paced: pacedCaller,
+  latency,
+  subscribers,
+  publisher,
+  connections,
+};
 await roles[role]!();

@@ -3,8 +3,7 @@
 import { createRouter } from '@wamp/router';
 
 const [flag, nats, name] = process.argv.slice(2);
-// `BENCH_METRICS=1` (the metrics cost rows set it): metrics on, scraped once a second by the router process
-// itself, so the scrape's cost is counted as the router's.
+// `BENCH_METRICS=1` (the metrics cost rows set it): metrics on at the router's port, for the benchmark to scrape.
 const scraped = process.env.BENCH_METRICS === '1';
 const router = createRouter({
   ...(scraped && { metrics: true }),
@@ -22,12 +21,7 @@ const router = createRouter({
 // RawSocket on a port of its own beside the WebSocket's, for the rawsocket rows.
 const { port, metricsUrl, rawsocketUrls } = await router.listen({ host: '127.0.0.1', port: 0, rawsocket: { port: 0 } });
 const rawsocketPort = Number(new URL(rawsocketUrls![0]!).port);
-if (metricsUrl !== undefined) {
-  setInterval(() => {
-    void fetch(metricsUrl).then((response) => response.text());
-  }, 1_000).unref();
-}
-process.connected && process.send?.({ type: 'ready', port, rawsocketPort });
+process.connected && process.send?.({ type: 'ready', port, rawsocketPort, metricsUrl });
 process.on('message', (message: { type: string }) => {
   if (message.type === 'gc') {
     globalThis.gc?.();
