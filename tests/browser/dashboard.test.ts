@@ -1,25 +1,17 @@
 // The operator dashboard in real Chromium (Debian's /usr/bin/chromium, driven by playwright-core), served by
 // `wamp-router --dashboard --dashboard-token …`: it lists what a session registered, counts the calls as they come,
 // and taps a session the operator picks. Needs the router and its dashboard built (`pnpm test` builds first).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from '@wamp/client';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepScreenshot, launchChromium, openReadyPage } from '../support/chromium.js';
 import { type RunningCli, startCli } from '../support/cli.js';
 
 const BIN = fileURLToPath(new URL('../../packages/router/bin/wamp-router.js', import.meta.url));
-const OUTPUT = fileURLToPath(new URL('../test-results/', import.meta.url));
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 const TOKEN = 'browser-test-dashboard-token';
 const PROCEDURE = 'com.test.echo';
 
@@ -30,17 +22,9 @@ let caller: Session;
 const scratch = mkdtempSync(join(tmpdir(), 'wamp-dashboard-'));
 
 /** The dashboard, with every console error and page error collected. */
-async function openDashboard(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+function openDashboard(): Promise<{ page: Page; errors: string[] }> {
   const { host } = new URL(router.url);
-  await page.goto(`http://${host}/dashboard/?token=${TOKEN}`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
-  return { page, errors };
+  return openReadyPage(browser, `http://${host}/dashboard/?token=${TOKEN}`);
 }
 
 /** The calls the page shows for the procedure, once it shows at least `atLeast`. */
@@ -55,7 +39,7 @@ async function shownCalls(page: Page, atLeast: number): Promise<number> {
 }
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
   // The procedure has a latency series (and so a call count) of its own from its first call.
   const config = join(scratch, 'router.yaml');
   writeFileSync(config, `metrics: { procedures: [${PROCEDURE}] }\n`);
@@ -86,8 +70,7 @@ describe('dashboard page', () => {
     expect(await shownCalls(page, first + 3)).toBe(first + 3);
     await page.waitForSelector('#realms tr[data-realm="realm1"]');
     expect(errors).toEqual([]);
-    mkdirSync(OUTPUT, { recursive: true });
-    await page.screenshot({ path: `${OUTPUT}dashboard.png`, fullPage: true });
+    await keepScreenshot(page, 'dashboard');
     await page.close();
   });
 
@@ -107,7 +90,7 @@ describe('dashboard page', () => {
     expect(text).toContain('seen through the tap');
     await page.waitForSelector('#tap-messages tr[data-type="RESULT"][data-direction="out"]');
     expect(errors).toEqual([]);
-    await page.screenshot({ path: `${OUTPUT}dashboard-tap.png`, fullPage: true });
+    await keepScreenshot(page, 'dashboard-tap');
     await page.close();
   });
 });

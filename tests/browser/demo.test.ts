@@ -1,21 +1,12 @@
 // The demo in real Chromium (Debian's /usr/bin/chromium, driven by playwright-core): the page a newcomer sees
 // first. Needs the demo built (`pnpm test` builds first).
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepScreenshot, launchChromium, openReadyPage } from '../support/chromium.js';
 import { type RunningCli, startCli } from '../support/cli.js';
 
 const SERVER = fileURLToPath(new URL('../../apps/demo/dist-server/server/main.js', import.meta.url));
-const OUTPUT = fileURLToPath(new URL('../test-results/', import.meta.url));
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 let browser: Browser;
 let demo: RunningCli;
@@ -28,20 +19,12 @@ function startDemo(port: number): Promise<RunningCli> {
 }
 
 /** A page on the demo, with every console error and page error collected. */
-async function openDemo(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(pageUrl);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
-  return { page, errors };
+function openDemo(): Promise<{ page: Page; errors: string[] }> {
+  return openReadyPage(browser, pageUrl);
 }
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
   demo = await startDemo(0);
   pageUrl = demo.url;
 }, 30_000);
@@ -58,8 +41,7 @@ describe('demo page', () => {
     expect(await page.textContent('#session')).toMatch(/^session \d+$/);
     await page.waitForFunction(() => document.querySelector('#clock')?.textContent?.startsWith('server clock'));
     expect(errors).toEqual([]);
-    mkdirSync(OUTPUT, { recursive: true });
-    await page.screenshot({ path: `${OUTPUT}demo.png`, fullPage: true });
+    await keepScreenshot(page, 'demo');
     await page.close();
   });
 
@@ -166,7 +148,7 @@ describe('demo page', () => {
     expect(log.slice(closedAt)).toEqual(['closed', 'connecting', 'open']);
     await page.click('button[data-procedure="com.demo.add"]');
     await page.waitForFunction(() => document.querySelector('#rpc-result')?.textContent?.includes('= 13'));
-    await page.screenshot({ path: `${OUTPUT}demo-after-restart.png`, fullPage: true });
+    await keepScreenshot(page, 'demo-after-restart');
     await page.close();
   }, 40_000);
 });
