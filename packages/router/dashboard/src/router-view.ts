@@ -30,6 +30,12 @@ interface SessionStats {
   tapped: boolean;
 }
 
+/** `router.registration.stats`' entry for one registration. */
+interface RegistrationStats {
+  registration: number;
+  calls: number;
+}
+
 interface Entry {
   id: number;
   uri: string;
@@ -167,10 +173,13 @@ export class RouterView {
 
   private async refreshRegistrations(): Promise<void> {
     const ids = idsOf(await this.session.call('wamp.registration.list'));
-    const [entries, callees] = await Promise.all([
+    const [entries, callees, stats] = await Promise.all([
       this.registrations.of(ids),
       Promise.all(ids.map((id) => this.session.call('wamp.registration.count_callees', [id]).catch(() => 0))),
+      this.session.call('router.registration.stats') as Promise<RegistrationStats[]>,
     ]);
+    // Exact call counts from the router; latency only for the procedures with a series of their own.
+    const calls = new Map(stats.map((entry) => [entry.registration, entry.calls]));
     const rows = ids.flatMap((id, at) => {
       const entry = entries.get(id);
       if (entry === undefined) return [];
@@ -182,7 +191,7 @@ export class RouterView {
             entry.match,
             entry.invoke ?? '',
             Number(callees[at]),
-            { text: latency?.calls ?? '—', className: 'calls' },
+            { text: calls.get(id) ?? '—', className: 'calls' },
             millis(latency?.meanMs),
             millis(latency?.p95Ms),
           ],

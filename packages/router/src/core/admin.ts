@@ -6,8 +6,9 @@ import type { RouterSession } from './session.js';
 import { type TapLimits, Taps } from './tap.js';
 
 /**
- * The URI namespace of the router's own procedures (`router.realm.list`, `router.session.stats`, `router.tap.*`):
- * what the spec's `wamp.*` meta API lacks. Like `wamp.`, only the router registers or subscribes in it.
+ * The URI namespace of the router's own procedures (`router.realm.list`, `router.session.stats`,
+ * `router.registration.stats`, `router.tap.*`): what the spec's `wamp.*` meta API lacks. Like `wamp.`, only the
+ * router registers or subscribes in it.
  */
 export const ROUTER_NAMESPACE = 'router.';
 

@@ -218,6 +218,7 @@ export class Dealer {
     }
     const options = message[2];
     const pending = startInvocation(callee, caller, request, registration, options);
+    registration.calls++;
     if (this.callStats !== null) pending.startedAt = performance.now();
     if (this.tracer !== null) {
       const realm = this.realmName;

@@ -14,6 +14,8 @@ export class Registration {
   readonly created = new Date();
   /** Its series in the call latency metrics once it has one of its own (see `CallStats`); 0 until then. */
   latencySlot = 0;
+  /** Calls routed to its callees on this node (`router.registration.stats`). */
+  calls = 0;
 
   constructor(
     readonly id: number,

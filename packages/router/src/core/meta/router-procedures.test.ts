@@ -56,7 +56,14 @@ describe('router procedures', () => {
     using fixture = startCore({ admin: ADMIN, auth: grantEverything('realm1'), realms: ['realm1', 'open'] });
     const operator = await fixture.joined();
     const stranger = await fixture.joined('open');
-    for (const procedure of ['router.realm.list', 'router.session.stats', 'router.tap.start', 'router.tap.read']) {
+    const procedures = [
+      'router.realm.list',
+      'router.session.stats',
+      'router.registration.stats',
+      'router.tap.start',
+      'router.tap.read',
+    ];
+    for (const procedure of procedures) {
       expect(await errorOf(operator, procedure, [stranger.sessionId])).toBe(ErrorUri.NOT_AUTHORIZED);
       expect(await errorOf(stranger, procedure, [operator.sessionId])).toBe(ErrorUri.NOT_AUTHORIZED);
     }
@@ -111,6 +118,30 @@ describe('router procedures', () => {
     const same = { ...first, ageMs: expect.any(Number) };
     expect(await resultOf(admin, 'router.session.stats', [[busy.sessionId, 12345]])).toEqual([same]);
     expect(await resultOf(admin, 'router.session.stats', [], { limit: 1 })).toEqual([same]);
+  });
+
+  it('count the calls of each client registration, busiest first, the meta API’s own left out', async () => {
+    using fixture = startCore({ admin: ADMIN });
+    const admin = await joinAs(fixture, 'admin');
+    const callee = await fixture.joined();
+    callee.send(register(1, {}, 'com.app.quiet'));
+    expect((await callee.next())[0]).toBe(MessageCode.REGISTERED);
+    callee.send(register(2, { match: 'prefix' }, 'com.app.busy.'));
+    const busy = (await callee.next())[2];
+    const invocations: number[] = [];
+    callee.transport.onmessage = (raw) => {
+      const message = raw as unknown[];
+      if (message[0] === MessageCode.INVOCATION) invocations.push(message[1] as number);
+    };
+    const caller = await fixture.joined();
+    for (let request = 1; request <= 3; request++) caller.send(call(request, {}, `com.app.busy.${request}`));
+    await expect.poll(() => invocations.length).toBe(3);
+    const stats = (await resultOf(admin, 'router.registration.stats')) as Record<string, unknown>[];
+    expect(stats).toEqual([
+      { registration: busy, procedure: 'com.app.busy.', match: 'prefix', calls: 3 },
+      { registration: expect.any(Number), procedure: 'com.app.quiet', match: 'exact', calls: 0 },
+    ]);
+    expect(await resultOf(admin, 'router.registration.stats', [], { limit: 1 })).toEqual([stats[0]]);
   });
 
   it('tap a session only once an admin turns it on, in and out, after a seq', async () => {

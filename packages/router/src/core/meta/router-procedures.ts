@@ -1,5 +1,6 @@
-// The router's own procedures (`router.realm.list`, `router.session.stats`, `router.tap.*`): what the operator
-// dashboard reads that the spec's meta API does not have. Only admins may call them.
+// The router's own procedures (`router.realm.list`, `router.session.stats`, `router.registration.stats`,
+// `router.tap.*`): what the operator dashboard reads that the spec's meta API does not have. Only admins may call
+// them.
 import { ErrorUri, type KwArgs, WampError } from '@wamp/protocol';
 import type { RouterAdmin } from '../admin.js';
 import type { Realm } from '../realm.js';
@@ -97,6 +98,23 @@ export function routerProcedures(admin: RouterAdmin, realm: Realm): MetaTable {
       const sessions = [...realm.sessions.values()].filter((session) => !session.trusted);
       sessions.sort((a, b) => b.messagesIn + b.messagesOut - (a.messagesIn + a.messagesOut));
       return [sessions.slice(0, limit).map((session) => sessionStats(session, now))];
+    },
+    // Every client registration of the realm with its calls on this node, busiest first.
+    'router.registration.stats': (_args, kwargs, caller) => {
+      adminSession(caller);
+      // The meta API's own (held by trusted sessions only) are not shown, as in wamp.registration.list.
+      const registrations = [...realm.dealer.registrations.all()].filter((entry) =>
+        entry.callees.some((callee) => !callee.trusted),
+      );
+      registrations.sort((a, b) => b.calls - a.calls);
+      return [
+        registrations.slice(0, limitOf(kwargs)).map((entry) => ({
+          registration: entry.id,
+          procedure: entry.procedure,
+          match: entry.match,
+          calls: entry.calls,
+        })),
+      ];
     },
     'router.tap.start': (args, _kwargs, caller) => {
       taps.start(adminSession(caller), client(args[0]));
