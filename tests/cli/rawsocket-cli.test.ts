@@ -1,9 +1,13 @@
 // `wamp-router` with RawSocket as users run it: --rawsocket-port, --unix, --unix-mode, the config's rawsocket
 // section, rss:// with --tls-cert, and the socket file of a live router or a killed one. Real processes and sockets.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Session } from '@wamp/client';
+import { jsonSerializer } from '@wamp/protocol/json';
+import { connect } from '@wamp/transport/node';
 import { generate } from 'selfsigned';
 import { afterAll, describe, expect, it } from 'vitest';
 import { roundTrip } from '../support/call.js';
@@ -19,7 +23,86 @@ function rawsocketUrls(stdout: string): string[] {
   return line.split(' and ').filter((url) => url.length > 0);
 }
 
+/** A certificate for 127.0.0.1, written to the scratch directory for --tls-cert and --tls-key. */
+async function certificate(name: string) {
+  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keyType: 'ec',
+    notAfterDate: new Date(Date.now() + 86_400_000),
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  const cert = join(scratch, `${name}-cert.pem`);
+  const key = join(scratch, `${name}-key.pem`);
+  writeFileSync(cert, pems.cert);
+  writeFileSync(key, pems.private);
+  return { cert, key, ca: pems.cert };
+}
+
+/** The status of an HTTPS GET trusting `ca`. */
+function httpsStatus(url: string, ca: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    httpsRequest(url, { ca }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 describe('wamp-router over RawSocket', () => {
+  it('serves rs:// on --port with --rawsocket-share-port: @wamp/client over RawSocket calls a WebSocket callee', async () => {
+    await using cli = await startCli('node', [BIN, '--port', '0', '--rawsocket-share-port']);
+    const { port } = new URL(cli.url);
+    expect(rawsocketUrls(cli.stdout())).toEqual([`rs://127.0.0.1:${port}`]);
+    const callee = await Session.connect({ url: cli.url, realm: 'realm1', reconnect: false });
+    const caller = await Session.connect({ url: `rs://127.0.0.1:${port}`, realm: 'realm1', reconnect: false });
+    try {
+      await callee.register('com.example.add', ([a, b]) => Number(a) + Number(b));
+      expect(await caller.call('com.example.add', [2, 3])).toBe(5);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      await caller.close();
+      await callee.close();
+    }
+  });
+
+  it('serves rss:// and wss:// on one port with --rawsocket-share-port and --tls-cert', async () => {
+    const { cert, key, ca } = await certificate('shared');
+    await using cli = await startCli('node', [
+      BIN,
+      '--port',
+      '0',
+      '--rawsocket-share-port',
+      '--tls-cert',
+      cert,
+      '--tls-key',
+      key,
+    ]);
+    expect(cli.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/ws$/);
+    const { port } = new URL(cli.url);
+    const secure = `rss://127.0.0.1:${port}`;
+    expect(rawsocketUrls(cli.stdout())).toEqual([secure]);
+    const tls = { tls: { ca } };
+    const open = (url: string) =>
+      Session.connect({
+        url,
+        realm: 'realm1',
+        reconnect: false,
+        transport: () => connect(url, { serializers: [jsonSerializer], ...tls }),
+      });
+    const callee = await open(cli.url);
+    const caller = await open(secure);
+    try {
+      await callee.register('com.example.add', ([a, b]) => Number(a) + Number(b));
+      expect(await caller.call('com.example.add', [2, 3])).toBe(5);
+      expect(await httpsStatus(`https://127.0.0.1:${port}/healthz`, ca)).toBe(200);
+    } finally {
+      await caller.close();
+      await callee.close();
+    }
+    expect(await roundTrip(secure, tls)).toEqual([5]);
+  });
+
   it('serves rs:// and rs+unix:// beside ws://, names them on the startup line, and sets the file mode', async () => {
     const unix = join(scratch, 'flags.sock');
     await using cli = await startCli('node', [

@@ -119,6 +119,14 @@ export class ConnectionGuard {
   };
 
   /**
+   * The `connection` listener of a port that serves HTTP and RawSocket both: as {@link accepted}, with a deadline
+   * for whichever comes first, an HTTP request or a RawSocket handshake.
+   */
+  readonly acceptedOnSharedPort = (socket: Socket): void => {
+    if (this.acceptedAwaiting(socket, 'HTTP request or RawSocket handshake') !== undefined) socket.destroy();
+  };
+
+  /**
    * A connection to a RawSocket listener (TCP, TLS or a Unix socket, whose connections all count as one address):
    * counted, with the same deadline for its handshake as a WebSocket upgrade's. Returns the limit that refuses it,
    * for the listener's error reply, or undefined.

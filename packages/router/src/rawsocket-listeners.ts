@@ -20,11 +20,17 @@ import { RouterError, RouterErrorCode } from './errors.js';
  * @example
  * ```ts
  * await router.listen({ port: 8080, rawsocket: { port: 8081, unix: '/run/wamp-router.sock', unixMode: 0o660 } });
+ * await router.listen({ port: 8080, rawsocket: { sharePort: true } }); // ws://…:8080/ws and rs://…:8080
  * ```
  */
 export interface RawSocketOptions {
   /** TCP port: `rs://host:port`, or `rss://` when `listen` has `tls` (the same certificate). 0 picks a free one. */
   port?: number;
+  /**
+   * Serve RawSocket on the WebSocket port too (`rs://` or `rss://` on `listen`'s `port`): the first octet a client
+   * sends decides, 0x7F for a RawSocket handshake and anything else for HTTP. Works beside `port` and `unix`.
+   */
+  sharePort?: boolean;
   /** Address for `port`. Default: the WebSocket listener's `host`. */
   host?: string;
   /** A Unix domain socket path (`rs+unix:///path`). A file left by a dead process is replaced. */

@@ -14,6 +14,7 @@ import { DescriptorCeiling } from './descriptor-limit.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import type { PathHandler } from './http-paths.js';
 import { listenRawSocket, type RawSocketEndpoint, type RawSocketOptions } from './rawsocket-listeners.js';
+import { type SharedPort, sharePort } from './shared-port.js';
 import { createStaticHandler } from './static-files.js';
 
 /** Where and how {@link Router.listen} serves. */
@@ -89,6 +90,7 @@ export class RouterServers {
   private readonly webSockets: WebSocketServer[] = [];
   private readonly owned: (HttpServer | HttpsServer)[] = [];
   private readonly rawSockets: RawSocketEndpoint[] = [];
+  private readonly sharedPorts: SharedPort[] = [];
   private readonly guard: ConnectionGuard;
 
   /**
@@ -136,24 +138,19 @@ export class RouterServers {
       options.tls !== undefined
         ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
         : createHttpServer(handler);
+    const shared = options.rawsocket?.sharePort === true;
     // Counted from the TCP accept (for TLS: before its handshake), so a flood of idle sockets meets the caps.
-    server.on('connection', this.guard.accepted);
+    server.on('connection', shared ? this.guard.acceptedOnSharedPort : this.guard.accepted);
     this.attach(server, { path });
-    await new Promise<void>((resolve, reject) => {
-      const failed = (error: NodeJS.ErrnoException) => {
-        const hint =
-          error.code === 'EADDRINUSE'
-            ? `port ${options.port ?? 8080} on ${host} is in use: stop the other process or pick another port`
-            : `cannot listen on ${host}:${options.port ?? 8080} (${error.code ?? error.message})`;
-        reject(new RouterError(RouterErrorCode.LISTEN_FAILED, hint, { cause: error }));
-      };
-      server.once('error', failed);
-      server.listen(options.port ?? 8080, host, () => {
-        // From now on an error (a failed accept) is logged, not handed to a promise already settled.
-        server.off('error', failed);
-        logServerErrors(server, this.core.log, DESCRIPTOR_HINT);
-        resolve();
-      });
+    // On a shared port the RawSocket server must be there before the first connection.
+    const sharedEndpoint = shared ? await this.listenRawSocket(options, host) : undefined;
+    if (sharedEndpoint !== undefined) this.sharedPorts.push(sharePort(server, sharedEndpoint.server));
+    await this.listenOn(server, options.port ?? 8080, host).catch(async (error: unknown) => {
+      if (sharedEndpoint !== undefined) {
+        this.rawSockets.splice(this.rawSockets.indexOf(sharedEndpoint), 1);
+        await sharedEndpoint.server.close();
+      }
+      throw error;
     });
     this.owned.push(server);
     const address = server.address() as AddressInfo;
@@ -167,19 +164,46 @@ export class RouterServers {
     const httpRoot = `${options.tls !== undefined ? 'https' : 'http'}://${urlHost}:${address.port}`;
     if (this.core.options.metrics?.where === 'router') result.metricsUrl = `${httpRoot}/metrics`;
     if (this.core.options.dashboard !== null) result.dashboardUrl = `${httpRoot}/dashboard/`;
-    if (options.rawsocket !== undefined) {
-      const endpoint = await listenRawSocket(this.core, this.guard, options.rawsocket, host, options.tls).catch(
-        async (error: unknown) => {
-          // All or nothing: the WebSocket listener just started stops again.
-          this.owned.splice(this.owned.indexOf(server), 1);
-          await new Promise((resolve) => server.close(resolve));
-          throw error;
-        },
-      );
-      this.rawSockets.push(endpoint);
+    if (sharedEndpoint !== undefined) {
+      const sharedUrl = `${options.tls !== undefined ? 'rss' : 'rs'}://${urlHost}:${address.port}`;
+      result.rawsocketUrls = [sharedUrl, ...sharedEndpoint.urls];
+    } else if (options.rawsocket !== undefined) {
+      const endpoint = await this.listenRawSocket(options, host).catch(async (error: unknown) => {
+        // All or nothing: the WebSocket listener just started stops again.
+        this.owned.splice(this.owned.indexOf(server), 1);
+        await new Promise((resolve) => server.close(resolve));
+        throw error;
+      });
       result.rawsocketUrls = endpoint.urls;
     }
     return result;
+  }
+
+  /** Starts the RawSocket listeners of `options.rawsocket` (none but the shared port's may be asked for). */
+  private async listenRawSocket(options: ListenOptions, host: string): Promise<RawSocketEndpoint> {
+    const endpoint = await listenRawSocket(this.core, this.guard, options.rawsocket!, host, options.tls);
+    this.rawSockets.push(endpoint);
+    return endpoint;
+  }
+
+  /** Listens, or rejects with the error worded as what to change. */
+  private async listenOn(server: HttpServer | HttpsServer, port: number, host: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const failed = (error: NodeJS.ErrnoException) => {
+        const hint =
+          error.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is in use: stop the other process or pick another port`
+            : `cannot listen on ${host}:${port} (${error.code ?? error.message})`;
+        reject(new RouterError(RouterErrorCode.LISTEN_FAILED, hint, { cause: error }));
+      };
+      server.once('error', failed);
+      server.listen(port, host, () => {
+        // From now on an error (a failed accept) is logged, not handed to a promise already settled.
+        server.off('error', failed);
+        logServerErrors(server, this.core.log, DESCRIPTOR_HINT);
+        resolve();
+      });
+    });
   }
 
   /** Swaps the certificate and key of every `wss://` server the router started; open connections keep theirs. */
@@ -200,6 +224,7 @@ export class RouterServers {
 
   /** Stops accepting connections and closes the servers the router created itself. */
   async close(): Promise<void> {
+    for (const shared of this.sharedPorts) shared.close();
     await Promise.all([
       ...this.webSockets.map((webSocket) => webSocket.close()),
       ...this.rawSockets.map(({ server }) => server.close()),

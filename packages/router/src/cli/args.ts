@@ -12,6 +12,8 @@ export interface CliArgs {
   path?: string;
   rawsocketPort?: number;
   rawsocketHost?: string;
+  /** `--rawsocket-share-port`: RawSocket on `--port` too, told from HTTP by its first octet. */
+  rawsocketSharePort?: boolean;
   /** `--unix`: a Unix domain socket path for RawSocket. */
   unix?: string;
   /** `--unix-mode`: its file mode (parsed from octal). */
@@ -48,6 +50,7 @@ Options:
   --path PATH             WebSocket path (default /ws)
   --rawsocket-port PORT   also serve WAMP-over-RawSocket on this TCP port (rs://; rss:// with --tls-cert)
   --rawsocket-host HOST   address for --rawsocket-port (default: --host)
+  --rawsocket-share-port  also serve RawSocket on --port itself, beside WebSocket and HTTP (rs://; rss:// with TLS)
   --unix PATH             also serve RawSocket on a Unix domain socket (rs+unix://PATH)
   --unix-mode MODE        its file mode in octal, e.g. 660 for owner and group (default: as the umask leaves it)
   --realm NAME            a realm to serve, added to the config file's; repeat for several (default realm1)
@@ -116,6 +119,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   if (values['rawsocket-port'] !== undefined) args.rawsocketPort = portOf('--rawsocket-port', values['rawsocket-port']);
   if (values['rawsocket-host'] !== undefined) args.rawsocketHost = values['rawsocket-host'];
+  if (values['rawsocket-share-port'] === true) args.rawsocketSharePort = true;
   if (values.unix !== undefined) args.unix = values.unix;
   if (values['unix-mode'] !== undefined) args.unixMode = unixModeOf('--unix-mode', values['unix-mode']);
   if (values.realm !== undefined) args.realms = values.realm;
@@ -179,6 +183,7 @@ function parse(argv: string[]) {
       path: { type: 'string' },
       'rawsocket-port': { type: 'string' },
       'rawsocket-host': { type: 'string' },
+      'rawsocket-share-port': { type: 'boolean' },
       unix: { type: 'string' },
       'unix-mode': { type: 'string' },
       realm: { type: 'string', multiple: true },

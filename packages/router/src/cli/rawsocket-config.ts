@@ -16,13 +16,15 @@ import { type CliArgs, unixModeOf } from './args.js';
  */
 export interface RawSocketConfig {
   port?: number;
+  /** RawSocket on the WebSocket port too (`--rawsocket-share-port`). */
+  sharePort?: boolean;
   host?: string;
   unix?: string;
   unixMode?: string;
   keepalive?: false | { intervalMs: number; timeoutMs: number };
 }
 
-const SHAPE = '{ port?, host?, unix?, unixMode?: "660", keepalive?: false | { intervalMs, timeoutMs } }';
+const SHAPE = '{ port?, sharePort?, host?, unix?, unixMode?: "660", keepalive?: false | { intervalMs, timeoutMs } }';
 
 const isPositive = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
 
@@ -38,6 +40,7 @@ export function rawsocketConfigProblem(value: unknown): string | undefined {
   if (!isDict(value)) return `a map ${SHAPE}`;
   const problems: Record<string, (v: unknown) => boolean> = {
     port: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535,
+    sharePort: (v) => typeof v === 'boolean',
     host: (v) => typeof v === 'string' && v.length > 0,
     unix: (v) => typeof v === 'string' && v.length > 0,
     unixMode: (v) => typeof v === 'string' && /^0?[0-7]{3}$/.test(v),
@@ -48,7 +51,9 @@ export function rawsocketConfigProblem(value: unknown): string | undefined {
     if (valid === undefined) return `a map ${SHAPE}, without "${key}"`;
     if (!valid(item)) return `a map ${SHAPE} whose ${key} is valid (got ${JSON.stringify(item)})`;
   }
-  if (value.port === undefined && value.unix === undefined) return `a map ${SHAPE} with a port, a unix path or both`;
+  if (value.port === undefined && value.unix === undefined && value.sharePort !== true) {
+    return `a map ${SHAPE} with a port, sharePort: true, a unix path, or several`;
+  }
   return undefined;
 }
 
@@ -62,6 +67,7 @@ export function rawsocketConfigProblem(value: unknown): string | undefined {
  */
 export function rawsocketListen(args: CliArgs, file: RawSocketConfig | undefined): RawSocketOptions | undefined {
   const port = args.rawsocketPort ?? file?.port;
+  const sharePort = args.rawsocketSharePort ?? file?.sharePort;
   const unix = args.unix ?? file?.unix;
   const host = args.rawsocketHost ?? file?.host;
   const unixMode = args.unixMode ?? (file?.unixMode === undefined ? undefined : unixModeOf('unixMode', file.unixMode));
@@ -71,8 +77,9 @@ export function rawsocketListen(args: CliArgs, file: RawSocketConfig | undefined
   if (unixMode !== undefined && unix === undefined) {
     throw new RouterError(RouterErrorCode.INVALID_OPTION, '--unix-mode goes with --unix PATH');
   }
-  if (port === undefined && unix === undefined) return undefined;
+  if (port === undefined && unix === undefined && sharePort !== true) return undefined;
   return {
+    ...(sharePort === true && { sharePort }),
     ...(port !== undefined && { port }),
     ...(host !== undefined && { host }),
     ...(unix !== undefined && { unix }),
