@@ -1,5 +1,5 @@
-// Autobahn|Python (Debian's python3-autobahn, asyncio) over RawSocket against our router, on TCP and on a Unix
-// socket, with each serializer Debian's build has (JSON, and MessagePack and CBOR through python3-msgpack and
+// Autobahn|Python (Debian's python3-autobahn, asyncio) over RawSocket against our router, on TCP, on a Unix socket
+// and (JSON) on the WebSocket port shared with RawSocket, with each serializer Debian's build has (JSON, and MessagePack and CBOR through python3-msgpack and
 // python3-cbor2): register, call, an error with its URI, subscribe, publish, a 1 MiB payload. A client no test of
 // ours wrote; scripts/ensure-debian-packages.sh installs it.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -52,7 +52,8 @@ function runPeer(
 
 const scratch = mkdtempSync(join(tmpdir(), 'wamp-python-rs-'));
 let router: Router;
-let urls: { tcp: string; unix: string };
+let urls: { tcp: string; unix: string; shared: string };
+let webSocketUrl: string;
 let node: Session;
 const fromPython: unknown[] = [];
 
@@ -61,10 +62,11 @@ beforeAll(async () => {
   const listening = await router.listen({
     host: '127.0.0.1',
     port: 0,
-    rawsocket: { port: 0, unix: join(scratch, 'router.sock') },
+    rawsocket: { port: 0, unix: join(scratch, 'router.sock'), sharePort: true },
   });
-  const [tcp, unix] = listening.rawsocketUrls!;
-  urls = { tcp: tcp!, unix: unix! };
+  const [shared, tcp, unix] = listening.rawsocketUrls!;
+  urls = { tcp: tcp!, unix: unix!, shared: shared! };
+  webSocketUrl = listening.url;
   // Our own client on the other side of the router, over WebSocket.
   node = await Session.connect({ url: listening.url, realm: 'realm1', reconnect: false });
   await node.register('com.node.echo', (args) => args[0]);
@@ -80,32 +82,40 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+/** The Python peer's whole run on `where` with `serializer`: every step it reports, and what reached our side. */
+async function fullRun(where: keyof typeof urls, serializer: string): Promise<void> {
+  let sum: unknown;
+  const news = `news over ${where} in ${serializer}`;
+  const { steps, code, stderr } = await runPeer(urls[where], serializer, async ({ step }) => {
+    if (step !== 'ready') return;
+    sum = await node.call('com.py.add', [2, 3]);
+    await node.publish('com.node.news', [news], { acknowledge: true });
+  });
+  expect(stderr).not.toMatch(/Traceback/);
+  expect(code).toBe(0);
+  expect(steps).toEqual([
+    { step: 'joined', session: expect.any(Number) },
+    { step: 'echo', length: 1 << 20, same: true },
+    { step: 'error', uri: 'com.node.error.denied', args: ['not allowed', 7] },
+    { step: 'ready' },
+    { step: 'published', message: news },
+    { step: 'disconnected' },
+  ]);
+  expect(sum).toBe(5);
+  await expect.poll(() => fromPython).toContain(news);
+}
+
 describe('Autobahn|Python over RawSocket', () => {
   describe.each(['tcp', 'unix'] as const)('on %s', (where) => {
-    it.each(['json', 'msgpack', 'cbor'])(
-      'with %s: register, call, error, subscribe, publish, 1 MiB',
-      async (serializer) => {
-        let sum: unknown;
-        const news = `news over ${where} in ${serializer}`;
-        const { steps, code, stderr } = await runPeer(urls[where], serializer, async ({ step }) => {
-          if (step !== 'ready') return;
-          sum = await node.call('com.py.add', [2, 3]);
-          await node.publish('com.node.news', [news], { acknowledge: true });
-        });
-        expect(stderr).not.toMatch(/Traceback/);
-        expect(code).toBe(0);
-        expect(steps).toEqual([
-          { step: 'joined', session: expect.any(Number) },
-          { step: 'echo', length: 1 << 20, same: true },
-          { step: 'error', uri: 'com.node.error.denied', args: ['not allowed', 7] },
-          { step: 'ready' },
-          { step: 'published', message: news },
-          { step: 'disconnected' },
-        ]);
-        expect(sum).toBe(5);
-        await expect.poll(() => fromPython).toContain(news);
-      },
+    it.each(['json', 'msgpack', 'cbor'])('with %s: register, call, error, subscribe, publish, 1 MiB', (serializer) =>
+      fullRun(where, serializer),
     );
+  });
+
+  it('on the WebSocket port (rawsocket.sharePort), with json: register, call, error, subscribe, publish, 1 MiB', async () => {
+    // Our own session came over WebSocket to this same port.
+    expect(new URL(urls.shared).port).toBe(new URL(webSocketUrl).port);
+    await fullRun('shared', 'json');
   });
 
   it('drops the connection on a PING (it cannot answer one): why the router sends none by default', async () => {
