@@ -1,9 +1,11 @@
-// `wamp-router` with RawSocket as users run it: --rawsocket-port, --unix, --unix-mode, the config's rawsocket
-// section, rss:// with --tls-cert, and the socket file of a live router or a killed one. Real processes and sockets.
+// `wamp-router` with RawSocket as users run it: --rawsocket-port, --rawsocket-share-port (rs:// and rss:// on the
+// WebSocket port, its deadline and garbage), --unix, --unix-mode, the config's rawsocket section, rss:// with
+// --tls-cert, and the socket file of a live router or a killed one. Real processes and sockets.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { Session } from '@wamp/client';
 import { jsonSerializer } from '@wamp/protocol/json';
@@ -46,6 +48,23 @@ function httpsStatus(url: string, ca: string): Promise<number> {
     })
       .on('error', reject)
       .end();
+  });
+}
+
+/** A TLS connection to 127.0.0.1:`port`, once its handshake is done, collecting what the router sends. */
+function tlsSocket(
+  port: number,
+  ca: string,
+): Promise<{ socket: TLSSocket; received: () => string; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca });
+    let received = '';
+    socket.setEncoding('latin1').on('data', (chunk: string) => {
+      received += chunk;
+    });
+    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    socket.once('error', reject);
+    socket.once('secureConnect', () => resolve({ socket, received: () => received, closed }));
   });
 }
 
@@ -103,6 +122,37 @@ describe('wamp-router over RawSocket', () => {
     expect(await roundTrip(secure, tls)).toEqual([5]);
   });
 
+  it('cuts a TLS connection on the shared port that sends nothing, and answers one garbage octet with 400', async () => {
+    const { cert, key, ca } = await certificate('guarded');
+    const config = join(scratch, 'shared-limits.yaml');
+    writeFileSync(config, 'limits:\n  upgradeTimeoutMs: 800\n');
+    await using cli = await startCli('node', [
+      BIN,
+      '--config',
+      config,
+      '--port',
+      '0',
+      '--rawsocket-share-port',
+      '--tls-cert',
+      cert,
+      '--tls-key',
+      key,
+    ]);
+    const port = Number(new URL(cli.url).port);
+    const silent = await tlsSocket(port, ca);
+    const started = Date.now();
+    const garbage = await tlsSocket(port, ca);
+    garbage.socket.write(Buffer.from([0x00]));
+    await garbage.closed;
+    expect(garbage.received()).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    await silent.closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    expect(silent.received()).toBe('');
+    // The router serves on, over both protocols.
+    expect(await roundTrip(`rss://127.0.0.1:${port}`, { tls: { ca } })).toEqual([5]);
+    expect(await roundTrip(cli.url, { tls: { ca } })).toEqual([5]);
+  });
+
   it('serves rs:// and rs+unix:// beside ws://, names them on the startup line, and sets the file mode', async () => {
     const unix = join(scratch, 'flags.sock');
     await using cli = await startCli('node', [
@@ -143,15 +193,7 @@ describe('wamp-router over RawSocket', () => {
   });
 
   it('reads the rawsocket section of the config file, and serves rss:// with --tls-cert', async () => {
-    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-      keyType: 'ec',
-      notAfterDate: new Date(Date.now() + 86_400_000),
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-    });
-    const cert = join(scratch, 'cert.pem');
-    const key = join(scratch, 'key.pem');
-    writeFileSync(cert, pems.cert);
-    writeFileSync(key, pems.private);
+    const { cert, key, ca } = await certificate('config');
     const config = join(scratch, 'rawsocket.yaml');
     writeFileSync(config, 'rawsocket:\n  port: 0\n  host: 127.0.0.1\n');
     await using cli = await startCli('node', [
@@ -167,7 +209,7 @@ describe('wamp-router over RawSocket', () => {
     ]);
     const [secure] = rawsocketUrls(cli.stdout());
     expect(secure).toMatch(/^rss:\/\/127\.0\.0\.1:\d+$/);
-    expect(await roundTrip(secure!, { tls: { ca: pems.cert } })).toEqual([5]);
+    expect(await roundTrip(secure!, { tls: { ca } })).toEqual([5]);
   });
 
   it.each([
