@@ -13,6 +13,7 @@ import type { RouterCore } from './core/router-core.js';
 import { DescriptorCeiling } from './descriptor-limit.js';
 import { RouterError, RouterErrorCode } from './errors.js';
 import type { PathHandler } from './http-paths.js';
+import { createLongPollEndpoint, type LongPollEndpoint, type LongPollOptions } from './longpoll/longpoll-endpoint.js';
 import { listenRawSocket, type RawSocketEndpoint, type RawSocketOptions } from './rawsocket-listeners.js';
 import { type SharedPort, sharePort } from './shared-port.js';
 import { createStaticHandler } from './static-files.js';
@@ -31,6 +32,8 @@ export interface ListenOptions {
   staticDir?: string;
   /** Also serve WAMP-over-RawSocket: on a TCP port (TLS with `tls`) and/or a Unix domain socket. */
   rawsocket?: RawSocketOptions;
+  /** Also serve WAMP over HTTP long-poll on this port, under `longpoll.path` (default `/lp`). */
+  longpoll?: LongPollOptions;
 }
 
 /** Where the router ended up listening. */
@@ -45,6 +48,8 @@ export interface ListenResult {
   dashboardUrl?: string;
   /** The RawSocket URLs, when `rawsocket` was asked for: `rs://` (or `rss://`) first, then `rs+unix://`. */
   rawsocketUrls?: string[];
+  /** The long-poll base URL (`open` is under it), when `longpoll` was asked for, e.g. `http://127.0.0.1:8080/lp`. */
+  longpollUrl?: string;
 }
 
 /** Options of {@link Router.attach}. */
@@ -91,6 +96,7 @@ export class RouterServers {
   private readonly owned: (HttpServer | HttpsServer)[] = [];
   private readonly rawSockets: RawSocketEndpoint[] = [];
   private readonly sharedPorts: SharedPort[] = [];
+  private readonly longPolls: LongPollEndpoint[] = [];
   private readonly guard: ConnectionGuard;
 
   /**
@@ -129,7 +135,13 @@ export class RouterServers {
   async listen(options: ListenOptions = {}): Promise<ListenResult> {
     const host = options.host ?? '127.0.0.1';
     const path = options.path ?? '/ws';
-    const serve = httpHandler(options.staticDir, [...this.pathHandlers, ...this.perPath(path)]);
+    const longPoll = options.longpoll === undefined ? null : createLongPollEndpoint(this.core, options.longpoll);
+    if (longPoll !== null) this.longPolls.push(longPoll);
+    const serve = httpHandler(options.staticDir, [
+      ...(longPoll === null ? [] : [longPoll.handler]),
+      ...this.pathHandlers,
+      ...this.perPath(path),
+    ]);
     const handler = (request: IncomingMessage, response: ServerResponse) => {
       this.guard.requested(request.socket);
       serve(request, response);
@@ -164,6 +176,7 @@ export class RouterServers {
     const httpRoot = `${options.tls !== undefined ? 'https' : 'http'}://${urlHost}:${address.port}`;
     if (this.core.options.metrics?.where === 'router') result.metricsUrl = `${httpRoot}/metrics`;
     if (this.core.options.dashboard !== null) result.dashboardUrl = `${httpRoot}/dashboard/`;
+    if (longPoll !== null) result.longpollUrl = `${httpRoot}${longPoll.path}`;
     if (sharedEndpoint !== undefined) {
       const sharedUrl = `${options.tls !== undefined ? 'rss' : 'rs'}://${urlHost}:${address.port}`;
       result.rawsocketUrls = [sharedUrl, ...sharedEndpoint.urls];
@@ -225,6 +238,7 @@ export class RouterServers {
   /** Stops accepting connections and closes the servers the router created itself. */
   async close(): Promise<void> {
     for (const shared of this.sharedPorts) shared.close();
+    for (const longPoll of this.longPolls) longPoll.close();
     await Promise.all([
       ...this.webSockets.map((webSocket) => webSocket.close()),
       ...this.rawSockets.map(({ server }) => server.close()),

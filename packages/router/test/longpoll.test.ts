@@ -1,0 +1,167 @@
+// WAMP over HTTP long-poll, spoken with plain fetch over real HTTP: open, send, receive, close; a call to a
+// WebSocket callee; idle reclaim; and bad requests answered without harm to anyone else.
+import { call, hello, MessageCode, register, subscribe, yieldResult } from '@wamp/protocol';
+import { jsonSerializer } from '@wamp/protocol/json';
+import { connect } from '@wamp/transport/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRouter, type Router } from '../src/index.js';
+import { RawPeer } from './support/raw-peer.js';
+
+const ROLES = { caller: {}, callee: {}, subscriber: {}, publisher: {} };
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+let router: Router | null = null;
+afterEach(async () => {
+  await router?.close();
+  router = null;
+});
+
+async function start(longpoll: { idleTimeoutMs?: number; pollTimeoutMs?: number } = {}) {
+  router = createRouter({ limits: { maxMessageBytes: MAX_MESSAGE_BYTES } });
+  const listening = await router.listen({ port: 0, longpoll });
+  return { base: listening.longpollUrl!, webSocketUrl: listening.url, router };
+}
+
+const post = (url: string, body?: string | Uint8Array) => fetch(url, { method: 'POST', body: body ?? null });
+
+/** A long-poll client as the spec has it: POST open, then send and receive under the transport's URL. */
+async function openLongPoll(base: string, protocols = ['wamp.2.json']) {
+  const opened = await post(`${base}/open?x=1`, JSON.stringify({ protocols }));
+  expect(opened.status).toBe(200);
+  const { protocol, transport } = (await opened.json()) as { protocol: string; transport: string };
+  const url = `${base}/${transport}`;
+  return {
+    id: transport,
+    protocol,
+    url,
+    send: (message: unknown) => post(`${url}/send`, JSON.stringify(message)),
+    /** The next response body with a message, polling again on an empty (204) answer. */
+    async receive(): Promise<string> {
+      for (;;) {
+        const response = await post(`${url}/receive`);
+        if (response.status === 200) return response.text();
+        expect(response.status).toBe(204);
+      }
+    },
+    async next(): Promise<unknown[]> {
+      return JSON.parse(await this.receive()) as unknown[];
+    },
+    close: () => post(`${url}/close`),
+  };
+}
+
+/** A WebSocket peer joined to realm1. */
+async function webSocketPeer(url: string): Promise<RawPeer> {
+  const peer = new RawPeer(await connect(url, { serializers: [jsonSerializer] }));
+  await peer.join('realm1', ROLES);
+  return peer;
+}
+
+/** A WebSocket peer subscribed to the session meta events. */
+async function leaveWatcher(url: string): Promise<RawPeer> {
+  const watcher = await webSocketPeer(url);
+  watcher.send(subscribe(1, {}, 'wamp.session.on_leave'));
+  expect((await watcher.next())[0]).toBe(MessageCode.SUBSCRIBED);
+  return watcher;
+}
+
+describe('HTTP long-poll transport', () => {
+  it('opens, joins, receives what is pending, and closes; the ID is gone after close', async () => {
+    const { base, webSocketUrl } = await start();
+    const watcher = await leaveWatcher(webSocketUrl);
+    const client = await openLongPoll(base, ['wamp.2.ubjson', 'wamp.2.json']);
+    expect(client.protocol).toBe('wamp.2.json');
+    expect(client.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect((await client.send(hello('realm1', { roles: ROLES }))).status).toBe(204);
+    const welcome = await client.next();
+    expect(welcome[0]).toBe(MessageCode.WELCOME);
+    // A receive held open is answered as soon as a message comes.
+    const held = client.next();
+    await client.send(call(1, {}, 'wamp.session.count'));
+    expect(await held).toEqual([MessageCode.RESULT, 1, {}, [2]]);
+    expect((await client.close()).status).toBe(204);
+    expect((await watcher.next())[4]).toEqual([welcome[1], expect.any(String), 'anonymous']);
+    expect((await post(`${client.url}/receive`)).status).toBe(404);
+    expect((await client.send(call(2, {}, 'wamp.session.count'))).status).toBe(404);
+  });
+
+  it('batches: one send carries several messages, one receive answers everything pending', async () => {
+    const { base } = await start();
+    const client = await openLongPoll(base, ['wamp.2.json.batched']);
+    expect(client.protocol).toBe('wamp.2.json.batched');
+    await post(`${client.url}/send`, `${JSON.stringify(hello('realm1', { roles: ROLES }))}\u001e`);
+    expect(JSON.parse((await client.receive()).split('\u001e')[0]!)[0]).toBe(MessageCode.WELCOME);
+    const batch = [call(1, {}, 'wamp.session.count'), subscribe(2, {}, 'com.example.a')]
+      .map((message) => `${JSON.stringify(message)}\u001e`)
+      .join('');
+    expect((await post(`${client.url}/send`, batch)).status).toBe(204);
+    const body = await client.receive();
+    expect(body.endsWith('\u001e')).toBe(true);
+    const messages = body
+      .split('\u001e')
+      .slice(0, -1)
+      .map((text) => JSON.parse(text) as unknown[]);
+    // The meta call is answered by the router's own session, so it may come after SUBSCRIBED: both are in one batch.
+    expect(messages.map((message) => message[0]).sort()).toEqual([MessageCode.SUBSCRIBED, MessageCode.RESULT]);
+  });
+
+  it('calls a procedure registered by a WebSocket callee', async () => {
+    const { base, webSocketUrl } = await start();
+    const callee = await webSocketPeer(webSocketUrl);
+    callee.send(register(1, {}, 'com.example.add'));
+    const registered = await callee.next();
+    expect(registered[0]).toBe(MessageCode.REGISTERED);
+    const client = await openLongPoll(base);
+    await client.send(hello('realm1', { roles: ROLES }));
+    expect((await client.next())[0]).toBe(MessageCode.WELCOME);
+    const result = client.next();
+    await client.send(call(7, {}, 'com.example.add', [2, 3]));
+    const invocation = await callee.next();
+    expect(invocation[0]).toBe(MessageCode.INVOCATION);
+    const args = invocation[4] as number[];
+    callee.send(yieldResult(invocation[1] as number, {}, [args[0]! + args[1]!]));
+    expect(await result).toEqual([MessageCode.RESULT, 7, {}, [5]]);
+  });
+
+  it('reclaims an abandoned transport after the idle timeout: its session leaves, its ID answers 404', async () => {
+    const { base, webSocketUrl } = await start({ idleTimeoutMs: 300, pollTimeoutMs: 100 });
+    const watcher = await leaveWatcher(webSocketUrl);
+    const client = await openLongPoll(base);
+    await client.send(hello('realm1', { roles: ROLES }));
+    const welcome = await client.next();
+    // The client goes away without /close and never polls again.
+    const left = await watcher.next(3_000);
+    expect((left[4] as unknown[])[0]).toBe(welcome[1]);
+    expect((await post(`${client.url}/receive`)).status).toBe(404);
+  });
+
+  it('answers 404 for an unknown ID, 405 for GET, 400 for no common protocol, 413 past limits.maxMessageBytes', async () => {
+    const { base } = await start();
+    expect((await post(`${base}/AAAAAAAAAAAAAAAAAAAAAA/receive`)).status).toBe(404);
+    expect((await post(`${base}/AAAAAAAAAAAAAAAAAAAAAA/send`, '[1]')).status).toBe(404);
+    expect((await fetch(`${base}/open`)).status).toBe(405);
+    const noCommon = await post(`${base}/open`, JSON.stringify({ protocols: ['wamp.2.ubjson'] }));
+    expect(noCommon.status).toBe(400);
+    expect(await noCommon.text()).toContain('wamp.2.json');
+    expect((await post(`${base}/open`, 'not json')).status).toBe(400);
+    const client = await openLongPoll(base);
+    const oversize = await post(`${client.url}/send`, 'x'.repeat(MAX_MESSAGE_BYTES + 1));
+    expect(oversize.status).toBe(413);
+    expect(await oversize.text()).toContain('limits.maxMessageBytes');
+  });
+
+  it('ends a session that sends garbage, and another long-poll session goes on unharmed', async () => {
+    const { base } = await start();
+    const bystander = await openLongPoll(base);
+    await bystander.send(hello('realm1', { roles: ROLES }));
+    expect((await bystander.next())[0]).toBe(MessageCode.WELCOME);
+    const vandal = await openLongPoll(base);
+    expect((await post(`${vandal.url}/send`, '{"not a message')).status).toBe(400);
+    // The router aborts it; once the ABORT is taken the transport is closed and its ID gone.
+    expect((await vandal.next())[0]).toBe(MessageCode.ABORT);
+    expect((await post(`${vandal.url}/receive`)).status).toBe(404);
+    const result = bystander.next();
+    await bystander.send(call(1, {}, 'wamp.session.count'));
+    expect(await result).toEqual([MessageCode.RESULT, 1, {}, [1]]);
+  });
+});
