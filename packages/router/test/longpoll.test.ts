@@ -1,10 +1,10 @@
 // WAMP over HTTP long-poll, spoken with plain fetch over real HTTP: open, send, receive, close; a call to a
 // WebSocket callee; idle reclaim; and bad requests answered without harm to anyone else.
-import { call, hello, MessageCode, register, subscribe, yieldResult } from '@wamp/protocol';
+import { call, hello, MessageCode, publish, register, subscribe, yieldResult } from '@wamp/protocol';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { connect } from '@wamp/transport/node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRouter, type Router } from '../src/index.js';
+import { createRouter, type Router, type RouterLimits } from '../src/index.js';
 import { RawPeer } from './support/raw-peer.js';
 
 const ROLES = { caller: {}, callee: {}, subscriber: {}, publisher: {} };
@@ -16,8 +16,8 @@ afterEach(async () => {
   router = null;
 });
 
-async function start(longpoll: { idleTimeoutMs?: number; pollTimeoutMs?: number } = {}) {
-  router = createRouter({ limits: { maxMessageBytes: MAX_MESSAGE_BYTES } });
+async function start(longpoll: { idleTimeoutMs?: number; pollTimeoutMs?: number } = {}, limits: RouterLimits = {}) {
+  router = createRouter({ limits: { maxMessageBytes: MAX_MESSAGE_BYTES, ...limits } });
   const listening = await router.listen({ port: 0, longpoll });
   return { base: listening.longpollUrl!, webSocketUrl: listening.url, router };
 }
@@ -133,6 +133,26 @@ describe('HTTP long-poll transport', () => {
     const left = await watcher.next(3_000);
     expect((left[4] as unknown[])[0]).toBe(welcome[1]);
     expect((await post(`${client.url}/receive`)).status).toBe(404);
+  });
+
+  it('counts queued messages against limits.outboundHighWater: a subscriber that never polls meets slowConsumer', async () => {
+    const { base, webSocketUrl } = await start(
+      { pollTimeoutMs: 200 },
+      { outboundHighWater: 32 * 1024, slowConsumer: 'disconnect' },
+    );
+    const watcher = await leaveWatcher(webSocketUrl);
+    const client = await openLongPoll(base);
+    await client.send(hello('realm1', { roles: ROLES }));
+    const welcome = await client.next();
+    const subscribed = client.next();
+    await client.send(subscribe(1, {}, 'com.example.flood'));
+    expect((await subscribed)[0]).toBe(MessageCode.SUBSCRIBED);
+    // The client stops polling; 8 KiB events pile up in its queue until it passes the high-water mark.
+    const publisher = await webSocketPeer(webSocketUrl);
+    for (let i = 0; i < 8; i++) publisher.send(publish(i + 1, {}, 'com.example.flood', ['x'.repeat(8 * 1024)]));
+    // Disconnected (1008): its queue is not taken within pollTimeoutMs, so the transport closes and the session leaves.
+    const left = await watcher.next(3_000);
+    expect((left[4] as unknown[])[0]).toBe(welcome[1]);
   });
 
   it('answers 404 for an unknown ID, 405 for GET, 400 for no common protocol, 413 past limits.maxMessageBytes', async () => {

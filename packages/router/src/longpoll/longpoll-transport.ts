@@ -55,6 +55,8 @@ export class LongPollTransport implements Transport {
   private held: ServerResponse | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** After `close`, ends the transport if the client does not take its queue within `pollTimeoutMs`. */
+  private closeTimer: NodeJS.Timeout | null = null;
   private aboveHighWater = false;
   /** How the transport ends once its queue is taken, after `close`. */
   private closing: TransportCloseEvent | null = null;
@@ -72,7 +74,8 @@ export class LongPollTransport implements Transport {
   ) {
     this.protocol = serializer.subprotocol;
     this.highWaterMark = options.highWaterMark;
-    this.lowWaterMark = options.highWaterMark >> 1;
+    // A quarter, as the socket transports have it: reading resumes once most of the backlog is taken.
+    this.lowWaterMark = options.highWaterMark >> 2;
     this.armIdle();
   }
 
@@ -94,12 +97,17 @@ export class LongPollTransport implements Transport {
     if (this.held !== null) this.answerHeld();
   }
 
-  /** Lets the client take what is queued; the transport closes once it is taken (or at the idle timeout). */
+  /**
+   * Lets the client take what is queued (the GOODBYE or ABORT last); the transport closes once it is taken, or
+   * uncleanly when it is not taken within `pollTimeoutMs`, as a WebSocket whose closing handshake gets no answer.
+   */
   close(code = 1000, reason = ''): void {
     if (this.readyState !== ReadyState.OPEN) return;
     this.readyState = ReadyState.CLOSING;
     this.closing = { code, reason, wasClean: true };
-    if (this.queue.length === 0) this.finish(this.closing);
+    if (this.queue.length === 0) return this.finish(this.closing);
+    this.closeTimer = setTimeout(() => this.finish({ code, reason, wasClean: false }), this.options.pollTimeoutMs);
+    this.closeTimer.unref();
   }
 
   terminate(): void {
@@ -206,6 +214,7 @@ export class LongPollTransport implements Transport {
     this.readyState = ReadyState.CLOSED;
     this.release(204);
     this.stopIdle();
+    if (this.closeTimer !== null) clearTimeout(this.closeTimer);
     this.queue.length = 0;
     this.sizes.length = 0;
     this.bufferedAmount = 0;
