@@ -1,6 +1,7 @@
 // WAMP over HTTP long-poll, spoken with plain fetch over real HTTP: open, send, receive, close; a call to a
 // WebSocket callee; idle reclaim; and bad requests answered without harm to anyone else.
 import { call, hello, MessageCode, publish, register, subscribe, yieldResult } from '@wamp/protocol';
+import { cborSerializer } from '@wamp/protocol/cbor';
 import { jsonSerializer } from '@wamp/protocol/json';
 import { connect } from '@wamp/transport/node';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ async function start(longpoll: { idleTimeoutMs?: number; pollTimeoutMs?: number 
   return { base: listening.longpollUrl!, webSocketUrl: listening.url, router };
 }
 
-const post = (url: string, body?: string | Uint8Array) => fetch(url, { method: 'POST', body: body ?? null });
+const post = (url: string, body?: string) => fetch(url, { method: 'POST', body: body ?? null });
 
 /** A long-poll client as the spec has it: POST open, then send and receive under the transport's URL. */
 async function openLongPoll(base: string, protocols = ['wamp.2.json']) {
@@ -103,6 +104,24 @@ describe('HTTP long-poll transport', () => {
       .map((text) => JSON.parse(text) as unknown[]);
     // The meta call is answered by the router's own session, so it may come after SUBSCRIBED: both are in one batch.
     expect(messages.map((message) => message[0]).sort()).toEqual([MessageCode.SUBSCRIBED, MessageCode.RESULT]);
+  });
+
+  it('speaks CBOR batched: each message after a 4-octet big-endian length, both ways', async () => {
+    const { base } = await start();
+    const opened = await post(`${base}/open`, JSON.stringify({ protocols: ['wamp.2.cbor.batched'] }));
+    const { protocol, transport } = (await opened.json()) as { protocol: string; transport: string };
+    expect(protocol).toBe('wamp.2.cbor.batched');
+    const frame = Buffer.from(cborSerializer.encode(hello('realm1', { roles: ROLES })) as Uint8Array);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(frame.byteLength);
+    const sent = await fetch(`${base}/${transport}/send`, { method: 'POST', body: new Blob([length, frame]) });
+    expect(sent.status).toBe(204);
+    const received = await post(`${base}/${transport}/receive`);
+    expect(received.headers.get('content-type')).toBe('application/octet-stream');
+    const body = Buffer.from(await received.arrayBuffer());
+    const size = body.readUInt32BE(0);
+    expect(body.byteLength).toBe(4 + size);
+    expect((cborSerializer.decode(body.subarray(4)) as unknown[])[0]).toBe(MessageCode.WELCOME);
   });
 
   it('calls a procedure registered by a WebSocket callee', async () => {

@@ -105,7 +105,10 @@ export class LongPollTransport implements Transport {
     if (this.readyState !== ReadyState.OPEN) return;
     this.readyState = ReadyState.CLOSING;
     this.closing = { code, reason, wasClean: true };
-    if (this.queue.length === 0) return this.finish(this.closing);
+    if (this.queue.length === 0) {
+      this.finish(this.closing);
+      return;
+    }
     this.closeTimer = setTimeout(() => this.finish({ code, reason, wasClean: false }), this.options.pollTimeoutMs);
     this.closeTimer.unref();
   }
