@@ -14,6 +14,8 @@ export interface CliArgs {
   rawsocketHost?: string;
   /** `--rawsocket-share-port`: RawSocket on `--port` too, told from HTTP by its first octet. */
   rawsocketSharePort?: boolean;
+  /** `--longpoll`: the base path of WAMP over HTTP long-poll on `--port`. */
+  longpoll?: string;
   /** `--unix`: a Unix domain socket path for RawSocket. */
   unix?: string;
   /** `--unix-mode`: its file mode (parsed from octal). */
@@ -52,6 +54,7 @@ Options:
   --rawsocket-host HOST   address for --rawsocket-port (default: --host)
   --rawsocket-share-port  also serve RawSocket on --port itself, beside WebSocket and HTTP (rs://; rss:// with TLS)
   --unix PATH             also serve RawSocket on a Unix domain socket (rs+unix://PATH)
+  --longpoll PATH         also serve WAMP over HTTP long-poll on --port under PATH, e.g. /lp (not with --workers)
   --unix-mode MODE        its file mode in octal, e.g. 660 for owner and group (default: as the umask leaves it)
   --realm NAME            a realm to serve, added to the config file's; repeat for several (default realm1)
   --auto-create-realms    create a realm on the first HELLO that names it
@@ -121,6 +124,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (values['rawsocket-host'] !== undefined) args.rawsocketHost = values['rawsocket-host'];
   if (values['rawsocket-share-port'] === true) args.rawsocketSharePort = true;
   if (values.unix !== undefined) args.unix = values.unix;
+  if (values.longpoll !== undefined) {
+    if (!values.longpoll.startsWith('/')) throw usageError(`--longpoll must start with "/", got "${values.longpoll}"`);
+    args.longpoll = values.longpoll;
+  }
   if (values['unix-mode'] !== undefined) args.unixMode = unixModeOf('--unix-mode', values['unix-mode']);
   if (values.realm !== undefined) args.realms = values.realm;
   if (values['auto-create-realms'] === true) args.autoCreateRealms = true;
@@ -185,6 +192,7 @@ function parse(argv: string[]) {
       'rawsocket-host': { type: 'string' },
       'rawsocket-share-port': { type: 'boolean' },
       unix: { type: 'string' },
+      longpoll: { type: 'string' },
       'unix-mode': { type: 'string' },
       realm: { type: 'string', multiple: true },
       'auto-create-realms': { type: 'boolean' },

@@ -75,6 +75,10 @@ function merge(args: CliArgs, config: ConfigFile) {
   } else if (args.metrics === true && typeof options.metrics !== 'object') {
     options.metrics = true;
   }
+  if (args.longpoll !== undefined && args.workers !== undefined) {
+    // A long-poll transport lives in the worker that opened it; the next request may reach another one.
+    throw new RouterError(RouterErrorCode.INVALID_OPTION, '--longpoll needs one process: drop --workers or --longpoll');
+  }
   const dashboard = dashboardOption(args, options.dashboard, process.env);
   if (dashboard !== undefined) options.dashboard = dashboard;
   const staticDir = args.staticDir ?? staticFromFile;
@@ -99,6 +103,7 @@ function merge(args: CliArgs, config: ConfigFile) {
       }),
       ...(staticDir !== undefined && { staticDir }),
       ...(rawsocket !== undefined && { rawsocket }),
+      ...(args.longpoll !== undefined && { longpoll: { path: args.longpoll } }),
     } as ListenOptions,
     tlsFiles,
     level,
@@ -143,7 +148,7 @@ export async function main(argv: string[]): Promise<void> {
   const traceExport = traces === undefined ? null : await startTraceExport(traces, packageVersion(), logger);
   if (traceExport !== null) options.tracing = traceExport.provider;
   const router = createRouter({ ...options, logger });
-  const { url, metricsUrl, dashboardUrl, rawsocketUrls = [] } = await router.listen(listen);
+  const { url, metricsUrl, dashboardUrl, rawsocketUrls = [], longpollUrl } = await router.listen(listen);
   // After the WebSocket URL, so that the line's first URL stays the one to connect a browser to.
   const rawsocket = rawsocketUrls.length === 0 ? '' : `, RawSocket on ${rawsocketUrls.join(' and ')}`;
   let stopping = false;
@@ -182,9 +187,10 @@ export async function main(argv: string[]): Promise<void> {
   } else {
     const page = listen.staticDir !== undefined ? `, files of ${listen.staticDir} at ${pageUrl(url)}` : '';
     const scrape = metricsUrl === undefined ? '' : `, metrics at ${metricsUrl}`;
+    const longpoll = longpollUrl === undefined ? '' : `, long-poll at ${longpollUrl}`;
     const exported = traceExport === null ? '' : `, traces to ${traceExport.url}`;
     process.stdout.write(
-      `wamp-router listening on ${url} (realms: ${realms})${rawsocket}${page}${scrape}${exported}\n`,
+      `wamp-router listening on ${url} (realms: ${realms})${rawsocket}${longpoll}${page}${scrape}${exported}\n`,
     );
     if (dashboardUrl !== undefined) process.stdout.write(dashboardLine(dashboardUrl, router.options.dashboard!));
   }
