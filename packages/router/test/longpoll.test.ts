@@ -189,6 +189,17 @@ describe('HTTP long-poll transport', () => {
     expect(await oversize.text()).toContain('limits.maxMessageBytes');
   });
 
+  it('refuses open from an origin outside allowedOrigins, as a WebSocket upgrade', async () => {
+    router = createRouter({ allowedOrigins: ['https://app.example.com'] });
+    const base = (await router.listen({ port: 0, longpoll: {} })).longpollUrl!;
+    const body = JSON.stringify({ protocols: ['wamp.2.json'] });
+    const from = (origin: string) => fetch(`${base}/open`, { method: 'POST', body, headers: { origin } });
+    const refused = await from('https://evil.example.net');
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('allowedOrigins');
+    expect((await from('https://app.example.com')).status).toBe(200);
+  });
+
   it('ends a session that sends garbage, and another long-poll session goes on unharmed', async () => {
     const { base } = await start();
     const bystander = await openLongPoll(base);

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Serializer } from '@wamp/protocol';
+import { createOriginCheck } from '@wamp/transport/node';
 import { addressKey } from '../connection-guard.js';
 import type { RouterCore } from '../core/router-core.js';
 import { type PathHandler, requestPath } from '../http-paths.js';
@@ -83,7 +84,7 @@ function readBody(request: IncomingMessage, response: ServerResponse, maxBytes: 
 
 /**
  * The long-poll endpoint (WAMP spec, advanced profile, "HTTP Longpoll Transport") under `options.path`: every
- * request is a POST; bodies are bounded by `limits.maxMessageBytes`; transports are capped at `limits.maxSessions`
+ * request is a POST; `open` from a browser origin outside the router's `allowedOrigins` is refused (403); bodies are bounded by `limits.maxMessageBytes`; transports are capped at `limits.maxSessions`
  * in all and `limits.maxConnectionsPerAddress` per client address (503 past them); an unknown ID answers 404.
  *
  * @example
@@ -103,9 +104,16 @@ export function createLongPollEndpoint(core: RouterCore, options: LongPollOption
   };
   const offered = offeredProtocols(core.serializers);
   const transports = new Map<string, LongPollTransport>();
+  const allowedOrigins = core.options.allowedOrigins;
+  const originAllowed = allowedOrigins === undefined ? null : createOriginCheck(allowedOrigins);
   const perAddress = new Map<string, number>();
 
   async function open(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // As for a WebSocket upgrade; the later requests need the ID, which only the opener could read.
+    if (originAllowed !== null && !originAllowed(request.headers.origin)) {
+      request.resume();
+      return answer(response, 403, "this origin is not in the router's allowedOrigins (--allow-origin)");
+    }
     const body = await readBody(request, response, limits.maxMessageBytes);
     if (body === null) return;
     let protocols: unknown;
