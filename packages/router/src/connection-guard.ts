@@ -11,12 +11,16 @@ type GuardLimits = Pick<
   'upgradeTimeoutMs' | 'maxConnectionsPerAddress' | 'maxPendingConnectionsPerAddress' | 'maxPendingConnections'
 >;
 
-/** One connection the guard counts: from TCP accept (servers the router owns) or the upgrade request (others). */
-interface Entry {
-  socket: Socket;
+/** What the guard counts of any connection, with a socket of its own or not. */
+interface Counted {
   address: string;
   /** Welcomed at least once, or gone: no longer counted as pending. */
   joined: boolean;
+}
+
+/** One connection the guard counts: from TCP accept (servers the router owns) or the upgrade request (others). */
+interface Entry extends Counted {
+  socket: Socket;
   /** When the connection is cut unless it upgraded by then (`Date.now()` time); 0 when no deadline runs. */
   upgradeBy: number;
   /** What it must do by then, for the log line: a WebSocket upgrade or a RawSocket handshake. */
@@ -197,6 +201,38 @@ export class ConnectionGuard {
     session.onJoined = () => this.joined(entry);
   }
 
+  /**
+   * Counts a connection with no socket of its own (an HTTP long-poll transport, whose requests may come on any
+   * connection) against the same caps. Returns the limit that refuses it, or what to call when its session exists
+   * (`accepted`, so that WELCOME ends its pending count) and when it ends (`left`).
+   */
+  admitSocketless(
+    remoteAddress: string,
+  ): { accepted(session: RouterSession): void; left(): void } | { refusal: string } {
+    const address = addressKey(remoteAddress);
+    const counts = this.addresses.get(address) ?? { open: 0, pending: 0 };
+    const refusal = this.refusal(counts);
+    if (refusal !== undefined) {
+      this.refused(remoteAddress, refusal);
+      return { refusal };
+    }
+    const counted: Counted = { address, joined: false };
+    this.count(address, counts);
+    return {
+      accepted: (session) => {
+        session.onJoined = () => this.joined(counted);
+      },
+      left: () => this.uncount(counted),
+    };
+  }
+
+  private count(address: string, counts: AddressCount): void {
+    counts.open++;
+    counts.pending++;
+    this.pending++;
+    this.addresses.set(address, counts);
+  }
+
   /** Counts a new connection, or logs the refusal and returns undefined. */
   private enter(socket: Socket): Entry | undefined {
     const address = addressKey(socket.remoteAddress ?? '');
@@ -207,10 +243,7 @@ export class ConnectionGuard {
       return undefined;
     }
     const entry: Entry = { socket, address, joined: false, upgradeBy: 0, awaiting: 'WebSocket upgrade' };
-    counts.open++;
-    counts.pending++;
-    this.pending++;
-    this.addresses.set(address, counts);
+    this.count(address, counts);
     this.entries.set(socket, entry);
     socket.once('close', this.left);
     return entry;
@@ -239,7 +272,7 @@ export class ConnectionGuard {
     }
   }
 
-  private joined(entry: Entry): void {
+  private joined(entry: Counted): void {
     if (entry.joined) return;
     entry.joined = true;
     this.addresses.get(entry.address)!.pending--;
@@ -251,6 +284,10 @@ export class ConnectionGuard {
     if (entry === undefined) return;
     this.stopDeadline(entry);
     this.entries.delete(socket);
+    this.uncount(entry);
+  }
+
+  private uncount(entry: Counted): void {
     const counts = this.addresses.get(entry.address)!;
     counts.open--;
     if (!entry.joined) {

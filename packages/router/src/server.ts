@@ -135,7 +135,8 @@ export class RouterServers {
   async listen(options: ListenOptions = {}): Promise<ListenResult> {
     const host = options.host ?? '127.0.0.1';
     const path = options.path ?? '/ws';
-    const longPoll = options.longpoll === undefined ? null : createLongPollEndpoint(this.core, options.longpoll);
+    const longPoll =
+      options.longpoll === undefined ? null : createLongPollEndpoint(this.core, this.guard, options.longpoll);
     if (longPoll !== null) this.longPolls.push(longPoll);
     const serve = httpHandler(options.staticDir, [
       ...(longPoll === null ? [] : [longPoll.handler]),

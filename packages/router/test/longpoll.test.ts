@@ -189,6 +189,22 @@ describe('HTTP long-poll transport', () => {
     expect(await oversize.text()).toContain('limits.maxMessageBytes');
   });
 
+  it('counts transports against the connection caps: pending until WELCOME, 503 past the cap', async () => {
+    // The HTTP connections that carry the requests count as pending connections themselves, so the cap is met
+    // after fewer than four transports.
+    const { base } = await start({}, { maxPendingConnectionsPerAddress: 4 });
+    const first = await openLongPoll(base);
+    const open = () => post(`${base}/open`, JSON.stringify({ protocols: ['wamp.2.json'] }));
+    let refused = await open();
+    for (let opened = 1; refused.status === 200 && opened < 4; opened++) refused = await open();
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toContain('limits.maxPendingConnectionsPerAddress');
+    await first.send(hello('realm1', { roles: ROLES }));
+    expect((await first.next())[0]).toBe(MessageCode.WELCOME);
+    // Joined, it no longer counts as pending: there is room for one more.
+    await openLongPoll(base);
+  });
+
   it('refuses open from an origin outside allowedOrigins, as a WebSocket upgrade', async () => {
     router = createRouter({ allowedOrigins: ['https://app.example.com'] });
     const base = (await router.listen({ port: 0, longpoll: {} })).longpollUrl!;

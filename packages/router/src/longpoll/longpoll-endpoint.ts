@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Serializer } from '@wamp/protocol';
 import { createOriginCheck } from '@wamp/transport/node';
-import { addressKey } from '../connection-guard.js';
+import type { ConnectionGuard } from '../connection-guard.js';
 import type { RouterCore } from '../core/router-core.js';
 import { type PathHandler, requestPath } from '../http-paths.js';
 import { LongPollTransport } from './longpoll-transport.js';
@@ -84,16 +84,21 @@ function readBody(request: IncomingMessage, response: ServerResponse, maxBytes: 
 
 /**
  * The long-poll endpoint (WAMP spec, advanced profile, "HTTP Longpoll Transport") under `options.path`: every
- * request is a POST; `open` from a browser origin outside the router's `allowedOrigins` is refused (403); bodies are bounded by `limits.maxMessageBytes`; transports are capped at `limits.maxSessions`
- * in all and `limits.maxConnectionsPerAddress` per client address (503 past them); an unknown ID answers 404.
+ * request is a POST; an `open` from a browser origin outside the router's `allowedOrigins` is refused (403), one
+ * past a cap of `guard` (per address, pending, open files) answers 503; bodies are bounded by
+ * `limits.maxMessageBytes`; an unknown ID answers 404.
  *
  * @example
  * ```ts
- * const longPoll = createLongPollEndpoint(core, { path: '/lp' });
+ * const longPoll = createLongPollEndpoint(core, guard, { path: '/lp' });
  * createServer((request, response) => longPoll.handler(request, response) || serveTheRest(request, response));
  * ```
  */
-export function createLongPollEndpoint(core: RouterCore, options: LongPollOptions = {}): LongPollEndpoint {
+export function createLongPollEndpoint(
+  core: RouterCore,
+  guard: ConnectionGuard,
+  options: LongPollOptions = {},
+): LongPollEndpoint {
   const base = options.path ?? '/lp';
   const prefix = `${base}/`;
   const { limits } = core.options;
@@ -106,7 +111,6 @@ export function createLongPollEndpoint(core: RouterCore, options: LongPollOption
   const transports = new Map<string, LongPollTransport>();
   const allowedOrigins = core.options.allowedOrigins;
   const originAllowed = allowedOrigins === undefined ? null : createOriginCheck(allowedOrigins);
-  const perAddress = new Map<string, number>();
 
   async function open(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // As for a WebSocket upgrade; the later requests need the ID, which only the opener could read.
@@ -128,12 +132,11 @@ export function createLongPollEndpoint(core: RouterCore, options: LongPollOption
     if (protocol === undefined) {
       return answer(response, 400, `no protocol in common; this router speaks ${[...offered.keys()].join(', ')}`);
     }
-    const address = addressKey(request.socket.remoteAddress ?? '');
-    const fromAddress = perAddress.get(address) ?? 0;
-    if (transports.size >= limits.maxSessions || fromAddress >= limits.maxConnectionsPerAddress) {
-      const limit = transports.size >= limits.maxSessions ? 'limits.maxSessions' : 'limits.maxConnectionsPerAddress';
-      core.log.warn({ peer: request.socket.remoteAddress, limit }, `long-poll open refused: ${limit} reached`);
-      return answer(response, 503, 'the router is at a connection limit: try again later');
+    // Counted like a socket: per address, pending until WELCOME (so the table of IDs is bounded by the caps and
+    // limits.maxSessions, whose ABORT closes the transport).
+    const counted = guard.admitSocketless(request.socket.remoteAddress ?? '');
+    if ('refusal' in counted) {
+      return answer(response, 503, `the router is at a connection limit (${counted.refusal}): try again later`);
     }
     const { serializer, batched } = offered.get(protocol)!;
     const id = randomBytes(16).toString('base64url');
@@ -144,13 +147,10 @@ export function createLongPollEndpoint(core: RouterCore, options: LongPollOption
     };
     const transport = new LongPollTransport(serializer, peer, { ...transportOptions, batched }, () => {
       transports.delete(id);
-      const left = perAddress.get(address)! - 1;
-      if (left === 0) perAddress.delete(address);
-      else perAddress.set(address, left);
+      counted.left();
     });
     transports.set(id, transport);
-    perAddress.set(address, fromAddress + 1);
-    core.accept(transport);
+    counted.accepted(core.accept(transport));
     response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     response.end(JSON.stringify({ protocol, transport: id }));
   }
