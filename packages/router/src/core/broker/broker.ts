@@ -10,7 +10,6 @@ import {
   type MatchPolicy,
   MessageCode,
   type PublishMessage,
-  published,
   type ScopedIdGenerator,
   type SubscribeMessage,
   subscribed,
@@ -31,9 +30,10 @@ import type { RouterTracer } from '../tracing.js';
 import { eventDetails, receiverLists, retainedFromRecord, withTopic } from './event-details.js';
 import type { Fanout } from './fanout.js';
 import { EventHistory } from './history.js';
-import { storedSize } from './payload-size.js';
-import { ReceiverFilter, type ReceiverLists } from './receivers.js';
-import { RetainedEvents, sendRetained } from './retained.js';
+import { acknowledgePublish, refusePublish } from './publish-answers.js';
+import { ReceiverFilter } from './receivers.js';
+import { sendRetained } from './retained.js';
+import { Retention } from './retention.js';
 import { Subscription } from './subscriptions.js';
 
 /**
@@ -46,8 +46,8 @@ export class Broker {
   private readonly byId = new Map<number, Subscription>();
   /** Reused for every publication's pattern lookup. */
   private readonly matched: Subscription[] = [];
-  /** The last retained event of each topic (event retention), on a router on its own. */
-  private readonly retained: RetainedEvents;
+  /** The realm's retained events (event retention). */
+  private readonly retention: Retention;
   /** The realm's event history (the meta API's `get_events` reads it). */
   readonly history: EventHistory;
   private readonly limits: ResolvedOptions['limits'];
@@ -68,7 +68,7 @@ export class Broker {
     this.uriCheck = options.uriCheck;
     this.tracer = options.tracing;
     this.history = new EventHistory(options.eventHistory, options.limits.maxHistoryBytesPerRealm);
-    this.retained = new RetainedEvents(options.limits);
+    this.retention = new Retention(options.limits, fabric, realmName);
   }
 
   /** Number of subscriptions (not subscribers) in the realm. */
@@ -167,7 +167,7 @@ export class Broker {
       else this.fabric.unfollow(ref);
     }
     if (added) this.meta.subscribed(session, subscription);
-    if (getRetained) sendRetained(session, subscription, this.retained.values());
+    if (getRetained) sendRetained(session, subscription, this.retention.local.values());
     return subscription;
   }
 
@@ -236,78 +236,29 @@ export class Broker {
     });
     if (notSent !== undefined) {
       span?.end(0, ErrorUri.INVALID_ARGUMENT);
-      if (acknowledge) session.send(error(MessageCode.PUBLISH, request, {}, ErrorUri.INVALID_ARGUMENT, [notSent]));
+      refusePublish(session, message, ErrorUri.INVALID_ARGUMENT, notSent);
       return undefined;
     }
     this.fanout.counters.eventsPublished++;
     if (this.history.enabled) this.history.record(topic, publication, message[4], message[5]);
     const notRetained =
-      options.retain === true ? this.retain(publication, message, details, filter, receivers) : undefined;
+      options.retain === true ? this.retention.keep(publication, message, details, filter, receivers) : undefined;
     const sent = this.route(publication, topic, details, message[4], message[5], excluded, filter);
     span?.end(sent);
     if (notRetained instanceof Promise) {
       // PUBLISHED (and the session's next messages) once the cluster keeps the event for late subscribers.
       return notRetained.then((why) => {
-        if (acknowledge) this.acknowledge(session, request, publication, why);
+        if (acknowledge) acknowledgePublish(session, request, publication, why);
       });
     }
-    if (acknowledge) this.acknowledge(session, request, publication, notRetained);
+    if (acknowledge) acknowledgePublish(session, request, publication, notRetained);
     return undefined;
   }
 
-  /**
-   * Refuses a PUBLISH with ERROR `uri` (and `why`), sent only when it asked for `acknowledge`: without it the
-   * publisher asked for no answer, errors included (spec: PUBLISH).
-   */
+  /** Refuses a PUBLISH before it was routed (see {@link refusePublish}), in its span too while tracing is on. */
   private refuse(session: RouterSession, message: PublishMessage, uri: string, why: string | undefined): void {
-    if (message[2].acknowledge === true) {
-      session.send(error(MessageCode.PUBLISH, message[1], {}, uri, why === undefined ? undefined : [why]));
-    }
+    refusePublish(session, message, uri, why);
     this.tracer?.refusePublication({ realm: this.realmName, publisher: session, publication: 0, message }, uri);
-  }
-
-  /**
-   * Keeps a publication as its topic's retained event, within the byte bounds (`limits.maxRetainedEventBytes`,
-   * `limits.maxRetainedBytesPerRealm`). Returns undefined once kept, or why it was not: the spec lets a broker
-   * decline retention, so an event over a bound is still delivered, only not retained (and the topic's earlier
-   * retained event is dropped, being no longer the most recent). In a cluster the retained events are the
-   * cluster's (a late subscriber may be on any node), which checks the same bounds: the answer is a promise.
-   */
-  private retain(
-    publication: number,
-    message: PublishMessage,
-    details: EventDetails,
-    filter: ReceiverFilter | null,
-    receivers: ReceiverLists | null,
-  ): string | undefined | Promise<string | undefined> {
-    const topic = message[3];
-    if (this.fabric !== null) {
-      return this.fabric.retain({
-        realm: this.realmName,
-        topic,
-        publication,
-        details,
-        args: message[4],
-        kwargs: message[5],
-        receivers,
-      });
-    }
-    const bytes = storedSize(topic, message[4], message[5], this.limits.maxRetainedEventBytes);
-    return this.retained.keep({ topic, publication, details, args: message[4], kwargs: message[5], filter }, bytes);
-  }
-
-  /**
-   * Answers an acknowledged publication: PUBLISHED, or, when its event was delivered but a retention bound refused
-   * to keep it, ERROR `wamp.error.unavailable` saying so (the publisher asked for something it did not get).
-   */
-  private acknowledge(
-    session: RouterSession,
-    request: number,
-    publication: number,
-    notRetained: string | undefined,
-  ): void {
-    if (notRetained === undefined) session.send(published(request, publication));
-    else session.send(error(MessageCode.PUBLISH, request, {}, LIMIT_REACHED, [notRetained]));
   }
 
   /** Delivers a publication made on another node to this node's matching subscribers. */
